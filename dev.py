@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Set-up and everyday commands for working on gitstatus, with nothing but Python 3.11+ and git.
+
+    python3 dev.py site            build the example status page into site/ (add --serve to preview it live)
+    python3 dev.py test            run the whole test suite (extra arguments go to pytest)
+
+Each command creates .venv/ on first use and installs gitstatus into it (editable), so
+the two commands above are the whole set-up. Later runs reuse the environment and only
+reinstall when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VENV = HERE / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_environment(extra: str) -> None:
+    """Create .venv and install gitstatus with ``extra`` unless the same install is already there."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"gitstatus needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    stamp = VENV / f".installed-{extra or 'base'}"
+    digest = hashlib.sha256((HERE / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest and PYTHON.exists():
+        return
+    if not PYTHON.exists():
+        print("Creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    target = f".[{extra}]" if extra else "."
+    print(f"Installing gitstatus{f'[{extra}]' if extra else ''} into .venv ...", flush=True)
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", target], check=True, cwd=HERE)
+    stamp.write_text(digest)
+
+
+def run(args: list[str]) -> int:
+    return subprocess.run(args, cwd=HERE).returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("site", "test"):
+        print(__doc__.strip())
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "test":
+        ensure_environment("test")
+        return run([str(PYTHON), "-m", "pytest", *rest])
+    ensure_environment("")
+    gitstatus = [str(PYTHON), "-m", "gitstatus"]
+    if "--serve" in rest:
+        rest.remove("--serve")
+        return run([*gitstatus, "serve", *rest])
+    return run([*gitstatus, "build", *rest])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

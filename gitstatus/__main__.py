@@ -1,0 +1,5 @@
+"""``python -m gitstatus``: the same as the ``gitstatus`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,67 @@
+"""The canonical text of incident files: what ``gitstatus new`` and ``update`` write.
+
+Loading the canonical text of an incident gives the same incident back (a property
+test holds this module to it), so authoring commands can write files that read
+exactly as they were meant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from .model import Incident, Update
+from .timeparse import format_time
+
+SEPARATOR = "—"
+# Plain YAML scalars that our strict loader reads back unchanged: no leading indicator,
+# no ': ' or ' #', no trailing space. Anything else is written double-quoted.
+_PLAIN_RE = re.compile(r"^[A-Za-z0-9(][^\n\r\t]*$")
+_UNSAFE_IN_PLAIN = (": ", " #", "\\")
+
+
+def yaml_scalar(text: str) -> str:
+    """``text`` as a YAML scalar: plain when that is safe, double-quoted (JSON-escaped) otherwise."""
+    if (
+        _PLAIN_RE.match(text)
+        and text == text.strip()
+        and not text.endswith(":")
+        and not any(bad in text for bad in _UNSAFE_IN_PLAIN)
+    ):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def front_matter(incident: Incident, tz: dt.tzinfo) -> str:
+    lines = [
+        "---",
+        f"title: {yaml_scalar(incident.title)}",
+        f"impact: {incident.impact.value}",
+        f"components: [{', '.join(incident.components)}]",
+    ]
+    if incident.component_status:
+        lines.append("component_status:")
+        lines += [f"  {cid}: {status.value}" for cid, status in incident.component_status.items()]
+    if incident.scheduled:
+        lines += [
+            "scheduled:",
+            f"  start: {format_time(incident.scheduled.start, tz)}",
+            f"  end: {format_time(incident.scheduled.end, tz)}",
+        ]
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def update_heading(update: Update, tz: dt.tzinfo) -> str:
+    return f"## {format_time(update.at, tz)} {SEPARATOR} {update.status.label}"
+
+
+def update_section(update: Update, tz: dt.tzinfo) -> str:
+    """One update as appended to a file: a blank line, the heading, a blank line, the message."""
+    return f"\n{update_heading(update, tz)}\n\n{update.message.strip()}\n"
+
+
+def incident_text(incident: Incident, tz: dt.tzinfo) -> str:
+    """A whole incident file in the canonical form."""
+    return front_matter(incident, tz) + "".join(update_section(u, tz) for u in incident.updates)

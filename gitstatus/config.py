@@ -1,0 +1,211 @@
+"""components.yaml: the page's settings and its components, validated into the model.
+
+One table of allowed keys per mapping, one converter per value type, and every
+problem reported with its line, so a writer fixes the whole file in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+from urllib.parse import urlsplit
+
+from .diagnostics import Diagnostic, suggest
+from .load import COMPONENTS_FILE
+from .model import Component, Site
+from .slug import ID_HINT, is_id, slugify
+from .timeparse import TimeError, load_zone
+from .yamlnodes import Node
+
+SITE_KEYS = ("title", "url", "description", "timezone", "past_days")
+COMPONENT_KEYS = ("id", "name", "description", "group", "start_date")
+TOP_KEYS = ("site", "components")
+
+DEFAULT_SITE = Site(title="Status", url=None, description="", timezone="UTC", past_days=15)
+
+
+class Checker:
+    """Collects diagnostics for one file, with small helpers for typed values."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, line: int, col: int, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.path, line, col, code, message))
+
+    def mapping(self, node: Node | None, what: str, allowed: Iterable[str]) -> dict[str, Node] | None:
+        """The node as a mapping with only ``allowed`` keys; unknown keys are reported."""
+        if node is None:
+            return None
+        if not isinstance(node.value, dict):
+            self.error(node.line, node.col, "E104", f"{what} must be a mapping of 'key: value' lines")
+            return None
+        allowed = tuple(allowed)
+        for key, value in node.value.items():
+            if key not in allowed:
+                line, col = value.key_at
+                self.error(line, col, "E106", f"unknown key '{key}' in {what}{suggest(key, allowed)}; "
+                           f"allowed keys: {', '.join(allowed)}")
+        return {k: v for k, v in node.value.items() if k in allowed}
+
+    def text(self, node: Node | None, key: str, required: bool = False, line: int = 1) -> str | None:
+        """A string value; ``None`` when absent (reported if ``required``) or of the wrong type."""
+        if node is None or node.value is None:
+            if required:
+                where = node.key_at if node is not None else (line, 1)
+                self.error(*where, "E107" if node is None else "E116", f"'{key}' is required and must not be empty")
+            return None
+        if not isinstance(node.value, str):
+            self.error(node.line, node.col, "E108", f"'{key}' must be text, not a {kind(node)}")
+            return None
+        if required and not node.value.strip():
+            self.error(node.line, node.col, "E116", f"'{key}' must not be empty")
+            return None
+        return node.value.strip()
+
+
+def kind(node: Node) -> str:
+    if isinstance(node.value, dict):
+        return "mapping"
+    if isinstance(node.value, list):
+        return "list"
+    return "text value"
+
+
+def _positive_int(checker: Checker, node: Node | None, key: str, default: int) -> int:
+    if node is None:
+        return default
+    text = checker.text(node, key)
+    if text is None:
+        return default
+    if not text.isdigit() or not 1 <= int(text) <= 3650:
+        checker.error(node.line, node.col, "E406", f"'{key}' must be a whole number of days from 1 to 3650, not '{text}'")
+        return default
+    return int(text)
+
+
+def _url(checker: Checker, node: Node | None) -> str | None:
+    text = checker.text(node, "url") if node is not None else None
+    if text is None:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        assert node is not None
+        checker.error(node.line, node.col, "E405", f"url must be an absolute http(s) address like "
+                      f"'https://status.example.com/', not '{text}'")
+        return None
+    return text if text.endswith("/") else text + "/"
+
+
+def _site(checker: Checker, node: Node | None) -> Site:
+    fields = checker.mapping(node, "site", SITE_KEYS)
+    if fields is None:
+        return DEFAULT_SITE
+    title = checker.text(fields.get("title"), "title", required=True, line=node.line if node else 1)
+    timezone = checker.text(fields.get("timezone"), "timezone") or "UTC"
+    try:
+        load_zone(timezone)
+    except TimeError as err:
+        where = fields["timezone"]
+        checker.error(where.line, where.col, "E404", str(err))
+        timezone = "UTC"
+    return Site(
+        title=title or DEFAULT_SITE.title,
+        url=_url(checker, fields.get("url")),
+        description=checker.text(fields.get("description"), "description") or "",
+        timezone=timezone,
+        past_days=_positive_int(checker, fields.get("past_days"), "past_days", DEFAULT_SITE.past_days),
+    )
+
+
+def _date(checker: Checker, node: Node | None, key: str) -> dt.date | None:
+    text = checker.text(node, key) if node is not None else None
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        assert node is not None
+        checker.error(node.line, node.col, "E407", f"'{key}' must be a date written YYYY-MM-DD, not '{text}'")
+        return None
+
+
+def _component(checker: Checker, node: Node, position: int) -> Component | None:
+    fields = checker.mapping(node, f"component #{position}", COMPONENT_KEYS)
+    if fields is None:
+        return None
+    component_id = checker.text(fields.get("id"), "id", required=True, line=node.line)
+    name = checker.text(fields.get("name"), "name", required=True, line=node.line)
+    if component_id is not None and not is_id(component_id):
+        where = fields["id"]
+        better = slugify(component_id)
+        hint = f" (e.g. '{better}')" if better else ""
+        checker.error(where.line, where.col, "E402", f"component id '{component_id}' is not valid: {ID_HINT}{hint}")
+        component_id = None
+    group = checker.text(fields.get("group"), "group")
+    start_date = _date(checker, fields.get("start_date"), "start_date")
+    if component_id is None or name is None:
+        return None
+    return Component(
+        id=component_id,
+        name=name,
+        description=checker.text(fields.get("description"), "description") or "",
+        group=group or None,
+        start_date=start_date,
+        line=node.line,
+    )
+
+
+def _components(checker: Checker, node: Node | None) -> list[Component]:
+    if node is None or node.value is None:
+        line, col = node.key_at if node is not None else (1, 1)
+        checker.error(line, col, "E401", "components.yaml must list the page's components under 'components:'")
+        return []
+    if not isinstance(node.value, list):
+        checker.error(node.line, node.col, "E108", "'components' must be a list of '- id: … name: …' entries")
+        return []
+    components: list[Component] = []
+    seen: dict[str, int] = {}
+    for position, item in enumerate(node.value, start=1):
+        component = _component(checker, item, position)
+        if component is None:
+            continue
+        if component.id in seen:
+            checker.error(item.line, item.col, "E403",
+                          f"component id '{component.id}' is already used on line {seen[component.id]}")
+            continue
+        seen[component.id] = item.line
+        components.append(component)
+    groups: dict[str, str] = {}
+    for component in components:
+        if component.group is None:
+            continue
+        group_id = group_slug(component.group)
+        if group_id in seen and groups.get(group_id) is None:
+            checker.error(component.line, 1, "E403",
+                          f"group '{component.group}' would share the id '{group_id}' with a component: rename one")
+        groups.setdefault(group_id, component.group)
+    if not node.value:
+        checker.error(node.line, node.col, "E401", "components.yaml lists no components: add at least one")
+    return components
+
+
+def group_slug(name: str) -> str:
+    """A group's id, derived from its name (groups have no id of their own in components.yaml)."""
+    return slugify(name) or "group"
+
+
+def validate_components(node: Node | None) -> tuple[Site, tuple[Component, ...], list[Diagnostic]]:
+    """components.yaml's node tree to the page settings and components, with every problem found."""
+    checker = Checker(COMPONENTS_FILE)
+    if node is None:
+        return DEFAULT_SITE, (), checker.diagnostics
+    top = checker.mapping(node, COMPONENTS_FILE, TOP_KEYS)
+    if top is None:
+        return DEFAULT_SITE, (), checker.diagnostics
+    if "site" not in top:
+        checker.error(1, 1, "E107", "components.yaml needs a 'site:' block with at least a title")
+    site = _site(checker, top.get("site"))
+    components = _components(checker, top.get("components"))
+    return site, tuple(components), checker.diagnostics

@@ -1,0 +1,216 @@
+"""The status page as data: frozen values with no I/O and no clock.
+
+Everything here is what the files *say*. What depends on the moment of the build
+(is an incident active? what colour is a component right now?) lives in
+``state.py`` and takes ``now`` as an argument, so the same files always give the
+same model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Mapping
+from zoneinfo import ZoneInfo
+
+
+class Impact(str, Enum):
+    """How bad an incident is, as its writer judged it."""
+
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+    MAINTENANCE = "maintenance"
+
+    @property
+    def rank(self) -> int:
+        """Severity for "worst of" comparisons; maintenance ranks below any outage."""
+        return _IMPACT_RANK[self]
+
+
+_IMPACT_RANK = {Impact.MAINTENANCE: 0, Impact.MINOR: 1, Impact.MAJOR: 2, Impact.CRITICAL: 3}
+
+
+class Status(str, Enum):
+    """The status an update carries.
+
+    The first four are the incident lifecycle; the last four are Statuspage's
+    words for planned maintenance, allowed only on maintenance incidents.
+    """
+
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in progress"
+    VERIFYING = "verifying"
+    COMPLETED = "completed"
+
+    @property
+    def is_final(self) -> bool:
+        """A final status ends the incident; nothing may follow it."""
+        return self in (Status.RESOLVED, Status.COMPLETED)
+
+    @property
+    def is_maintenance_word(self) -> bool:
+        return self in MAINTENANCE_STATUSES
+
+    @property
+    def label(self) -> str:
+        """The canonical spelling in headings and on the page: ``In progress``."""
+        return self.value.capitalize()
+
+
+MAINTENANCE_STATUSES = frozenset(
+    {Status.SCHEDULED, Status.IN_PROGRESS, Status.VERIFYING, Status.COMPLETED}
+)
+
+
+class ComponentStatus(str, Enum):
+    """A component's state, with Statuspage's values."""
+
+    OPERATIONAL = "operational"
+    UNDER_MAINTENANCE = "under_maintenance"
+    DEGRADED_PERFORMANCE = "degraded_performance"
+    PARTIAL_OUTAGE = "partial_outage"
+    MAJOR_OUTAGE = "major_outage"
+
+    @property
+    def rank(self) -> int:
+        """Severity for "worst of": maintenance is worse than operational, better than any outage."""
+        return _COMPONENT_RANK[self]
+
+    @property
+    def label(self) -> str:
+        return _COMPONENT_LABEL[self]
+
+
+_COMPONENT_RANK = {
+    ComponentStatus.OPERATIONAL: 0,
+    ComponentStatus.UNDER_MAINTENANCE: 1,
+    ComponentStatus.DEGRADED_PERFORMANCE: 2,
+    ComponentStatus.PARTIAL_OUTAGE: 3,
+    ComponentStatus.MAJOR_OUTAGE: 4,
+}
+_COMPONENT_LABEL = {
+    ComponentStatus.OPERATIONAL: "Operational",
+    ComponentStatus.UNDER_MAINTENANCE: "Under maintenance",
+    ComponentStatus.DEGRADED_PERFORMANCE: "Degraded performance",
+    ComponentStatus.PARTIAL_OUTAGE: "Partial outage",
+    ComponentStatus.MAJOR_OUTAGE: "Major outage",
+}
+
+#: The component status an active incident implies, unless ``component_status`` says otherwise.
+IMPACT_COMPONENT_STATUS: Mapping[Impact, ComponentStatus] = {
+    Impact.MINOR: ComponentStatus.DEGRADED_PERFORMANCE,
+    Impact.MAJOR: ComponentStatus.PARTIAL_OUTAGE,
+    Impact.CRITICAL: ComponentStatus.MAJOR_OUTAGE,
+    Impact.MAINTENANCE: ComponentStatus.UNDER_MAINTENANCE,
+}
+
+
+@dataclass(frozen=True)
+class Site:
+    """The ``site:`` block of components.yaml: settings of the whole page."""
+
+    title: str
+    url: str | None
+    """Absolute base URL (with a trailing slash), used for feeds, sitemap and canonical links."""
+    description: str
+    timezone: str
+    """IANA name; times with no zone are read in it and the page shows times in it."""
+    past_days: int = 15
+    """How many days of past incidents the front page shows."""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Component:
+    """One row of the components list."""
+
+    id: str
+    name: str
+    description: str = ""
+    group: str | None = None
+    """The name of the group it is shown in, if any."""
+    start_date: dt.date | None = None
+    """The day its history begins; uptime days before it show as "no data"."""
+    line: int = 0
+    """Where it is declared in components.yaml, for diagnostics that point at it."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """A planned maintenance window, both ends timezone-aware."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass(frozen=True)
+class Update:
+    """One timestamped section of an incident file."""
+
+    at: dt.datetime
+    status: Status
+    message: str
+    """The update's Markdown source, stripped of surrounding blank lines."""
+    line: int = 0
+    """The line of its heading in the incident file."""
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One incident file, validated. Its id is the file name without ``.md``."""
+
+    id: str
+    title: str
+    impact: Impact
+    components: tuple[str, ...]
+    updates: tuple[Update, ...]
+    """Oldest first, as written in the file."""
+    component_status: Mapping[str, ComponentStatus] = field(default_factory=dict)
+    scheduled: Window | None = None
+    path: str = ""
+    """Path relative to the status repo root, with forward slashes (``incidents/x.md``)."""
+
+    @property
+    def started_at(self) -> dt.datetime:
+        return self.updates[0].at
+
+    @property
+    def last_update(self) -> Update:
+        return self.updates[-1]
+
+    @property
+    def is_final(self) -> bool:
+        """True when the last update closes the incident (resolved or completed)."""
+        return self.updates[-1].status.is_final
+
+    @property
+    def resolved_at(self) -> dt.datetime | None:
+        return self.updates[-1].at if self.is_final else None
+
+    def status_of(self, component_id: str) -> ComponentStatus:
+        """The status this incident gives a component while it is in effect."""
+        return self.component_status.get(component_id, IMPACT_COMPONENT_STATUS[self.impact])
+
+
+@dataclass(frozen=True)
+class StatusPage:
+    """A whole status repo: settings, components in order, incidents sorted by id."""
+
+    site: Site
+    components: tuple[Component, ...]
+    incidents: tuple[Incident, ...]
+
+    def component(self, component_id: str) -> Component:
+        for component in self.components:
+            if component.id == component_id:
+                return component
+        raise KeyError(component_id)

@@ -1,0 +1,131 @@
+"""The HTML pages: index, one page per incident, history by month, 404 and the sitemap.
+
+Incident pages are independent units (``render_incident`` needs one incident and the
+shared context), so the build can spread them over processes or reuse them; the
+aggregate pages each take one pass over the incidents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape as xml_escape
+
+from markupsafe import Markup
+
+from .. import markdown
+from ..state import IncidentState, Phase, SiteState
+from ..templating import asset_version, make_environment, static_files
+from . import BuildContext, OutputFile
+
+
+@dataclass(frozen=True)
+class Link:
+    path: str
+    title: str
+    type: str = ""
+
+
+#: Alternate links in every page's head, and the footer's links. Paths are site-relative.
+FEEDS: tuple[Link, ...] = (
+    Link("history.atom", "Atom feed", "application/atom+xml"),
+    Link("history.rss", "RSS feed", "application/rss+xml"),
+)
+FOOTER_LINKS: tuple[Link, ...] = (
+    Link("history/index.html", "History"),
+    *FEEDS,
+    Link("maintenance.ics", "Maintenance calendar"),
+    Link("api/v2/summary.json", "JSON API"),
+)
+CALENDAR = "maintenance.ics"
+
+
+def incident_path(incident_id: str) -> str:
+    return f"incidents/{incident_id}.html"
+
+
+def month_path(key: str) -> str:
+    return f"history/{key}.html"
+
+
+def static_outputs(root: Path) -> list[OutputFile]:
+    """The theme's static files under ``static/``, the repo's own overriding the built-in ones."""
+    return [OutputFile(f"static/{name}", path.read_bytes()) for name, path in static_files(root)]
+
+
+def asset_versions(statics: Iterable[OutputFile]) -> dict[str, str]:
+    return {f.path[len("static/"):]: asset_version(f.data) for f in statics}
+
+
+class PageRenderer:
+    """Renders templates with the shared context; one per process (the Jinja environment is costly)."""
+
+    def __init__(self, ctx: BuildContext, component_names: dict[str, str]) -> None:
+        self.ctx = ctx
+        self.env = make_environment(ctx.root, ctx.site.tz)
+        self.env.globals["markdown"] = lambda text: Markup(markdown.render(text))
+        self.common: dict[str, Any] = {
+            "site": ctx.site,
+            "names": component_names,
+            "assets": ctx.assets,
+            "feeds": FEEDS,
+            "footer_links": FOOTER_LINKS,
+            "calendar": CALENDAR,
+            "scripts": "local-time.js" in ctx.assets,
+        }
+
+    def page(self, template: str, path: str, canonical: bool = True, root: str | None = None, **values: Any) -> OutputFile:
+        depth = path.count("/")
+        context = {
+            **self.common,
+            "root": "../" * depth if root is None else root,
+            "canonical": self.ctx.absolute(path) if canonical else None,
+            **values,
+        }
+        html = self.env.get_template(template).render(context)
+        return OutputFile(path, html.encode("utf-8"))
+
+    def incident(self, state: IncidentState) -> OutputFile:
+        month = state.started_at.astimezone(self.ctx.site.tz).strftime("%Y-%m")
+        return self.page("incident.html", incident_path(state.id), incident=state.incident, state=state,
+                         month=month if state.phase is not Phase.UPCOMING else None)
+
+    def incidents(self, states: Sequence[IncidentState]) -> list[OutputFile]:
+        return [self.incident(s) for s in states]
+
+    def index(self, state: SiteState) -> OutputFile:
+        return self.page("index.html", "index.html", state=state)
+
+    def history(self, state: SiteState) -> list[OutputFile]:
+        months = state.months
+        files = [self.page("history.html", "history/index.html", months=months)]
+        for n, month in enumerate(months):
+            files.append(self.page(
+                "month.html", month_path(month.key), month=month,
+                newer=months[n - 1] if n > 0 else None,
+                older=months[n + 1] if n + 1 < len(months) else None,
+            ))
+        return files
+
+    def not_found(self) -> OutputFile:
+        """404.html is served at any depth, so its links are root-relative to the site's path."""
+        return self.page("404.html", "404.html", canonical=False, root=urlsplit(self.ctx.base_url).path or "/")
+
+
+def sitemap(state: SiteState, ctx: BuildContext) -> OutputFile:
+    """sitemap.xml with absolute URLs; ``lastmod`` from the content, never the build clock."""
+    entries: list[tuple[str, str | None]] = [("index.html", None), ("history/index.html", None)]
+    entries += [(month_path(m.key), None) for m in state.months]
+    entries += [
+        (incident_path(s.id), s.incident.last_update.at.date().isoformat())
+        for s in sorted(state.incidents, key=lambda s: s.id)
+    ]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path, lastmod in entries:
+        extra = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        lines.append(f"  <url><loc>{xml_escape(ctx.absolute(path))}</loc>{extra}</url>")
+    lines.append("</urlset>")
+    return OutputFile("sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))

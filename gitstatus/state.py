@@ -1,0 +1,281 @@
+"""What the page says at one moment: everything that depends on ``now``.
+
+Pure functions of the model and a time. Active or past, each component's status,
+the overall indicator, the days on the front page and the months of the history
+are all derived here, once, and every output reads them from :class:`SiteState`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import Enum
+from typing import Mapping, Sequence
+
+from .config import group_slug
+from .diagnostics import Diagnostic
+from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage
+
+SILENCE_LIMIT = dt.timedelta(minutes=60)
+LONG_INCIDENT = dt.timedelta(days=7)
+
+
+class Phase(str, Enum):
+    UPCOMING = "upcoming"
+    """Maintenance announced for a window that has not started."""
+    ACTIVE = "active"
+    PAST = "past"
+
+
+class Indicator(str, Enum):
+    """The page's overall state, with Statuspage's indicator values."""
+
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+    MAINTENANCE = "maintenance"
+
+    @property
+    def description(self) -> str:
+        return _INDICATOR_TEXT[self]
+
+
+_INDICATOR_TEXT = {
+    Indicator.NONE: "All Systems Operational",
+    Indicator.MINOR: "Minor Service Outage",
+    Indicator.MAJOR: "Partial System Outage",
+    Indicator.CRITICAL: "Major System Outage",
+    Indicator.MAINTENANCE: "Service Under Maintenance",
+}
+_IMPACT_INDICATOR = {Impact.MINOR: Indicator.MINOR, Impact.MAJOR: Indicator.MAJOR, Impact.CRITICAL: Indicator.CRITICAL}
+
+
+@dataclass(frozen=True)
+class IncidentState:
+    """An incident as it stands at ``now``."""
+
+    incident: Incident
+    phase: Phase
+    started_at: dt.datetime
+    """When it began to affect users: the first update, or the window's start for maintenance."""
+    ended_at: dt.datetime | None
+    """The final update, or the window's end for maintenance that lapsed with no final update."""
+
+    @property
+    def id(self) -> str:
+        return self.incident.id
+
+    @property
+    def status(self) -> Status:
+        """The latest update's status, or ``completed`` for a window that ran out without one."""
+        if self.phase is Phase.PAST and not self.incident.is_final:
+            return Status.COMPLETED
+        return self.incident.last_update.status
+
+    @property
+    def duration(self) -> dt.timedelta | None:
+        return self.ended_at - self.started_at if self.ended_at else None
+
+
+@dataclass(frozen=True)
+class ComponentRow:
+    component: Component
+    status: ComponentStatus
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """A group of components shown together; its status is its worst member's."""
+
+    id: str
+    name: str
+    members: tuple[ComponentRow, ...]
+
+    @property
+    def status(self) -> ComponentStatus:
+        return max((m.status for m in self.members), key=lambda s: s.rank)
+
+
+@dataclass(frozen=True)
+class Day:
+    """One day block of "Past incidents": a date in the page's timezone and its incidents."""
+
+    date: dt.date
+    incidents: tuple[IncidentState, ...]
+
+
+@dataclass(frozen=True)
+class Month:
+    """One page of the history."""
+
+    key: str
+    """``YYYY-MM``, also its folder name."""
+    first_day: dt.date
+    incidents: tuple[IncidentState, ...]
+
+
+@dataclass(frozen=True)
+class SiteState:
+    page: StatusPage
+    now: dt.datetime
+    incidents: tuple[IncidentState, ...]
+    """Every incident, newest first (by start, then id)."""
+    layout: tuple[ComponentRow | GroupRow, ...]
+    """The components list: single components and groups, in components.yaml's order."""
+    indicator: Indicator
+    days: tuple[Day, ...]
+    """The front page's past days, newest first, ``past_days`` of them (empty days included)."""
+    months: tuple[Month, ...]
+    """History pages, newest first; months with no incidents are left out."""
+
+    @property
+    def active(self) -> tuple[IncidentState, ...]:
+        return tuple(s for s in self.incidents if s.phase is Phase.ACTIVE)
+
+    @property
+    def upcoming(self) -> tuple[IncidentState, ...]:
+        return tuple(sorted((s for s in self.incidents if s.phase is Phase.UPCOMING), key=lambda s: (s.started_at, s.id)))
+
+    @property
+    def component_status(self) -> Mapping[str, ComponentStatus]:
+        result: dict[str, ComponentStatus] = {}
+        for row in self.layout:
+            for member in row.members if isinstance(row, GroupRow) else (row,):
+                result[member.component.id] = member.status
+        return result
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        return moment.astimezone(self.page.site.tz)
+
+
+def incident_state(incident: Incident, now: dt.datetime) -> IncidentState:
+    """Phase and interval of one incident at ``now``.
+
+    Maintenance with a window is upcoming until the window opens (or an update other than
+    "scheduled" says work began early), in progress until its final update or, with none,
+    until the window closes.
+    """
+    window = incident.scheduled
+    if window is None:
+        end = incident.resolved_at
+        return IncidentState(incident, Phase.PAST if end else Phase.ACTIVE, incident.started_at, end)
+    work = [u.at for u in incident.updates if u.status is not Status.SCHEDULED]
+    if not work and now < window.start:
+        return IncidentState(incident, Phase.UPCOMING, window.start, None)
+    start = min([window.start, *work])
+    if incident.is_final:
+        return IncidentState(incident, Phase.PAST, min(start, incident.last_update.at), incident.last_update.at)
+    if now >= window.end:
+        return IncidentState(incident, Phase.PAST, start, window.end)
+    return IncidentState(incident, Phase.ACTIVE, start, None)
+
+
+def _layout(components: Sequence[Component], status: Mapping[str, ComponentStatus]) -> tuple[ComponentRow | GroupRow, ...]:
+    rows: list[ComponentRow | GroupRow] = []
+    groups: dict[str, list[ComponentRow]] = {}
+    names: dict[str, str] = {}
+    for component in components:
+        row = ComponentRow(component, status[component.id])
+        if component.group is None:
+            rows.append(row)
+            continue
+        key = group_slug(component.group)
+        if key not in groups:
+            groups[key] = []
+            names[key] = component.group
+            rows.append(GroupRow(key, component.group, ()))  # placeholder keeps the position
+        groups[key].append(row)
+    return tuple(
+        GroupRow(r.id, names[r.id], tuple(groups[r.id])) if isinstance(r, GroupRow) else r for r in rows
+    )
+
+
+def _indicator(active: Sequence[IncidentState]) -> Indicator:
+    outages = [s.incident.impact for s in active if s.incident.impact is not Impact.MAINTENANCE]
+    if outages:
+        return _IMPACT_INDICATOR[max(outages, key=lambda i: i.rank)]
+    return Indicator.MAINTENANCE if active else Indicator.NONE
+
+
+def _days(states: Sequence[IncidentState], today: dt.date, count: int, tz: dt.tzinfo) -> tuple[Day, ...]:
+    first = today - dt.timedelta(days=count - 1)
+    by_day: dict[dt.date, list[IncidentState]] = defaultdict(list)
+    for state in states:  # already newest first
+        if state.phase is Phase.UPCOMING:
+            continue
+        day = state.started_at.astimezone(tz).date()
+        if first <= day <= today:
+            by_day[day].append(state)
+    return tuple(Day(today - dt.timedelta(days=n), tuple(by_day[today - dt.timedelta(days=n)])) for n in range(count))
+
+
+def _months(states: Sequence[IncidentState], tz: dt.tzinfo) -> tuple[Month, ...]:
+    by_month: dict[dt.date, list[IncidentState]] = defaultdict(list)
+    for state in states:
+        if state.phase is Phase.UPCOMING:
+            continue
+        local = state.started_at.astimezone(tz).date()
+        by_month[local.replace(day=1)].append(state)
+    return tuple(
+        Month(first.strftime("%Y-%m"), first, tuple(by_month[first]))
+        for first in sorted(by_month, reverse=True)
+    )
+
+
+def derive(page: StatusPage, now: dt.datetime) -> SiteState:
+    """The state of the page at ``now``: linear in the number of incidents."""
+    tz = page.site.tz
+    states = sorted(
+        (incident_state(i, now) for i in page.incidents),
+        key=lambda s: (s.started_at, s.id),
+        reverse=True,
+    )
+    status = {c.id: ComponentStatus.OPERATIONAL for c in page.components}
+    for state in states:
+        if state.phase is not Phase.ACTIVE:
+            continue
+        for component_id in state.incident.components:
+            if component_id in status:
+                new = state.incident.status_of(component_id)
+                if new.rank > status[component_id].rank:
+                    status[component_id] = new
+    active = [s for s in states if s.phase is Phase.ACTIVE]
+    return SiteState(
+        page=page,
+        now=now,
+        incidents=tuple(states),
+        layout=_layout(page.components, status),
+        indicator=_indicator(active),
+        days=_days(states, now.astimezone(tz).date(), page.site.past_days, tz),
+        months=_months(states, tz),
+    )
+
+
+def activity_warnings(state: SiteState) -> list[Diagnostic]:
+    """Warnings about active incidents: long silences frustrate users; week-long incidents are usually forgotten."""
+    warnings = []
+    for s in state.active:
+        incident = s.incident
+        if incident.impact is Impact.MAINTENANCE:
+            continue
+        last = incident.last_update
+        silent = state.now - last.at
+        if silent > SILENCE_LIMIT:
+            minutes = int(silent.total_seconds() // 60)
+            warnings.append(Diagnostic(incident.path, last.line, 1, "W101",
+                                       f"no update for {_span(minutes)} on an active incident: post an update "
+                                       "at least every 30-60 minutes, even 'still investigating'"))
+        if state.now - incident.started_at > LONG_INCIDENT:
+            warnings.append(Diagnostic(incident.path, incident.updates[0].line, 1, "W102",
+                                       "this incident has been active for over 7 days: resolve it if it is over"))
+    return warnings
+
+
+def _span(minutes: int) -> str:
+    if minutes < 120:
+        return f"{minutes} minutes"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} hours"
+    return f"{minutes // 1440} days"

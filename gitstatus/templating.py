@@ -1,0 +1,147 @@
+"""The Jinja environment: autoescaped, strict, and overridable by a status repo's own ``theme/``.
+
+A status repo's ``theme/templates/x.html`` replaces the built-in ``x.html`` of the same
+name; its ``theme/static/`` files are copied over the built-in ones. Templates see
+the variables documented in docs/themes.md and the filters registered here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from importlib.resources import files
+from pathlib import Path
+from typing import Iterator
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from .model import ComponentStatus, Impact, Status
+from .timeparse import iso
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def builtin_theme() -> Path:
+    """The built-in theme folder (``theme/`` in a checkout, ``gitstatus/theme`` in the wheel)."""
+    return Path(str(files("gitstatus.theme")))
+
+
+def theme_dirs(root: Path) -> list[Path]:
+    """Theme folders in order of precedence: the repo's own first, then the built-in one."""
+    builtin = builtin_theme().resolve()
+    own = (root / "theme").resolve()
+    return [own, builtin] if own.is_dir() and own != builtin else [builtin]
+
+
+def static_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """(path under static/, file) pairs, the repo's own files winning over built-in ones."""
+    chosen: dict[str, Path] = {}
+    for folder in reversed(theme_dirs(root)):
+        static = folder / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    chosen[path.relative_to(static).as_posix()] = path
+    yield from sorted(chosen.items())
+
+
+# --- filters: formatting for people (the page's timezone) and for machines (ISO 8601) -------------
+
+def format_date(day: dt.date) -> str:
+    """``June 11, 2026``: locale-independent, so builds are identical on every machine."""
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def format_month(day: dt.date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def format_clock(moment: dt.datetime) -> str:
+    """``Jun 11, 14:02 UTC``: the moment in its own timezone, with the zone's abbreviation."""
+    return f"{MONTHS[moment.month - 1][:3]} {moment.day}, {moment:%H:%M} {moment.tzname()}"
+
+
+def format_full(moment: dt.datetime) -> str:
+    """``Jun 11, 2026, 14:02 UTC``."""
+    return f"{MONTHS[moment.month - 1][:3]} {moment.day}, {moment.year}, {moment:%H:%M} {moment.tzname()}"
+
+
+def format_duration(span: dt.timedelta | None) -> str:
+    """``2 h 5 min``, ``3 d 4 h``, ``under a minute``."""
+    if span is None:
+        return ""
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute"
+    days, rest = divmod(minutes, 1440)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} d"] if days else []
+    if hours:
+        parts.append(f"{hours} h")
+    if minutes and not days:
+        parts.append(f"{minutes} min")
+    return " ".join(parts)
+
+
+class TimeFormatter:
+    """Formats moments in the page's timezone; bound to one site per environment."""
+
+    def __init__(self, tz: dt.tzinfo) -> None:
+        self.tz = tz
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        return moment.astimezone(self.tz)
+
+    def time_element(self, moment: dt.datetime, style: str = "full") -> Markup:
+        """``<time datetime="ISO" data-style="full">Jun 11, 2026, 14:02 UTC</time>``.
+
+        The text is readable with JavaScript off; local-time.js may rewrite it in the reader's zone.
+        """
+        local = self.local(moment)
+        text = format_full(local) if style == "full" else format_clock(local)
+        return Markup('<time datetime="{}" data-style="{}">{}</time>').format(iso(moment), style, text)
+
+
+def impact_label(impact: Impact) -> str:
+    return impact.value.capitalize()
+
+
+def status_label(status: Status | ComponentStatus) -> str:
+    return status.label
+
+
+def make_environment(root: Path, tz: dt.tzinfo) -> Environment:
+    """The environment for one status repo: its own templates first, then the built-in ones."""
+    loaders = [FileSystemLoader(str(folder / "templates")) for folder in theme_dirs(root)[:-1]]
+    loaders.append(PackageLoader("gitstatus.theme", "templates"))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    formatter = TimeFormatter(tz)
+    env.filters.update(
+        date=format_date,
+        month=format_month,
+        duration=format_duration,
+        iso=iso,
+        impact=impact_label,
+        status=status_label,
+        local=formatter.local,
+    )
+    env.globals.update(time=formatter.time_element)
+    return env
+
+
+def asset_version(data: bytes) -> str:
+    """A short content hash for ``style.css?v=…``, so readers never see a stale stylesheet."""
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def html_escape(text: str) -> str:
+    return str(escape(text))

@@ -1,0 +1,104 @@
+"""The time formats writers may use, and the one canonical form gitstatus writes.
+
+Accepted: ``2026-06-11 14:02 UTC``, ``2026-06-11 14:02:30Z``, ``2026-06-11 19:32 +05:30``,
+``2026-06-11T14:02:00+00:00`` and, with no zone at all, ``2026-06-11 14:02`` read in the
+page's timezone. Every time leaves this module timezone-aware.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+UTC = dt.timezone.utc
+
+_TIME_RE = re.compile(
+    r"""^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?
+        \s*(?P<zone>UTC|Z|[+-]\d{2}:?\d{2})?$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+FORMAT_HINT = "write it as 'YYYY-MM-DD HH:MM UTC' (or with an offset like +02:00)"
+
+
+class TimeError(ValueError):
+    """A time string that cannot be read; the message says why and how to write it."""
+
+
+def parse_time(text: str, tz: dt.tzinfo) -> dt.datetime:
+    """Read one time; a time without a zone is in ``tz``. Raises :class:`TimeError`."""
+    match = _TIME_RE.match(text.strip())
+    if not match:
+        raise TimeError(f"'{text.strip()}' is not a time: {FORMAT_HINT}")
+    try:
+        day = dt.date.fromisoformat(match["date"])
+        clock = dt.time(int(match["hour"]), int(match["minute"]), int(match["second"] or 0))
+    except ValueError as err:
+        raise TimeError(f"'{text.strip()}' is not a real time ({err})") from None
+    zone = match["zone"]
+    if zone is None:
+        tzinfo: dt.tzinfo = tz
+    elif zone.upper() in ("UTC", "Z"):
+        tzinfo = UTC
+    else:
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 23 or minutes > 59:
+            raise TimeError(f"'{text.strip()}' has an impossible offset {zone}")
+        tzinfo = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+    return dt.datetime.combine(day, clock, tzinfo)
+
+
+def format_time(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """The canonical form: local to the page, seconds only when not zero.
+
+    ``UTC`` when the offset is zero, ``+05:30`` otherwise, so the text is unambiguous
+    even when read without the page's settings.
+    """
+    local = moment.astimezone(tz)
+    text = local.strftime("%Y-%m-%d %H:%M")
+    if local.second:
+        text += local.strftime(":%S")
+    offset = local.utcoffset() or dt.timedelta(0)
+    if not offset:
+        return text + " UTC"
+    total = int(offset.total_seconds()) // 60
+    sign = "-" if total < 0 else "+"
+    hours, minutes = divmod(abs(total), 60)
+    return f"{text} {sign}{hours:02d}:{minutes:02d}"
+
+
+def load_zone(name: str) -> ZoneInfo:
+    """An IANA zone by name. Raises :class:`TimeError` with a hint for unknown names."""
+    try:
+        if not name or name.startswith("/") or ".." in name:
+            raise ZoneInfoNotFoundError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise TimeError(
+            f"unknown timezone '{name}': use an IANA name such as 'UTC', 'Europe/Berlin' or 'America/New_York'"
+        ) from None
+
+
+def resolve_now(option: str | None, tz: dt.tzinfo = UTC) -> dt.datetime:
+    """The moment a run treats as "now": ``--now``, else SOURCE_DATE_EPOCH, else the clock.
+
+    This is the only place that reads the clock; everything below takes ``now`` as an argument.
+    """
+    if option:
+        return parse_time(option, tz)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            raise TimeError(f"SOURCE_DATE_EPOCH='{epoch}' is not a number of seconds") from None
+    return dt.datetime.now(UTC).replace(microsecond=0)
+
+
+def iso(moment: dt.datetime) -> str:
+    """ISO 8601 with offset, as machine formats (API, feeds, ``<time datetime>``) want it."""
+    return moment.isoformat()

@@ -1,0 +1,258 @@
+"""Raw documents to the frozen model, with every rule of the format and the lifecycle.
+
+Each rule adds a diagnostic and moves on, so one run reports every problem in every
+file. An incident with any error is left out of the model (a build then fails, so a
+broken incident never silently disappears from a published page).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Iterable, Mapping
+
+from .config import Checker, kind, validate_components
+from .diagnostics import Diagnostic, Severity, suggest
+from .load import RawIncident, RawRepo, RawSection
+from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage, Update, Window
+from .slug import ID_HINT, is_id, slugify
+from .timeparse import TimeError, parse_time
+from .yamlnodes import Node
+
+INCIDENT_KEYS = ("title", "impact", "components", "component_status", "scheduled")
+REQUIRED_KEYS = ("title", "impact", "components")
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+"""Clocks drift and writers round; an update this little ahead of ``now`` is accepted."""
+
+HEADING_EXAMPLE = "'## 2026-06-11 14:02 UTC — Investigating'"
+_HEADING_RE = re.compile(r"^(?P<time>.*\S)\s+[—–\-·|]\s+(?P<status>\S.*?)$")
+_OVERRIDE_STATUSES = tuple(s.value for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL)
+_STATUS_WORDS = tuple(s.value for s in Status)
+
+
+def parse_status(word: str) -> Status | None:
+    """A status in any letter case; ``in-progress`` and ``in_progress`` mean ``in progress``."""
+    normal = re.sub(r"[\s_-]+", " ", word.strip().lower())
+    try:
+        return Status(normal)
+    except ValueError:
+        return None
+
+
+def _incident_id(checker: Checker, path: str) -> str | None:
+    stem = path.rsplit("/", 1)[-1][: -len(".md")]
+    if is_id(stem):
+        return stem
+    better = slugify(stem)
+    hint = f": rename it to '{better}.md'" if better else ""
+    checker.error(0, 0, "E004", f"'{stem}' is not a valid incident id ({ID_HINT}){hint}")
+    return None
+
+
+def _impact(checker: Checker, node: Node | None) -> Impact | None:
+    text = checker.text(node, "impact")
+    if text is None or node is None:
+        return None
+    try:
+        return Impact(text.lower())
+    except ValueError:
+        choices = [i.value for i in Impact]
+        checker.error(node.line, node.col, "E109",
+                      f"unknown impact '{text}'{suggest(text, choices)}; use one of: {', '.join(choices)}")
+        return None
+
+
+def _components(
+    checker: Checker, node: Node | None, known: Mapping[str, Component] | None
+) -> tuple[str, ...] | None:
+    """The listed ids; with ``known`` None (components.yaml unreadable) any id is accepted."""
+    if node is None:
+        return None
+    if not isinstance(node.value, list):
+        what = "nothing" if node.value is None else f"a {kind(node)}"
+        checker.error(node.line, node.col, "E108",
+                      f"'components' must be a list of component ids like [api, dashboard] (or [] for none), not {what}")
+        return None
+    ids: list[str] = []
+    ok = True
+    for item in node.value:
+        if not isinstance(item.value, str):
+            checker.error(item.line, item.col, "E108", "each entry of 'components' must be a component id")
+            ok = False
+        elif known is not None and item.value not in known:
+            checker.error(item.line, item.col, "E110",
+                          f"unknown component '{item.value}'{suggest(item.value, known)}; "
+                          "components are listed in components.yaml")
+            ok = False
+        elif item.value in ids:
+            checker.error(item.line, item.col, "E111", f"component '{item.value}' is listed twice")
+        else:
+            ids.append(item.value)
+    return tuple(ids) if ok else None
+
+
+def _component_status(checker: Checker, node: Node | None, listed: Iterable[str]) -> dict[str, ComponentStatus] | None:
+    if node is None:
+        return {}
+    fields = node.value
+    if not isinstance(fields, dict):
+        checker.error(node.line, node.col, "E108",
+                      "'component_status' must be a mapping like {api: partial_outage}")
+        return None
+    listed = tuple(listed)
+    result: dict[str, ComponentStatus] = {}
+    ok = True
+    for component_id, value in fields.items():
+        line, col = value.key_at
+        if component_id not in listed:
+            checker.error(line, col, "E112", f"component_status names '{component_id}', which is not in this "
+                          f"incident's components{suggest(component_id, listed)}: add it there or remove it here")
+            ok = False
+            continue
+        word = value.value if isinstance(value.value, str) else ""
+        if word not in _OVERRIDE_STATUSES:
+            checker.error(value.line, value.col, "E112", f"'{word}' is not a component status"
+                          f"{suggest(word, _OVERRIDE_STATUSES)}; use one of: {', '.join(_OVERRIDE_STATUSES)}")
+            ok = False
+            continue
+        result[component_id] = ComponentStatus(word)
+    return result if ok else None
+
+
+def _window(checker: Checker, node: Node | None, impact: Impact | None, tz: dt.tzinfo) -> Window | None:
+    if node is None:
+        return None
+    line, col = node.key_at
+    if impact is not None and impact is not Impact.MAINTENANCE:
+        checker.error(line, col, "E113", "'scheduled' is only for impact: maintenance; remove it or change the impact")
+        return None
+    fields = checker.mapping(node, "scheduled", ("start", "end"))
+    if fields is None:
+        return None
+    times: dict[str, dt.datetime] = {}
+    for key in ("start", "end"):
+        value = fields.get(key)
+        if value is None:
+            checker.error(line, col, "E114", f"'scheduled' needs a '{key}' time, e.g. {key}: 2026-06-20 02:00 UTC")
+            continue
+        text = checker.text(value, key)
+        if text is None:
+            continue
+        try:
+            times[key] = parse_time(text, tz)
+        except TimeError as err:
+            checker.error(value.line, value.col, "E114", f"scheduled {key}: {err}")
+    if len(times) < 2:
+        return None
+    if times["end"] <= times["start"]:
+        where = fields["end"]
+        checker.error(where.line, where.col, "E114", "the maintenance window ends before it starts: check 'end'")
+        return None
+    return Window(times["start"], times["end"])
+
+
+def _update(checker: Checker, section: RawSection, impact: Impact | None, tz: dt.tzinfo) -> Update | None:
+    match = _HEADING_RE.match(section.heading)
+    if not match:
+        checker.error(section.line, section.col, "E202",
+                      f"update heading '## {section.heading}' must be a time, a dash and a status: {HEADING_EXAMPLE}")
+        return None
+    try:
+        at = parse_time(match["time"], tz)
+    except TimeError as err:
+        checker.error(section.line, section.col, "E203", str(err))
+        at = None
+    status = parse_status(match["status"])
+    status_col = section.col + match.start("status")
+    if status is None:
+        word = match["status"]
+        checker.error(section.line, status_col, "E204",
+                      f"unknown status '{word}'{suggest(word, _STATUS_WORDS)}; use investigating, identified, "
+                      "monitoring or resolved (maintenance also: scheduled, in progress, verifying, completed)")
+    elif status.is_maintenance_word and impact is not None and impact is not Impact.MAINTENANCE:
+        checker.error(section.line, status_col, "E205",
+                      f"'{status.label}' is for maintenance; an incident uses investigating, identified, "
+                      "monitoring or resolved")
+        status = None
+    if not section.message.strip():
+        checker.error(section.line, 1, "E207", "this update has no message: write below the heading what users "
+                      "should know (even 'We are still investigating.')")
+        return None
+    if at is None or status is None:
+        return None
+    return Update(at=at, status=status, message=section.message, line=section.line)
+
+
+def _lifecycle(checker: Checker, updates: list[Update], now: dt.datetime) -> None:
+    final: Update | None = None
+    for previous, update in zip([None, *updates], updates):
+        if final is not None:
+            checker.error(update.line, 1, "E302", f"an update after the final '{final.status.label}' update on "
+                          f"line {final.line}: a closed incident stays closed; open a new incident instead")
+            break
+        if previous is not None and update.at < previous.at:
+            checker.error(update.line, 4, "E301", f"this update is earlier than the one on line {previous.line}: "
+                          "updates are written oldest first, each appended at the end of the file")
+        if update.status.is_final:
+            final = update
+    for update in updates:
+        if update.at > now + FUTURE_TOLERANCE:
+            checker.error(update.line, 4, "E303", f"this update is dated {update.at.isoformat()}, after now "
+                          f"({now.isoformat()}): fix the date or the timezone")
+
+
+def validate_incident(
+    raw: RawIncident, components: Mapping[str, Component] | None, tz: dt.tzinfo, now: dt.datetime
+) -> tuple[Incident | None, list[Diagnostic]]:
+    """One raw incident to an :class:`Incident`, or ``None`` with the reasons why not.
+
+    ``components`` is None when components.yaml could not be read; ids are then not checked
+    (one broken file should not bury its own error under one per incident).
+    """
+    checker = Checker(raw.path)
+    incident_id = _incident_id(checker, raw.path)
+    fields = checker.mapping(raw.meta, "the front matter", INCIDENT_KEYS) if raw.meta is not None else None
+    title = impact = listed = overrides = window = None
+    if fields is not None:
+        for key in REQUIRED_KEYS:
+            if key not in fields:
+                checker.error(1, 1, "E107", f"the front matter needs '{key}'"
+                              + (" (one of minor, major, critical, maintenance)" if key == "impact" else "")
+                              + (" (a list of component ids, or [])" if key == "components" else ""))
+        title = checker.text(fields.get("title"), "title", required="title" in fields)
+        impact = _impact(checker, fields.get("impact"))
+        listed = _components(checker, fields.get("components"), components)
+        overrides = _component_status(checker, fields.get("component_status"), listed) if listed is not None else {}
+        window = _window(checker, fields.get("scheduled"), impact, tz)
+    if not raw.sections:
+        if raw.meta is not None:
+            checker.error(raw.body_line, 1, "E206", f"no updates: add one below the front matter, like "
+                          f"{HEADING_EXAMPLE} followed by a message")
+    updates = [u for u in (_update(checker, s, impact, tz) for s in raw.sections) if u is not None]
+    if len(updates) == len(raw.sections):
+        _lifecycle(checker, updates, now)
+    has_error = any(d.severity is Severity.ERROR for d in checker.diagnostics)
+    if has_error or None in (incident_id, title, impact, listed, overrides) or not updates:
+        return None, checker.diagnostics
+    assert incident_id and title and impact and listed is not None and overrides is not None
+    incident = Incident(
+        id=incident_id, title=title, impact=impact, components=listed, updates=tuple(updates),
+        component_status=overrides, scheduled=window, path=raw.path,
+    )
+    return incident, checker.diagnostics
+
+
+def validate(raw: RawRepo, now: dt.datetime) -> tuple[StatusPage, list[Diagnostic]]:
+    """The whole repo: the model of everything valid, and every diagnostic found."""
+    site, components, diagnostics = validate_components(raw.components)
+    diagnostics = list(raw.diagnostics) + diagnostics
+    known = {c.id: c for c in components} if raw.components is not None else None
+    tz = site.tz
+    incidents = []
+    for raw_incident in raw.incidents:
+        incident, problems = validate_incident(raw_incident, known, tz, now)
+        diagnostics += problems
+        if incident is not None:
+            incidents.append(incident)
+    incidents.sort(key=lambda i: i.id)
+    return StatusPage(site, components, tuple(incidents)), diagnostics

@@ -1,0 +1,91 @@
+"""The only code that touches the output folder.
+
+It refuses two outputs on one path and any path that would land outside the folder,
+writes everything into a temporary sibling folder and then swaps it in, so a reader
+(or a crash, or a failed build) never sees a half-built site, and files that no longer
+belong (a deleted incident) are gone.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from .outputs import OutputFile
+
+
+class WriteError(Exception):
+    """The outputs cannot be written as asked (a bug in a renderer or theme, or the disk)."""
+
+
+def check_paths(files: Iterable[OutputFile]) -> list[OutputFile]:
+    """The files, after refusing duplicate and escaping paths."""
+    seen: set[str] = set()
+    checked = []
+    for f in files:
+        path = PurePosixPath(f.path)
+        if path.is_absolute() or ".." in path.parts or "\\" in f.path or not f.path or f.path.endswith("/"):
+            raise WriteError(f"refusing to write '{f.path}': outputs must stay inside the output folder")
+        key = path.as_posix().lower()  # two names that differ only in case collide on macOS and Windows
+        if key in seen:
+            raise WriteError(f"two outputs want the same path '{f.path}'")
+        seen.add(key)
+        checked.append(f)
+    return checked
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with Linux's renameat2(RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def write_site(files: Iterable[OutputFile], out: Path) -> int:
+    """Write ``files`` as the whole content of ``out``. Returns how many were written.
+
+    On any failure the existing ``out`` is left exactly as it was.
+    """
+    checked = check_paths(files)
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise WriteError(f"{out} exists and is not a folder")
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        made: set[str] = set()
+        for f in checked:
+            target = staging / f.path
+            parent = str(target.parent)
+            if parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(parent)
+            target.write_bytes(f.data)
+        staging.chmod(0o755)
+        if out.exists():
+            if _exchange(staging, out):
+                shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
+            else:
+                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+                os.rename(out, old / "site")
+                os.rename(staging, out)
+                shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return len(checked)

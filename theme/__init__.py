@@ -1,0 +1,1 @@
+"""The built-in theme: Jinja templates and static files, shipped in the wheel as gitstatus.theme."""
