@@ -16,6 +16,8 @@ from typing import Mapping, Sequence
 from .config import group_slug
 from .diagnostics import Diagnostic
 from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage
+from .uptime import UptimeRow
+from .uptime import compute as compute_uptime
 
 SILENCE_LIMIT = dt.timedelta(minutes=60)
 LONG_INCIDENT = dt.timedelta(days=7)
@@ -129,6 +131,8 @@ class SiteState:
     """The front page's past days, newest first, ``past_days`` of them (empty days included)."""
     months: tuple[Month, ...]
     """History pages, newest first; months with no incidents are left out."""
+    uptime: Mapping[str, UptimeRow]
+    """90 days of history for every component id and group id."""
 
     @property
     def active(self) -> tuple[IncidentState, ...]:
@@ -242,14 +246,18 @@ def derive(page: StatusPage, now: dt.datetime) -> SiteState:
                 if new.rank > status[component_id].rank:
                     status[component_id] = new
     active = [s for s in states if s.phase is Phase.ACTIVE]
+    layout = _layout(page.components, status)
+    groups = {row.id: [m.component.id for m in row.members] for row in layout if isinstance(row, GroupRow)}
+    begun = [s for s in states if s.phase is not Phase.UPCOMING]
     return SiteState(
         page=page,
         now=now,
         incidents=tuple(states),
-        layout=_layout(page.components, status),
+        layout=layout,
         indicator=_indicator(active),
         days=_days(states, now.astimezone(tz).date(), page.site.past_days, tz),
         months=_months(states, tz),
+        uptime=compute_uptime(page.components, groups, begun, now, tz),
     )
 
 
