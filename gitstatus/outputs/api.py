@@ -1,0 +1,356 @@
+"""The Statuspage-compatible JSON API under ``api/v2/``, as static files.
+
+Chat bots, aggregators and Atlassian's own status widget already read Statuspage's
+public API v2; writing the same envelopes, field names, types and enum values lets
+them read a gitstatus page unchanged. The mapping from our words to Statuspage's, and
+where we differ, is documented in docs/api.md; tests hold every file to a JSON Schema
+written from Statuspage's documented format (tests/schemas/).
+
+Everything here is derived from the state and the content: ids come from the incident
+ids and update positions, dates from the updates, so the same files and the same
+``now`` give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Iterable, Mapping
+
+from ..model import Component, ComponentStatus, Impact, Incident, Status
+from ..state import ComponentRow, GroupRow, IncidentState, Indicator, Phase, SiteState
+from . import BuildContext, OutputFile
+from .machine import activity_at, is_maintenance, midnight, newest, page_updated_at, short_id
+from .pages import incident_path
+
+Json = dict[str, Any]
+
+PREFIX = "api/v2/"
+
+#: Statuspage's descriptions of its indicator, as real pages write them.
+INDICATOR_DESCRIPTION: Mapping[Indicator, str] = {
+    Indicator.NONE: "All Systems Operational",
+    Indicator.MINOR: "Minor Service Outage",
+    Indicator.MAJOR: "Partial System Outage",
+    Indicator.CRITICAL: "Major Service Outage",
+    Indicator.MAINTENANCE: "Service Under Maintenance",
+}
+
+#: An update's status on a maintenance, in Statuspage's maintenance vocabulary. Maintenance
+#: files may also use the incident words; they map to the maintenance step they describe.
+MAINTENANCE_UPDATE_STATUS: Mapping[Status, str] = {
+    Status.SCHEDULED: "scheduled",
+    Status.INVESTIGATING: "in_progress",
+    Status.IDENTIFIED: "in_progress",
+    Status.IN_PROGRESS: "in_progress",
+    Status.MONITORING: "verifying",
+    Status.VERIFYING: "verifying",
+    Status.RESOLVED: "completed",
+    Status.COMPLETED: "completed",
+}
+
+
+def api_time(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """Statuspage's timestamp: ISO 8601 in the page's timezone with milliseconds and an
+    offset, ``Z`` when the offset is zero (``2026-06-11T16:02:00.000+02:00``)."""
+    local = moment.astimezone(tz)
+    text = f"{local:%Y-%m-%dT%H:%M:%S}.{local.microsecond // 1000:03d}"
+    offset = local.utcoffset() or dt.timedelta(0)
+    if not offset:
+        return text + "Z"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{text}{sign}{hours:02d}:{rest:02d}"
+
+
+def incident_status(state: IncidentState) -> str:
+    """The incident's status in Statuspage's words.
+
+    Incidents carry their latest update's status. Maintenance is ``scheduled`` before its
+    window, ``in_progress`` while active (``verifying`` once the latest update says so) and
+    ``completed`` when past, including a window that ran out with no final update.
+    """
+    if not is_maintenance(state):
+        return state.incident.last_update.status.value
+    if state.phase is Phase.UPCOMING:
+        return "scheduled"
+    if state.phase is Phase.PAST:
+        return "completed"
+    last = state.incident.last_update.status
+    return "verifying" if last in (Status.VERIFYING, Status.MONITORING) else "in_progress"
+
+
+def update_status(incident: Incident, status: Status) -> str:
+    if incident.impact is Impact.MAINTENANCE:
+        return MAINTENANCE_UPDATE_STATUS[status]
+    return status.value
+
+
+def update_id(incident_id: str, position: int) -> str:
+    """``<incident id>.<n>``, n counting from 1 at the oldest update. Updates are only ever
+    appended, so a position never changes meaning; the dot cannot occur in an incident id."""
+    return f"{incident_id}.{position}"
+
+
+class Api:
+    """Builds the API objects once per build; each endpoint is an envelope around them."""
+
+    def __init__(self, state: SiteState, ctx: BuildContext) -> None:
+        self.state = state
+        self.ctx = ctx
+        self.tz = ctx.site.tz
+        self.page_id = short_id(ctx.base_url)
+        self.page: Json = {
+            "id": self.page_id,
+            "name": ctx.site.title,
+            "url": ctx.base_url.rstrip("/"),
+            "time_zone": ctx.site.timezone,
+            "updated_at": self.time(page_updated_at(state)),
+        }
+        self.status: Json = {
+            "indicator": state.indicator.value,
+            "description": INDICATOR_DESCRIPTION[state.indicator],
+        }
+        self._changed = self._component_changes()
+        self._origin = self._content_origin()
+        self.components = self._components()
+        self.by_id = {c["id"]: c for c in self.components}
+        self.order = {c["id"]: n for n, c in enumerate(self.components)}
+        self.display_name = self._display_names()
+
+    def time(self, moment: dt.datetime) -> str:
+        return api_time(moment, self.tz)
+
+    # --- components -------------------------------------------------------------------------
+
+    def _components(self) -> list[Json]:
+        """Flat, in page order: a group, then its members; ``position`` counts within each level."""
+        objects: list[Json] = []
+        for top, row in enumerate(self.state.layout, start=1):
+            if isinstance(row, ComponentRow):
+                objects.append(self._component(row.component, row.status, top, None))
+                continue
+            members = [self._component(m.component, m.status, n, row.id) for n, m in enumerate(row.members, start=1)]
+            objects.append(self._group(row, top, members))
+            objects += members
+        return objects
+
+    def _component_times(self, component: Component) -> tuple[dt.datetime, dt.datetime]:
+        created = midnight(component.start_date, self.tz) if component.start_date else self._origin
+        return created, max(created, self._changed.get(component.id, created))
+
+    def _component(self, component: Component, status: ComponentStatus, position: int, group_id: str | None) -> Json:
+        created, updated = self._component_times(component)
+        return {
+            "id": component.id,
+            "name": component.name,
+            "status": status.value,
+            "created_at": self.time(created),
+            "updated_at": self.time(updated),
+            "position": position,
+            "description": component.description or None,
+            "showcase": True,
+            "start_date": component.start_date.isoformat() if component.start_date else None,
+            "group_id": group_id,
+            "page_id": self.page_id,
+            "group": False,
+            "only_show_if_degraded": False,
+        }
+
+    def _group(self, row: GroupRow, position: int, members: list[Json]) -> Json:
+        """A group as Statuspage writes one: a component with ``group: true`` and its members' ids.
+        Its dates span its members'; its ``start_date`` is the earliest, when every member has one."""
+        times = [self._component_times(m.component) for m in row.members]
+        starts = [m.component.start_date for m in row.members]
+        return {
+            "id": row.id,
+            "name": row.name,
+            "status": row.status.value,
+            "created_at": self.time(min(t[0] for t in times)),
+            "updated_at": self.time(max(t[1] for t in times)),
+            "position": position,
+            "description": None,
+            "showcase": True,
+            "start_date": min(d for d in starts if d).isoformat() if all(starts) else None,
+            "group_id": None,
+            "page_id": self.page_id,
+            "group": True,
+            "only_show_if_degraded": False,
+            "components": [m["id"] for m in members],
+        }
+
+    def _component_changes(self) -> dict[str, dt.datetime]:
+        """For each component, the last time an incident started or stopped affecting it."""
+        now = self.state.now
+        latest: dict[str, dt.datetime] = {}
+        for s in self.state.incidents:
+            if s.phase is Phase.UPCOMING:
+                continue
+            moments = [m for m in (s.started_at, s.ended_at) if m is not None and m <= now]
+            if not moments:
+                continue
+            moment = max(moments)
+            for component_id in s.incident.components:
+                if component_id not in latest or moment > latest[component_id]:
+                    latest[component_id] = moment
+        return latest
+
+    def _content_origin(self) -> dt.datetime:
+        """``created_at`` for a component without ``start_date``: the model has no creation time,
+        so use the earliest moment in the content (first update of the oldest incident, or the
+        earliest ``start_date``); a page with neither uses the page's ``updated_at``."""
+        moments = [i.updates[0].at for i in self.state.page.incidents]
+        moments += [midnight(c.start_date, self.tz) for c in self.state.page.components if c.start_date]
+        return min(moments) if moments else page_updated_at(self.state)
+
+    def _display_names(self) -> dict[str, str]:
+        """``Group - Name`` for members of a group, as Statuspage names them in update payloads."""
+        names = {}
+        for row in self.state.layout:
+            if isinstance(row, GroupRow):
+                for member in row.members:
+                    names[member.component.id] = f"{row.name} - {member.component.name}"
+            else:
+                names[row.component.id] = row.component.name
+        return names
+
+    # --- incidents and maintenance ----------------------------------------------------------
+
+    def incident(self, s: IncidentState) -> Json:
+        incident = s.incident
+        statuses = [update_status(incident, u.status) for u in incident.updates]
+        monitoring = next((u.at for u, st in zip(incident.updates, statuses) if st in ("monitoring", "verifying")), None)
+        resolved = s.ended_at if s.phase is Phase.PAST else None
+        listed = sorted((c for c in incident.components if c in self.by_id), key=self.order.__getitem__)
+        obj: Json = {
+            "id": incident.id,
+            "name": incident.title,
+            "status": incident_status(s),
+            "created_at": self.time(incident.updates[0].at),
+            "updated_at": self.time(activity_at(s, self.state.now)),
+            "monitoring_at": self.time(monitoring) if monitoring else None,
+            "resolved_at": self.time(resolved) if resolved else None,
+            "impact": incident.impact.value,
+            "shortlink": self.ctx.absolute(incident_path(incident.id)),
+            "started_at": self.time(s.started_at),
+            "page_id": self.page_id,
+            "incident_updates": self._updates(incident, statuses),
+            "components": [self.by_id[c] for c in listed],
+        }
+        if is_maintenance(s):
+            window = incident.scheduled
+            if window is not None:
+                start, until = window.start, window.end
+            else:  # no planned window: the work as it happened, and while it runs, as far as it is known
+                start, until = s.started_at, s.ended_at or activity_at(s, self.state.now)
+            obj["scheduled_for"] = self.time(start)
+            obj["scheduled_until"] = self.time(until)
+        return obj
+
+    def _updates(self, incident: Incident, statuses: list[str]) -> list[Json]:
+        """Newest first, each with the component changes it marks (see :meth:`_transitions`)."""
+        changes = self._transitions(incident)
+        updates = []
+        for n, (update, status) in enumerate(zip(incident.updates, statuses), start=1):
+            when = self.time(update.at)
+            updates.append({
+                "id": update_id(incident.id, n),
+                "status": status,
+                "body": update.message,
+                "incident_id": incident.id,
+                "created_at": when,
+                "updated_at": when,
+                "display_at": when,
+                "affected_components": changes[n - 1],
+                "deliver_notifications": False,
+                "custom_tweet": None,
+                "tweet_id": None,
+            })
+        updates.reverse()
+        return updates
+
+    def _transitions(self, incident: Incident) -> list[list[Json] | None]:
+        """``affected_components`` of each update, oldest first.
+
+        The update that starts the incident's effect (the first one; for maintenance the first
+        that is not "scheduled") moves its components from operational to the status it
+        implies; the final update moves them back. A maintenance's announcement lists them
+        unchanged, as Statuspage does. Other updates change nothing: ``null``.
+        """
+        ids = sorted((c for c in incident.components if c in self.by_id), key=self.order.__getitem__)
+        if not ids:
+            return [None] * len(incident.updates)
+        maintenance = incident.impact is Impact.MAINTENANCE
+        operational = ComponentStatus.OPERATIONAL.value
+        current = {c: operational for c in ids}
+        started = False
+        result: list[list[Json] | None] = []
+        for n, update in enumerate(incident.updates):
+            announce = maintenance and n == 0 and update.status is Status.SCHEDULED
+            begins = not started and not (maintenance and update.status is Status.SCHEDULED)
+            final = update.status.is_final
+            if not (announce or begins or final):
+                result.append(None)
+                continue
+            target = dict(current)
+            if begins:
+                started = True
+                target = {c: incident.status_of(c).value for c in ids}
+            if final:
+                target = {c: operational for c in ids}
+            result.append([
+                {"code": c, "name": self.display_name.get(c, c), "old_status": current[c], "new_status": target[c]}
+                for c in ids
+            ])
+            current = target
+        return result
+
+    # --- endpoints --------------------------------------------------------------------------
+
+    def files(self) -> list[OutputFile]:
+        states = self.state.incidents  # newest first
+        incidents = [s for s in states if not is_maintenance(s)]
+        maintenance = [s for s in states if is_maintenance(s)]
+        unresolved = [s for s in incidents if s.phase is Phase.ACTIVE]
+        upcoming = [s for s in maintenance if s.phase is Phase.UPCOMING]
+        active = [s for s in maintenance if s.phase is Phase.ACTIVE]
+        current = [s for s in maintenance if s.phase is not Phase.PAST]
+        cache: dict[str, Json] = {}
+
+        def objects(chosen: Iterable[IncidentState]) -> list[Json]:
+            out = []
+            for s in chosen:
+                if s.id not in cache:
+                    cache[s.id] = self.incident(s)
+                out.append(cache[s.id])
+            return out
+
+        page = self.page
+        envelopes: list[tuple[str, Json]] = [
+            ("summary.json", {
+                "page": page,
+                "components": self.components,
+                "incidents": objects(unresolved),
+                "scheduled_maintenances": objects(current),
+                "status": self.status,
+            }),
+            ("status.json", {"page": page, "status": self.status}),
+            ("components.json", {"page": page, "components": self.components}),
+            ("incidents.json", {"page": page, "incidents": objects(newest(states))}),
+            ("incidents/unresolved.json", {"page": page, "incidents": objects(unresolved)}),
+            ("scheduled-maintenances.json", {"page": page, "scheduled_maintenances": objects(newest(maintenance))}),
+            ("scheduled-maintenances/upcoming.json", {"page": page, "scheduled_maintenances": objects(upcoming)}),
+            ("scheduled-maintenances/active.json", {"page": page, "scheduled_maintenances": objects(active)}),
+        ]
+        return [OutputFile(PREFIX + path, encode(body)) for path, body in envelopes]
+
+
+def encode(body: Json) -> bytes:
+    """Compact UTF-8 JSON, as Statuspage serves it, with a final newline."""
+    return (json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def render(state: SiteState, ctx: BuildContext) -> list[OutputFile]:
+    """Every file of the JSON API."""
+    return Api(state, ctx).files()

@@ -1,0 +1,153 @@
+"""``history.atom`` (Atom 1.0) and ``history.rss`` (RSS 2.0), named as Statuspage names them.
+
+One entry per incident, newest activity first, the 50 most recent. An entry's id is its
+page's absolute URL, so a reader shows a new update as a change to the same entry, not
+as a new one. Its content is the whole timeline as HTML, each message rendered by the
+one safe Markdown renderer and then escaped into the XML: incident text never becomes
+live markup in a feed reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import format_datetime
+from typing import Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from markupsafe import escape as html_escape
+
+from .. import markdown
+from ..state import IncidentState, SiteState
+from ..templating import format_full
+from . import BuildContext, OutputFile
+from .machine import LIST_LIMIT, UTC, activity_at, by_activity, page_updated_at, rfc3339_utc, xml_safe
+from .pages import incident_path
+
+ATOM_PATH = "history.atom"
+RSS_PATH = "history.rss"
+
+
+def text(value: str) -> str:
+    """XML character data: illegal characters dropped, ``& < >`` escaped."""
+    return escape(xml_safe(value))
+
+
+def attr(value: str) -> str:
+    return quoteattr(xml_safe(value))
+
+
+def rfc822(moment: dt.datetime) -> str:
+    """RSS dates: ``Thu, 26 Nov 2026 14:48:00 GMT``, independent of the machine's locale."""
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
+
+
+def timeline_html(state: IncidentState, names: dict[str, str], tz: dt.tzinfo) -> str:
+    """The incident's facts and updates (newest first) as an HTML fragment.
+
+    Everything from the incident file is escaped or goes through ``markdown.render``,
+    which escapes raw HTML and drops unsafe links.
+    """
+    incident = state.incident
+    parts = []
+    affected = ", ".join(names.get(c, c) for c in incident.components) or "None"
+    parts.append(f"<p><strong>Impact:</strong> {html_escape(incident.impact.value.capitalize())}. "
+                 f"<strong>Affected:</strong> {html_escape(affected)}.</p>")
+    if incident.scheduled:
+        start, end = incident.scheduled.start.astimezone(tz), incident.scheduled.end.astimezone(tz)
+        parts.append(f"<p><strong>Window:</strong> {html_escape(format_full(start))} to "
+                     f"{html_escape(format_full(end))}.</p>")
+    for update in reversed(incident.updates):
+        when = format_full(update.at.astimezone(tz))
+        parts.append(f"<p><small>{html_escape(when)}</small><br><strong>{html_escape(update.status.label)}</strong></p>")
+        parts.append(markdown.render(update.message).strip())
+    return "\n".join(parts)
+
+
+class Feeds:
+    def __init__(self, state: SiteState, ctx: BuildContext) -> None:
+        self.state = state
+        self.ctx = ctx
+        self.names = {c.id: c.name for c in state.page.components}
+        self.entries: Sequence[IncidentState] = by_activity(state.incidents, state.now)[:LIST_LIMIT]
+        self.updated = (activity_at(self.entries[0], state.now) if self.entries else page_updated_at(state))
+        self.title = f"{ctx.site.title} - Incident History"
+        self.home = ctx.absolute("")
+        self._content: dict[str, str] = {}
+
+    def url(self, s: IncidentState) -> str:
+        return self.ctx.absolute(incident_path(s.id))
+
+    def content(self, s: IncidentState) -> str:
+        """The entry's HTML, built once for both feeds."""
+        if s.id not in self._content:
+            self._content[s.id] = timeline_html(s, self.names, self.ctx.site.tz)
+        return self._content[s.id]
+
+    def atom(self) -> OutputFile:
+        site = self.ctx.site
+        self_url = self.ctx.absolute(ATOM_PATH)
+        lines = [
+            '<?xml version="1.0" encoding="utf-8"?>',
+            '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
+            f"  <id>{text(self_url)}</id>",
+            f"  <title>{text(self.title)}</title>",
+        ]
+        if site.description:
+            lines.append(f"  <subtitle>{text(site.description)}</subtitle>")
+        lines += [
+            f"  <updated>{rfc3339_utc(self.updated)}</updated>",
+            f'  <link rel="alternate" type="text/html" href={attr(self.home)}/>',
+            f'  <link rel="self" type="application/atom+xml" href={attr(self_url)}/>',
+            f"  <author><name>{text(site.title)}</name><uri>{text(self.home)}</uri></author>",
+            "  <generator>gitstatus</generator>",
+        ]
+        for s in self.entries:
+            incident = s.incident
+            lines += [
+                "  <entry>",
+                f"    <id>{text(self.url(s))}</id>",
+                f"    <title>{text(incident.title)}</title>",
+                f'    <link rel="alternate" type="text/html" href={attr(self.url(s))}/>',
+                f"    <published>{rfc3339_utc(incident.updates[0].at)}</published>",
+                f"    <updated>{rfc3339_utc(activity_at(s, self.state.now))}</updated>",
+                f"    <category term={attr(incident.impact.value)}/>",
+                f'    <content type="html">{text(self.content(s))}</content>',
+                "  </entry>",
+            ]
+        lines.append("</feed>")
+        return OutputFile(ATOM_PATH, ("\n".join(lines) + "\n").encode("utf-8"))
+
+    def rss(self) -> OutputFile:
+        site = self.ctx.site
+        self_url = self.ctx.absolute(RSS_PATH)
+        lines = [
+            '<?xml version="1.0" encoding="utf-8"?>',
+            '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
+            "  <channel>",
+            f"    <title>{text(self.title)}</title>",
+            f"    <link>{text(self.home)}</link>",
+            f"    <description>{text(site.description or f'Incidents and maintenance of {site.title}')}</description>",
+            "    <language>en</language>",
+            f"    <lastBuildDate>{rfc822(self.updated)}</lastBuildDate>",
+            f'    <atom:link href={attr(self_url)} rel="self" type="application/rss+xml"/>',
+            "    <generator>gitstatus</generator>",
+        ]
+        for s in self.entries:
+            lines += [
+                "    <item>",
+                f"      <title>{text(s.incident.title)}</title>",
+                f"      <link>{text(self.url(s))}</link>",
+                f'      <guid isPermaLink="true">{text(self.url(s))}</guid>',
+                f"      <pubDate>{rfc822(activity_at(s, self.state.now))}</pubDate>",
+                f"      <category>{text(s.incident.impact.value)}</category>",
+                f"      <description>{text(self.content(s))}</description>",
+                "    </item>",
+            ]
+        lines += ["  </channel>", "</rss>"]
+        return OutputFile(RSS_PATH, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def render(state: SiteState, ctx: BuildContext) -> list[OutputFile]:
+    """Both feeds."""
+    feeds = Feeds(state, ctx)
+    return [feeds.atom(), feeds.rss()]

@@ -1,0 +1,97 @@
+"""Shared by the machine-readable outputs (JSON API, feeds, badges, calendar).
+
+Machines compare what they fetch with what they saw last time, so these outputs take
+every date from the content (an update's time, a maintenance window opening or
+closing) and never from the build clock: a scheduled rebuild with nothing new gives
+the same bytes, and feed readers and caches see no false change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import Iterable, Sequence
+
+from ..model import Impact
+from ..state import IncidentState, Phase, SiteState
+
+UTC = dt.timezone.utc
+
+#: How many incidents Statuspage returns from its list endpoints and its feeds.
+LIST_LIMIT = 50
+
+# Characters XML 1.0 forbids anywhere, even escaped (C0 controls but tab/LF/CR, surrogates, U+FFFE/U+FFFF).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with the characters XML cannot carry removed, so one stray control byte
+    in an incident file cannot make a whole feed unreadable."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def is_maintenance(state: IncidentState) -> bool:
+    return state.incident.impact is Impact.MAINTENANCE
+
+
+def activity_at(state: IncidentState, now: dt.datetime) -> dt.datetime:
+    """The last moment this incident changed for a reader: its last update, or a maintenance
+    window that opened or closed on its own since then (both already past at ``now``)."""
+    moments = [state.incident.last_update.at]
+    if state.phase is not Phase.UPCOMING and state.started_at <= now:
+        moments.append(state.started_at)
+    if state.ended_at is not None and state.ended_at <= now:
+        moments.append(state.ended_at)
+    return max(moments)
+
+
+def by_activity(states: Iterable[IncidentState], now: dt.datetime) -> list[IncidentState]:
+    """Newest activity first; ties broken by id so the order never depends on input order."""
+    return sorted(states, key=lambda s: (activity_at(s, now), s.id), reverse=True)
+
+
+def page_updated_at(state: SiteState) -> dt.datetime:
+    """When the page last changed: the latest activity of any incident.
+
+    A page with no incident at all falls back to the latest component ``start_date`` (at
+    midnight in the page's timezone) and, with none, to ``now``, which is an input of the
+    build (``--now`` or SOURCE_DATE_EPOCH), so the output stays reproducible.
+    """
+    moments = [activity_at(s, state.now) for s in state.incidents]
+    if moments:
+        return max(moments)
+    starts = [midnight(c.start_date, state.page.site.tz) for c in state.page.components if c.start_date]
+    past = [m for m in starts if m <= state.now]
+    return max(past) if past else state.now
+
+
+def midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tz)
+
+
+def newest(states: Sequence[IncidentState], limit: int = LIST_LIMIT) -> list[IncidentState]:
+    """The first ``limit`` of a newest-first sequence."""
+    return list(states[:limit])
+
+
+def short_id(text: str, length: int = 12) -> str:
+    """A Statuspage-shaped id (lowercase letters and digits) derived from ``text``: the same
+    text gives the same id on every machine, and different texts practically never collide."""
+    number = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest(), "big")
+    alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
+    chars = []
+    for _ in range(length):
+        number, digit = divmod(number, 36)
+        chars.append(alphabet[digit])
+    return "".join(chars)
+
+
+def utc_compact(moment: dt.datetime) -> str:
+    """``20261203T020000Z``: the UTC form of iCalendar DATE-TIME values."""
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def rfc3339_utc(moment: dt.datetime) -> str:
+    """``2026-12-03T02:00:00Z``: Atom's date format, always in UTC."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
