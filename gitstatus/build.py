@@ -13,14 +13,19 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
+from urllib.parse import urlsplit
 
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+
+from .config import validate_components
 from .diagnostics import Diagnostic, has_errors
-from .load import load_repo
-from .model import StatusPage
+from .load import check_root, incident_paths, load_components
+from .model import Site, StatusPage
 from .outputs import BuildContext, OutputFile
+from .outputs import api, badges, calendar, feeds
 from .outputs.pages import PageRenderer, asset_versions, sitemap, static_outputs
 from .state import IncidentState, SiteState, activity_warnings, derive
-from .validate import validate
+from .units import UnitSettings, run_units
 from .write import write_site
 
 #: Below this many incidents one process is faster than starting a pool.
@@ -30,6 +35,24 @@ CHUNK = 250
 
 class BuildError(Exception):
     """The site cannot be built for a reason that is not a content error (e.g. no base URL)."""
+
+
+def template_problem(err: TemplateError) -> str:
+    """A theme's template mistake as ``file:line: message``, so its author can fix it without a traceback.
+
+    Jinja rewrites tracebacks so that template frames carry the template's file and line;
+    the innermost one is where the mistake is.
+    """
+    where = ""
+    if isinstance(err, TemplateSyntaxError):
+        where = f"{err.filename or err.name}:{err.lineno}"
+    tb = err.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    reason = f"there is no template named '{err.name}'" if isinstance(err, TemplateNotFound) else str(err)
+    return f"a theme template cannot be rendered{' at ' + where if where else ''}: {reason}"
 
 
 @dataclass(frozen=True)
@@ -51,14 +74,44 @@ class BuildResult:
     files: list[OutputFile] = field(default_factory=list, repr=False)
 
 
-def check(root: Path, now: dt.datetime) -> CheckResult:
+def check(root: Path, now: dt.datetime, jobs: int = 1) -> CheckResult:
     """Load and validate a status repo and derive its state at ``now``; never raises on content."""
-    raw = load_repo(root)
-    page, diagnostics = validate(raw, now)
+    return _check(root, now, jobs, render=None)[0]
+
+
+def _check(
+    root: Path, now: dt.datetime, jobs: int, render: Callable[[Site], BuildContext | None] | None
+) -> tuple[CheckResult, list[OutputFile]]:
+    """The check, optionally rendering each valid incident's page in the same pass.
+
+    ``render`` makes the build context from the validated settings; it is called only when
+    components.yaml is valid, so a broken settings file is reported, not rendered with.
+    """
+    check_root(root)
+    node, diagnostics = load_components(root)
+    site, components, problems = validate_components(node)
+    diagnostics += problems
+    paths, problems = incident_paths(root)
+    diagnostics += problems
+    ctx = render(site) if render is not None and not has_errors(diagnostics) else None
+    settings = UnitSettings(
+        root=root,
+        known={c.id: c for c in components} if node is not None else None,
+        timezone=site.timezone,
+        now=now,
+        render=ctx,
+        names={c.id: c.name for c in components},
+    )
+    results = run_units(paths, settings, jobs)
+    for unit in results:
+        diagnostics += unit.diagnostics
+    incidents = tuple(sorted((u.incident for u in results if u.incident is not None), key=lambda i: i.id))
+    page = StatusPage(site, components, incidents)
     state = derive(page, now)
     if not has_errors(diagnostics):
         diagnostics += activity_warnings(state)
-    return CheckResult(page, state, diagnostics, len(raw.incidents) + 1)
+    pages = [u.page for u in results if u.page is not None]
+    return CheckResult(page, state, diagnostics, len(paths) + 1), pages
 
 
 # --- incident pages, possibly in worker processes ------------------------------------------------
@@ -73,7 +126,10 @@ def _init_worker(ctx: BuildContext, names: dict[str, str]) -> None:
 
 def _render_chunk(states: Sequence[IncidentState]) -> list[OutputFile]:
     assert _worker is not None
-    return _worker.incidents(states)
+    try:
+        return _worker.incidents(states)
+    except TemplateError as err:  # tracebacks do not cross processes: describe it here
+        raise BuildError(template_problem(err)) from None
 
 
 def render_incident_pages(
@@ -92,17 +148,39 @@ def default_jobs() -> int:
 
 OutputStep = Callable[[SiteState, BuildContext], Iterable[OutputFile]]
 #: Renderers of machine-readable outputs (JSON API, feeds, badges, calendar) register here.
-EXTRA_OUTPUTS: list[OutputStep] = []
+EXTRA_OUTPUTS: list[OutputStep] = [api.render, feeds.render, badges.render, calendar.render]
 
 
-def render_site(state: SiteState, root: Path, base_url: str, jobs: int) -> list[OutputFile]:
-    """Every output file of the site, in a stable order."""
+def build_context(root: Path, site: Site, base_url: str) -> tuple[BuildContext, list[OutputFile]]:
+    """The shared render context and the static files it fingerprints."""
     statics = static_outputs(root)
-    ctx = BuildContext(root=root, base_url=base_url, site=state.page.site, assets=asset_versions(statics))
+    return BuildContext(root=root, base_url=base_url, site=site, assets=asset_versions(statics)), statics
+
+
+def render_site(
+    state: SiteState, root: Path, base_url: str, jobs: int, incident_pages: Sequence[OutputFile] | None = None
+) -> list[OutputFile]:
+    """Every output file of the site, in a stable order.
+
+    ``incident_pages`` are the pages the check already rendered (see units.py); without
+    them the incident pages are rendered here.
+    """
+    try:
+        return _render_site(state, root, base_url, jobs, incident_pages)
+    except TemplateError as err:
+        raise BuildError(template_problem(err)) from None
+
+
+def _render_site(
+    state: SiteState, root: Path, base_url: str, jobs: int, incident_pages: Sequence[OutputFile] | None
+) -> list[OutputFile]:
+    ctx, statics = build_context(root, state.page.site, base_url)
     names = {c.id: c.name for c in state.page.components}
     renderer = PageRenderer(ctx, names)
     files = list(statics)
-    files += render_incident_pages(renderer, state.incidents, names, jobs)
+    if incident_pages is None:
+        incident_pages = render_incident_pages(renderer, state.incidents, names, jobs)
+    files += incident_pages
     files.append(renderer.index(state))
     files += renderer.history(state)
     files.append(renderer.not_found())
@@ -112,25 +190,55 @@ def render_site(state: SiteState, root: Path, base_url: str, jobs: int) -> list[
     return files
 
 
-def resolve_base_url(option: str | None, page: StatusPage) -> str:
-    url = option or page.site.url
+def resolve_base_url(option: str | None, site_url: str | None) -> str:
+    url = option or site_url
     if not url:
         raise BuildError(
             "the site's absolute URL is unknown, so feeds and the sitemap would have broken links: "
             "add 'url: https://status.example.com/' under 'site:' in components.yaml, or pass --base-url"
         )
-    if not url.startswith(("http://", "https://")):
-        raise BuildError(f"--base-url must be an absolute http(s) URL, not '{url}'")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise BuildError(f"--base-url must be an absolute http(s) URL like 'https://status.example.com/', not '{url}'")
     return url if url.endswith("/") else url + "/"
+
+
+def check_out_folder(root: Path, out: Path) -> None:
+    """Refuse an output folder whose replacement would delete the status repo or another project.
+
+    The output folder is replaced as a whole, so it must not be the repo, hold it, lie inside its
+    sources, or be something that is clearly not a built site (a git checkout, a status repo).
+    """
+    repo, target = root.resolve(), out.resolve()
+    sources = [repo / "incidents", repo / "theme", repo / "components.yaml", repo / ".git"]
+    if target == repo or target in repo.parents or any(target == s or s in target.parents for s in sources):
+        raise BuildError(f"refusing to build into {out}: the output folder is replaced as a whole and this one "
+                         f"holds the status repo's own files; use a folder of its own, such as {root / 'site'}")
+    if target.is_dir() and any((target / name).exists() for name in (".git", "components.yaml")):
+        raise BuildError(f"refusing to build into {out}: it holds a git checkout or a status repo, which "
+                         "replacing it would delete; use an empty folder or a previously built site")
 
 
 def build(root: Path, out: Path, now: dt.datetime, base_url: str | None = None, jobs: int | None = None) -> BuildResult:
     """Check, and when there is no error render and write the site. The old site survives any failure."""
     started = time.perf_counter()
-    result = check(root, now)
+    jobs = jobs or default_jobs()
+    check_root(root)
+    check_out_folder(root, out)
+
+    def context(site: Site) -> BuildContext | None:
+        try:
+            return build_context(root, site, resolve_base_url(base_url, site.url))[0]
+        except BuildError:
+            return None  # reported after the check, so content errors are shown first
+
+    try:
+        result, pages = _check(root, now, jobs, render=context)
+    except TemplateError as err:
+        raise BuildError(template_problem(err)) from None
     if result.failed():
         return BuildResult(result)
-    url = resolve_base_url(base_url, result.page)
-    files = render_site(result.state, root, url, jobs or default_jobs())
+    url = resolve_base_url(base_url, result.page.site.url)
+    files = render_site(result.state, root, url, jobs, incident_pages=pages)
     written = write_site(files, out)
     return BuildResult(result, written, time.perf_counter() - started, files)

@@ -14,12 +14,13 @@ from typing import Callable, Sequence, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, authoring, editor
 from .build import BuildError, build, check
 from .config import validate_components
-from .diagnostics import Diagnostic, format_github, format_json, format_text, summary_line
+from .diagnostics import Diagnostic, format_github, format_json, format_text, has_errors, summary_line
 from .load import RootError, load_components
-from .timeparse import UTC, TimeError, load_zone, resolve_now
+from .model import Impact
+from .timeparse import UTC, TimeError, format_time, load_zone, resolve_now
 from .write import WriteError
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -111,20 +112,64 @@ def main() -> None:
 @now_option
 @format_option
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-def check_command(root: Path, now_text: str | None, output_format: str, strict: bool) -> None:
+@click.option("--base", "base_ref", metavar="REF",
+              help="Also compare with the incidents at this git revision (e.g. origin/main): published "
+                   "updates may not vanish or change, resolved incidents stay closed, ids stay.")
+def check_command(root: Path, now_text: str | None, output_format: str, strict: bool,
+                  base_ref: str | None) -> None:
     """Validate components.yaml and every incident file; report every problem."""
+    from . import history, summary
+
     now = get_now(root, now_text)
     try:
         result = check(root, now)
-    except RootError as err:
+        compared = history.compare(root, base_ref, result.page.site.tz) if base_ref is not None else None
+    except (RootError, history.HistoryError) as err:
         fail_usage(str(err))
         return
-    report(result.diagnostics, output_format, root, _checked_text(result.files_checked - 1))
-    sys.exit(1 if result.failed(strict) else 0)
+    diagnostics = result.diagnostics + (compared.diagnostics if compared else [])
+    checked = _checked_text(result.files_checked - 1)
+    report(diagnostics, output_format, root, checked)
+    if resolve_format(output_format) == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        prefix = "" if root == Path(".") else str(root)
+        problem = summary.append_to_step_summary(
+            summary.render(diagnostics, checked, result.page.site.tz, compared, prefix))
+        if problem:
+            click.echo(f"gitstatus: {problem}", err=True)
+    sys.exit(1 if has_errors(diagnostics, strict) else 0)
 
 
 def _checked_text(incidents: int) -> str:
     return f"components.yaml and {incidents} incident{'' if incidents == 1 else 's'}"
+
+
+@main.command("init")
+@click.argument("directory", metavar="[DIR]", type=click.Path(path_type=Path), default=Path("."))
+@click.option("--force", is_flag=True, help="Overwrite files that are already there.")
+@now_option
+def init_command(directory: Path, force: bool, now_text: str | None) -> None:
+    """Start a status repo in DIR (default: here): components.yaml, an example incident, a README
+    for its writers and the GitHub workflows that check pull requests and publish the page."""
+    from . import scaffold
+
+    try:
+        written = scaffold.init(directory, get_now(directory, now_text), force=force)
+    except scaffold.ScaffoldError as err:
+        click.echo(f"gitstatus: {err}", err=True)
+        sys.exit(2 if err.usage else 1)
+    for relpath in written:
+        click.echo(f"  wrote {directory / relpath}")
+    click.echo(f"A new status repo is in {directory}. Next: edit components.yaml, run 'gitstatus check' "
+               "and 'gitstatus serve', and read README.md for publishing to GitHub Pages.")
+
+
+@main.command("schema")
+@click.argument("name", type=click.Choice(["incident", "components"]))
+def schema_command(name: str) -> None:
+    """Print the JSON Schema of an incident's front matter or of components.yaml, for editors."""
+    from . import schema
+
+    click.echo(schema.render(name), nl=False)
 
 
 @main.command("build")
@@ -159,8 +204,180 @@ def build_command(root: Path, out: Path | None, now_text: str | None, base_url: 
     problems = checked.diagnostics
     if problems:
         report(problems, output_format, root, _checked_text(checked.files_checked - 1))
+    count = len(checked.page.incidents)
     click.echo(f"Built {result.written} files into {out} in {result.seconds:.2f} s "
-               f"({len(checked.page.incidents)} incidents). Open {out / 'index.html'}")
+               f"({count} incident{'' if count == 1 else 's'}). Open {out / 'index.html'}")
+
+
+# --- writing incidents: new, update, resolve, list, delete (the work is in authoring.py) -------------
+
+def message_option(func: F) -> F:
+    return click.option(
+        "--message", "-m", metavar="TEXT",
+        help="The update's message (Markdown). Without it the message is read from standard input "
+             "when that is not a terminal, else written in $EDITOR; an empty message aborts.",
+    )(func)
+
+
+def at_option(func: F) -> F:
+    return click.option(
+        "--at", metavar="TIME",
+        help="When the update was posted (default: now). 'YYYY-MM-DD HH:MM' with an optional zone, "
+             "or 'HH:MM' for today; without a zone it is in the page's timezone.",
+    )(func)
+
+
+def _authoring_repo(root: Path, now_text: str | None = None) -> authoring.Repo:
+    return authoring.open_repo(root, get_now(root, now_text) if now_text else resolve_now(None))
+
+
+def _shown(root: Path, relpath: str) -> str:
+    return relpath if root == Path(".") else str(root / relpath)
+
+
+def _write(root: Path, action: Callable[[], None]) -> None:
+    """Run a writing command and map a refusal to its exit status: 2 usage, 1 anything else."""
+    try:
+        action()
+    except authoring.Refused as err:
+        click.echo(f"gitstatus: {err.message}", err=True)
+        prefix = "" if root == Path(".") else str(root)
+        for line in format_text([d.at(prefix) for d in err.diagnostics]):
+            click.echo(f"  {line}", err=True)
+        sys.exit(2 if err.usage else 1)
+    except TimeError as err:
+        fail_usage(str(err))
+    except BrokenPipeError:  # the reader of the output left (| head): nothing to report to anyone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except OSError as err:
+        click.echo(f"gitstatus: cannot write: {err}; nothing was written", err=True)
+        sys.exit(1)
+
+
+@main.command("new")
+@click.argument("title")
+@click.option("--impact", required=True, type=click.Choice([i.value for i in Impact], case_sensitive=False),
+              help="How bad it is: minor, major, critical, or maintenance for planned work.")
+@click.option("--component", "-c", "components", multiple=True, metavar="ID",
+              help="An affected component's id from components.yaml; repeat it or separate ids with commas.")
+@click.option("--status", metavar="STATUS",
+              help="The first update's status (default: investigating; scheduled for maintenance with "
+                   "--start, else in progress).")
+@message_option
+@at_option
+@click.option("--start", metavar="TIME", help="Maintenance only: when the planned window starts.")
+@click.option("--end", metavar="TIME", help="Maintenance only: when the planned window ends.")
+@root_option
+def new_command(title: str, impact: str, components: tuple[str, ...], status: str | None, message: str | None,
+                at: str | None, start: str | None, end: str | None, root: Path) -> None:
+    """Start an incident: write incidents/<date>-<title>.md with its first update, print its path."""
+    def run() -> None:
+        repo = _authoring_repo(root)
+        spec = authoring.NewIncident(
+            title=title, impact=Impact(impact.lower()),
+            components=tuple(c.strip() for item in components for c in item.split(",") if c.strip()),
+            status=authoring.parse_status_option(status) if status else None,
+            at=at, window=authoring.parse_window(start, end, repo),
+        )
+        click.echo(_shown(root, authoring.create(repo, spec, message, editor.message_source())))
+    _write(root, run)
+
+
+@main.command("update")
+@click.argument("incident", metavar="ID")
+@click.option("--status", metavar="STATUS",
+              help="investigating, identified, monitoring (maintenance: in progress, verifying); "
+                   "default: the last update's status. Use 'gitstatus resolve' to close it.")
+@message_option
+@at_option
+@root_option
+def update_command(incident: str, status: str | None, message: str | None, at: str | None, root: Path) -> None:
+    """Append an update to an incident. ID is its id, a unique prefix of it, or its file's path."""
+    def run() -> None:
+        repo = _authoring_repo(root)
+        parsed = authoring.parse_status_option(status) if status else None
+        relpath, update = authoring.add_update(repo, incident, parsed, at, message, editor.message_source())
+        click.echo(f"{_shown(root, relpath)}: {update.status.label} at {format_time(update.at, repo.tz)}")
+    _write(root, run)
+
+
+@main.command("resolve")
+@click.argument("incident", metavar="ID")
+@message_option
+@at_option
+@root_option
+def resolve_command(incident: str, message: str | None, at: str | None, root: Path) -> None:
+    """Post the final update: resolved, or completed for maintenance."""
+    def run() -> None:
+        repo = _authoring_repo(root)
+        relpath, update = authoring.add_update(repo, incident, None, at, message, editor.message_source(), final=True)
+        click.echo(f"{_shown(root, relpath)}: {update.status.label} at {format_time(update.at, repo.tz)}")
+    _write(root, run)
+
+
+@main.command("delete")
+@click.argument("incident", metavar="ID")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@root_option
+def delete_command(incident: str, yes: bool, root: Path) -> None:
+    """Remove an incident and all its updates, e.g. a false alarm. Asks first."""
+    def run() -> None:
+        repo = _authoring_repo(root)
+        relpath = authoring.find_incident(root, incident)
+        if not yes:
+            if not sys.stdin.isatty():
+                raise authoring.Refused(f"not deleting {_shown(root, relpath)} without confirmation: "
+                                        "pass --yes when there is no terminal to ask on", usage=True)
+            if not click.confirm(f"Delete {_shown(root, relpath)} and all its updates from the page?", default=False):
+                raise authoring.Refused("nothing was deleted")
+        authoring.remove(repo, relpath)
+        click.echo(f"Deleted {_shown(root, relpath)}")
+    _write(root, run)
+
+
+@main.command("list")
+@click.option("--active", is_flag=True, help="Only incidents that are in effect now.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for tools instead of a table.")
+@now_option
+@root_option
+def list_command(active: bool, as_json: bool, now_text: str | None, root: Path) -> None:
+    """List incidents, newest first: id, impact, status, started, last update, title."""
+    def run() -> None:
+        repo = _authoring_repo(root, now_text)
+        rows, errors = authoring.incident_rows(repo, active)
+        if as_json:
+            click.echo(authoring.format_json(rows))
+        elif rows:
+            for line in authoring.format_table(rows, repo.tz):
+                click.echo(line)
+        else:
+            click.echo("No active incidents." if active else "No incidents.")
+        if errors:
+            files = len({d.path for d in errors})
+            raise authoring.Refused(f"{files} file{'' if files == 1 else 's'} with errors could not be listed "
+                                    "(see 'gitstatus check')")
+    _write(root, run)
+
+
+@main.command("serve")
+@root_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on; 0 picks a free one.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+@now_option
+def serve_command(root: Path, host: str, port: int, open_browser: bool, now_text: str | None) -> None:
+    """Preview the page while you edit: rebuild on every save and reload the browser."""
+    from . import serve
+
+    now = get_now(root, now_text) if now_text else None
+    try:
+        code = serve.run(root, host, port, open_browser=open_browser, now=now)
+    except RootError as err:
+        fail_usage(str(err))
+        return
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -101,7 +101,8 @@ class TimeFormatter:
         """
         local = self.local(moment)
         text = format_full(local) if style == "full" else format_clock(local)
-        return Markup('<time datetime="{}" data-style="{}">{}</time>').format(iso(moment), style, text)
+        # Plain string building: Markup.format costs a third of an incident page's rendering time.
+        return Markup(f'<time datetime="{iso(moment)}" data-style="{escape(style)}">{escape(text)}</time>')
 
 
 def impact_label(impact: Impact) -> str:
@@ -120,6 +121,7 @@ def make_environment(root: Path, tz: dt.tzinfo) -> Environment:
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(default_for_string=True, default=True),
         undefined=StrictUndefined,
+        auto_reload=False,  # one environment per build; checking mtimes cost a stat per template per page
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

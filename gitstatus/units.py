@@ -1,0 +1,99 @@
+"""Per-incident work as independent units: read, validate and (for a build) render one page.
+
+No incident depends on another, so a whole repo's incidents can be spread over worker
+processes: each unit runs files → model → state → page for one file, and only the
+small results come back. Markdown and templates dominate a cold build, and this is
+what lets a 2-core machine use both cores for them (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from .diagnostics import Diagnostic, Severity
+from .load import load_incident
+from .model import Component, Incident
+from .outputs import BuildContext, OutputFile
+from .outputs.pages import PageRenderer
+from .state import incident_state
+from .timeparse import load_zone
+from .validate import validate_incident
+
+#: Below this many files one process is faster than starting a pool.
+POOL_THRESHOLD = 400
+CHUNK = 200
+
+
+@dataclass(frozen=True)
+class UnitSettings:
+    """What every unit needs, sent once to each worker."""
+
+    root: Path
+    known: Mapping[str, Component] | None
+    """Component ids from components.yaml, or None when it could not be read (ids then go unchecked)."""
+    timezone: str
+    now: dt.datetime
+    render: BuildContext | None = None
+    """Set for a build: render the incident's page too."""
+    names: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    path: str
+    incident: Incident | None
+    diagnostics: list[Diagnostic]
+    page: OutputFile | None = None
+
+
+class UnitRunner:
+    """Runs units in one process; holds the Jinja environment and the Markdown cache between them."""
+
+    def __init__(self, settings: UnitSettings) -> None:
+        self.settings = settings
+        self.tz = load_zone(settings.timezone)
+        self.renderer = (
+            PageRenderer(settings.render, dict(settings.names or {})) if settings.render is not None else None
+        )
+
+    def run(self, relpath: str) -> UnitResult:
+        raw, diagnostics = load_incident(self.settings.root, relpath)
+        incident, problems = validate_incident(raw, self.settings.known, self.tz, self.settings.now)
+        diagnostics += problems
+        page = None
+        if incident is not None and self.renderer is not None:
+            page = self.renderer.incident(incident_state(incident, self.settings.now))
+        return UnitResult(relpath, incident, diagnostics, page)
+
+    def run_many(self, relpaths: Sequence[str]) -> list[UnitResult]:
+        return [self.run(p) for p in relpaths]
+
+
+_worker: UnitRunner | None = None
+
+
+def _init_worker(settings: UnitSettings) -> None:
+    global _worker
+    _worker = UnitRunner(settings)
+
+
+def _run_chunk(relpaths: Sequence[str]) -> list[UnitResult]:
+    assert _worker is not None
+    return _worker.run_many(relpaths)
+
+
+def run_units(relpaths: Sequence[str], settings: UnitSettings, jobs: int) -> list[UnitResult]:
+    """Every unit's result, in the order of ``relpaths``; a pool of ``jobs`` processes when it pays off."""
+    if jobs <= 1 or len(relpaths) < POOL_THRESHOLD:
+        return UnitRunner(settings).run_many(relpaths)
+    chunks = [relpaths[i:i + CHUNK] for i in range(0, len(relpaths), CHUNK)]
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+        return [result for results in pool.map(_run_chunk, chunks) for result in results]
+
+
+def has_error(results: Sequence[UnitResult]) -> bool:
+    return any(d.severity is Severity.ERROR for r in results for d in r.diagnostics)
