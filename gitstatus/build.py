@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
-from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2 import TemplateError
 
 from .config import validate_components
 from .diagnostics import Diagnostic, has_errors
@@ -25,6 +25,7 @@ from .outputs import BuildContext, OutputFile
 from .outputs import api, badges, calendar, feeds
 from .outputs.pages import PageRenderer, asset_versions, sitemap, static_outputs
 from .state import IncidentState, SiteState, activity_warnings, derive
+from .templating import ThemeError, template_problem
 from .units import UnitSettings, run_units
 from .write import write_site
 
@@ -35,24 +36,6 @@ CHUNK = 250
 
 class BuildError(Exception):
     """The site cannot be built for a reason that is not a content error (e.g. no base URL)."""
-
-
-def template_problem(err: TemplateError) -> str:
-    """A theme's template mistake as ``file:line: message``, so its author can fix it without a traceback.
-
-    Jinja rewrites tracebacks so that template frames carry the template's file and line;
-    the innermost one is where the mistake is.
-    """
-    where = ""
-    if isinstance(err, TemplateSyntaxError):
-        where = f"{err.filename or err.name}:{err.lineno}"
-    tb = err.__traceback__
-    while tb is not None:
-        if "__jinja_exception__" in tb.tb_frame.f_globals:
-            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    reason = f"there is no template named '{err.name}'" if isinstance(err, TemplateNotFound) else str(err)
-    return f"a theme template cannot be rendered{' at ' + where if where else ''}: {reason}"
 
 
 @dataclass(frozen=True)
@@ -236,6 +219,8 @@ def build(root: Path, out: Path, now: dt.datetime, base_url: str | None = None, 
         result, pages = _check(root, now, jobs, render=context)
     except TemplateError as err:
         raise BuildError(template_problem(err)) from None
+    except ThemeError as err:  # raised in a worker process, already described
+        raise BuildError(str(err)) from None
     if result.failed():
         return BuildResult(result)
     url = resolve_base_url(base_url, result.page.site.url)

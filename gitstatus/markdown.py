@@ -30,6 +30,22 @@ def is_safe_url(url: str) -> bool:
     return head.split(":", 1)[0] in SAFE_SCHEMES
 
 
+#: Stands for "the site's root" in a rendered relative link. A message's HTML is shared by pages
+#: at different depths (the index, incident pages, feeds), so ``[x](history/index.html)`` is
+#: rendered with this mark and each page puts its own way to the root in its place. Writers
+#: cannot produce it: it looks like a URL scheme, and unknown schemes never become links.
+ROOT_MARK = "gitstatus-root:"
+
+
+def _is_relative(url: str) -> bool:
+    """A path relative to the page (not ``/abs``, ``#frag``, ``?query`` or a scheme): resolved from the site root."""
+    return bool(url) and url[0] not in "/#?" and ":" not in url.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+
+
+def _target(url: str) -> str:
+    return ROOT_MARK + url if _is_relative(url) else url
+
+
 def _is_external(url: str) -> bool:
     """A link to another site (``https://…``, ``HTTP://…``, ``//host/…``): marked so it earns no ranking."""
     return url.lower().startswith(("http://", "https://", "//"))
@@ -42,15 +58,18 @@ def _image_as_link(
     src = str(token.attrGet("src") or "")
     alt = self.renderInlineAsText(token.children or [], options, env) or src or "image"
     rel = ' rel="nofollow noopener"' if _is_external(src) else ""
-    return f'<a href="{escapeHtml(src)}" class="image-link"{rel}>{escapeHtml(alt)}</a>'
+    return f'<a href="{escapeHtml(_target(src))}" class="image-link"{rel}>{escapeHtml(alt)}</a>'
 
 
 def _link_open(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     token = tokens[idx]
-    if _is_external(str(token.attrGet("href") or "")):
+    href = str(token.attrGet("href") or "")
+    if _is_external(href):
         token.attrSet("rel", "nofollow noopener")
+    elif _is_relative(href):
+        token.attrSet("href", _target(href))
     return self.renderToken(tokens, idx, options, env)
 
 
@@ -88,5 +107,14 @@ _PARSER = make_parser()
 
 @functools.lru_cache(maxsize=65536)
 def render(text: str) -> str:
-    """Message Markdown to safe HTML."""
+    """Message Markdown to safe HTML, relative links still marked with :data:`ROOT_MARK`."""
     return _PARSER.render(text)
+
+
+def render_at(text: str, root: str) -> str:
+    """Message Markdown to safe HTML for a page whose way to the site root is ``root``.
+
+    ``root`` is ``""`` on the index, ``"../"`` one folder down, or an absolute URL in feeds.
+    """
+    html = render(text)
+    return html.replace(f'href="{ROOT_MARK}', f'href="{root}') if ROOT_MARK in html else html

@@ -13,7 +13,18 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Iterator
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 from markupsafe import Markup, escape
 
 from .model import ComponentStatus, Impact, Status
@@ -42,7 +53,8 @@ def static_files(root: Path) -> Iterator[tuple[str, Path]]:
         static = folder / "static"
         if static.is_dir():
             for path in sorted(static.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
+                hidden = any(part.startswith(".") for part in path.relative_to(static).parts)
+                if path.is_file() and not hidden:
                     chosen[path.relative_to(static).as_posix()] = path
     yield from sorted(chosen.items())
 
@@ -115,7 +127,7 @@ def status_label(status: Status | ComponentStatus) -> str:
 
 def make_environment(root: Path, tz: dt.tzinfo) -> Environment:
     """The environment for one status repo: its own templates first, then the built-in ones."""
-    loaders = [FileSystemLoader(str(folder / "templates")) for folder in theme_dirs(root)[:-1]]
+    loaders: list[BaseLoader] = [FileSystemLoader(str(folder / "templates")) for folder in theme_dirs(root)[:-1]]
     loaders.append(PackageLoader("gitstatus.theme", "templates"))
     env = Environment(
         loader=ChoiceLoader(loaders),
@@ -143,6 +155,28 @@ def make_environment(root: Path, tz: dt.tzinfo) -> Environment:
 def asset_version(data: bytes) -> str:
     """A short content hash for ``style.css?v=…``, so readers never see a stale stylesheet."""
     return hashlib.sha256(data).hexdigest()[:10]
+
+
+class ThemeError(Exception):
+    """A template cannot be rendered; the message says where and why (it crosses process boundaries)."""
+
+
+def template_problem(err: TemplateError) -> str:
+    """A theme's template mistake as ``file:line: message``, so its author can fix it without a traceback.
+
+    Jinja rewrites tracebacks so that template frames carry the template's file and line;
+    the innermost one is where the mistake is.
+    """
+    where = ""
+    if isinstance(err, TemplateSyntaxError):
+        where = f"{err.filename or err.name}:{err.lineno}"
+    tb = err.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    reason = f"there is no template named '{err.name}'" if isinstance(err, TemplateNotFound) else str(err)
+    return f"a theme template cannot be rendered{' at ' + where if where else ''}: {reason}"
 
 
 def html_escape(text: str) -> str:

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from jinja2 import TemplateError
+
 from .diagnostics import Diagnostic, Severity
 from .load import load_incident
 from .model import Component, Incident
 from .outputs import BuildContext, OutputFile
 from .outputs.pages import PageRenderer
 from .state import incident_state
+from .templating import ThemeError, template_problem
 from .timeparse import load_zone
 from .validate import validate_incident
 
@@ -83,7 +86,10 @@ def _init_worker(settings: UnitSettings) -> None:
 
 def _run_chunk(relpaths: Sequence[str]) -> list[UnitResult]:
     assert _worker is not None
-    return _worker.run_many(relpaths)
+    try:
+        return _worker.run_many(relpaths)
+    except TemplateError as err:  # a traceback does not cross processes: describe it here, with file:line
+        raise ThemeError(template_problem(err)) from None
 
 
 def run_units(relpaths: Sequence[str], settings: UnitSettings, jobs: int) -> list[UnitResult]:

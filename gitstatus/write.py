@@ -25,17 +25,23 @@ class WriteError(Exception):
 
 
 def check_paths(files: Iterable[OutputFile]) -> list[OutputFile]:
-    """The files, after refusing duplicate and escaping paths."""
-    seen: set[str] = set()
+    """The files, after refusing duplicate and escaping paths (and a file where another needs a folder)."""
+    seen: dict[str, str] = {}
+    folders: dict[str, str] = {}
     checked = []
     for f in files:
         path = PurePosixPath(f.path)
         if path.is_absolute() or ".." in path.parts or "\\" in f.path or not f.path or f.path.endswith("/"):
             raise WriteError(f"refusing to write '{f.path}': outputs must stay inside the output folder")
         key = path.as_posix().lower()  # two names that differ only in case collide on macOS and Windows
-        if key in seen:
+        if key in seen or key in folders:
             raise WriteError(f"two outputs want the same path '{f.path}'")
-        seen.add(key)
+        seen[key] = f.path
+        for parent in path.parents[:-1]:
+            folder = parent.as_posix().lower()
+            if folder in seen:
+                raise WriteError(f"two outputs want the same path '{seen[folder]}' (one as a file, one as a folder)")
+            folders.setdefault(folder, f.path)
         checked.append(f)
     return checked
 
@@ -61,6 +67,8 @@ def write_site(files: Iterable[OutputFile], out: Path) -> int:
     """
     checked = check_paths(files)
     out = out.absolute()
+    if out.is_symlink():  # replace the folder it points to and keep the link (e.g. site -> /var/www/status)
+        out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists() and not out.is_dir():
         raise WriteError(f"{out} exists and is not a folder")
@@ -76,16 +84,31 @@ def write_site(files: Iterable[OutputFile], out: Path) -> int:
             target.write_bytes(f.data)
         staging.chmod(0o755)
         if out.exists():
-            if _exchange(staging, out):
-                shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
-            else:
-                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-                os.rename(out, old / "site")
-                os.rename(staging, out)
-                shutil.rmtree(old, ignore_errors=True)
+            _replace(staging, out)
         else:
             os.rename(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return len(checked)
+
+
+def _replace(staging: Path, out: Path) -> None:
+    """Put ``staging`` where ``out`` is and delete the old ``out``; on failure ``out`` is as it was."""
+    if _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
+        return
+    # Two renames: a reader may briefly find no folder, but never a half-built one.
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    try:
+        os.rename(out, old / "site")
+    except BaseException:
+        old.rmdir()
+        raise
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        os.rename(old / "site", out)  # should this fail too, the old site is kept in `old`, not deleted
+        old.rmdir()
+        raise
+    shutil.rmtree(old, ignore_errors=True)

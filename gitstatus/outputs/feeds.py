@@ -41,11 +41,11 @@ def rfc822(moment: dt.datetime) -> str:
     return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
-def timeline_html(state: IncidentState, names: dict[str, str], tz: dt.tzinfo) -> str:
+def timeline_html(state: IncidentState, names: dict[str, str], tz: dt.tzinfo, base_url: str) -> str:
     """The incident's facts and updates (newest first) as an HTML fragment.
 
-    Everything from the incident file is escaped or goes through ``markdown.render``,
-    which escapes raw HTML and drops unsafe links.
+    Everything from the incident file is escaped or goes through ``markdown.render_at``,
+    which escapes raw HTML, drops unsafe links and makes relative links absolute.
     """
     incident = state.incident
     parts = []
@@ -59,7 +59,7 @@ def timeline_html(state: IncidentState, names: dict[str, str], tz: dt.tzinfo) ->
     for update in reversed(incident.updates):
         when = format_full(update.at.astimezone(tz))
         parts.append(f"<p><small>{html_escape(when)}</small><br><strong>{html_escape(update.status.label)}</strong></p>")
-        parts.append(markdown.render(update.message).strip())
+        parts.append(markdown.render_at(update.message, base_url).strip())
     return "\n".join(parts)
 
 
@@ -80,7 +80,7 @@ class Feeds:
     def content(self, s: IncidentState) -> str:
         """The entry's HTML, built once for both feeds."""
         if s.id not in self._content:
-            self._content[s.id] = timeline_html(s, self.names, self.ctx.site.tz)
+            self._content[s.id] = timeline_html(s, self.names, self.ctx.site.tz, self.ctx.base_url)
         return self._content[s.id]
 
     def atom(self) -> OutputFile:

@@ -13,6 +13,8 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .. import markdown
@@ -59,13 +61,19 @@ def asset_versions(statics: Iterable[OutputFile]) -> dict[str, str]:
     return {f.path[len("static/"):]: asset_version(f.data) for f in statics}
 
 
+@pass_context
+def _markdown(context: Context, text: str) -> Markup:
+    """``{{ markdown(update.message) }}``: the safe HTML, its relative links fitted to this page's depth."""
+    return Markup(markdown.render_at(text, context["root"]))
+
+
 class PageRenderer:
     """Renders templates with the shared context; one per process (the Jinja environment is costly)."""
 
     def __init__(self, ctx: BuildContext, component_names: dict[str, str]) -> None:
         self.ctx = ctx
         self.env = make_environment(ctx.root, ctx.site.tz)
-        self.env.globals["markdown"] = lambda text: Markup(markdown.render(text))
+        self.env.globals["markdown"] = _markdown
         self.common: dict[str, Any] = {
             "site": ctx.site,
             "names": component_names,
