@@ -14,7 +14,7 @@ from typing import Callable, Sequence, TypeVar
 
 import click
 
-from . import __version__, authoring, editor
+from . import __version__, authoring, editor, listing
 from .build import BuildError, build, check
 from .config import validate_components
 from .diagnostics import Diagnostic, format_github, format_json, format_text, has_errors, summary_line
@@ -146,14 +146,22 @@ def _checked_text(incidents: int) -> str:
 @main.command("init")
 @click.argument("directory", metavar="[DIR]", type=click.Path(path_type=Path), default=Path("."))
 @click.option("--force", is_flag=True, help="Overwrite files that are already there.")
+@click.option("--install", "requirement", metavar="REQUIREMENT",
+              help="What the workflows pip-install, e.g. 'gitstatus==0.1.0' or "
+                   "'gitstatus @ git+https://github.com/you/gitstatus@v0.1.0' (default: the tagged release "
+                   "of this version from gitstatus's repository).")
 @now_option
-def init_command(directory: Path, force: bool, now_text: str | None) -> None:
-    """Start a status repo in DIR (default: here): components.yaml, an example incident, a README
-    for its writers and the GitHub workflows that check pull requests and publish the page."""
+def init_command(directory: Path, force: bool, requirement: str | None, now_text: str | None) -> None:
+    """Start a new status repo in DIR (default: here), with its GitHub workflows.
+
+    Writes components.yaml, an example incident, a README for its writers, a .gitignore and the
+    workflows that check pull requests and publish the page to GitHub Pages. Files that are
+    already there are left alone (and nothing is written) unless --force is given.
+    """
     from . import scaffold
 
     try:
-        written = scaffold.init(directory, get_now(directory, now_text), force=force)
+        written = scaffold.init(directory, get_now(directory, now_text), force=force, requirement=requirement)
     except scaffold.ScaffoldError as err:
         click.echo(f"gitstatus: {err}", err=True)
         sys.exit(2 if err.usage else 1)
@@ -205,7 +213,8 @@ def build_command(root: Path, out: Path | None, now_text: str | None, base_url: 
     if problems:
         report(problems, output_format, root, _checked_text(checked.files_checked - 1))
     count = len(checked.page.incidents)
-    click.echo(f"Built {result.written} files into {out} in {result.seconds:.2f} s "
+    pages = sum(1 for f in result.files if f.path.endswith(".html"))
+    click.echo(f"Built {pages} pages and {result.written - pages} other files into {out} in {result.seconds:.2f} s "
                f"({count} incident{'' if count == 1 else 's'}). Open {out / 'index.html'}")
 
 
@@ -345,11 +354,11 @@ def list_command(active: bool, as_json: bool, now_text: str | None, root: Path) 
     """List incidents, newest first: id, impact, status, started, last update, title."""
     def run() -> None:
         repo = _authoring_repo(root, now_text)
-        rows, errors = authoring.incident_rows(repo, active)
+        rows, errors = listing.incident_rows(repo, active)
         if as_json:
-            click.echo(authoring.format_json(rows))
+            click.echo(listing.format_json(rows))
         elif rows:
-            for line in authoring.format_table(rows, repo.tz):
+            for line in listing.format_table(rows, repo.tz):
                 click.echo(line)
         else:
             click.echo("No active incidents." if active else "No incidents.")

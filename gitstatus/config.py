@@ -49,11 +49,11 @@ class Checker:
                            f"allowed keys: {', '.join(allowed)}")
         return {k: v for k, v in node.value.items() if k in allowed}
 
-    def text(self, node: Node | None, key: str, required: bool = False, line: int = 1) -> str | None:
-        """A string value; ``None`` when absent (reported if ``required``) or of the wrong type."""
+    def text(self, node: Node | None, key: str, required: bool = False, line: int = 1, col: int = 1) -> str | None:
+        """A string value; ``None`` when absent (reported at ``line``:``col`` if ``required``) or of the wrong type."""
         if node is None or node.value is None:
             if required:
-                where = node.key_at if node is not None else (line, 1)
+                where = node.key_at if node is not None else (line, col)
                 self.error(*where, "E107" if node is None else "E116", f"'{key}' is required and must not be empty")
             return None
         if not isinstance(node.value, str):
@@ -135,8 +135,8 @@ def _component(checker: Checker, node: Node, position: int) -> Component | None:
     fields = checker.mapping(node, f"component #{position}", COMPONENT_KEYS)
     if fields is None:
         return None
-    component_id = checker.text(fields.get("id"), "id", required=True, line=node.line)
-    name = checker.text(fields.get("name"), "name", required=True, line=node.line)
+    component_id = checker.text(fields.get("id"), "id", required=True, line=node.line, col=node.col)
+    name = checker.text(fields.get("name"), "name", required=True, line=node.line, col=node.col)
     if component_id is not None and not is_id(component_id):
         where = fields["id"]
         better = slugify(component_id)
@@ -185,6 +185,10 @@ def _components(checker: Checker, node: Node | None) -> list[Component]:
         if group_id in seen and groups.get(group_id) is None:
             checker.error(component.line, 1, "E403",
                           f"group '{component.group}' would share the id '{group_id}' with a component: rename one")
+        elif groups.get(group_id, component.group) != component.group:
+            checker.error(component.line, 1, "E403",
+                          f"group '{component.group}' and group '{groups[group_id]}' would share the id "
+                          f"'{group_id}': spell the group the same way everywhere")
         groups.setdefault(group_id, component.group)
     if not node.value:
         checker.error(node.line, node.col, "E401", "components.yaml lists no components: add at least one")
