@@ -1,0 +1,460 @@
+"""The writer's commands new, update, resolve and delete: edits that validate before they write.
+
+Each command first computes a :class:`Change` (the new bytes of one file, or its removal)
+with pure functions, then checks the whole repo *as it would be* after the change, the way
+``gitstatus check`` does, and only writes when nothing is wrong. The write is atomic (a
+temporary file in the same folder, then a rename) and keeps the file's mode, so a refused or
+interrupted command leaves every file exactly as it was.
+
+``update`` and ``resolve`` append exactly :func:`canonical.update_section` and keep every
+byte before it: a file without a final newline gets one first, and a file written with
+CRLF line ends gets the new update with CRLF too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import stat
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Sequence
+
+from . import canonical
+from .config import validate_components
+from .diagnostics import Diagnostic, Severity, suggest
+from .load import (INCIDENTS_DIR, RawIncident, RawRepo, RootError, check_root, decode, incident_paths, load_repo,
+                   parse_incident)
+from .model import Impact, Incident, Site, Status, Update, Window
+from .slug import slugify
+from .timeparse import UTC, TimeError, load_zone, parse_time
+from .validate import parse_status, validate
+
+_CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+_BODY_PLACEHOLDER = "(message)"
+
+
+class Refused(Exception):
+    """The command cannot do what was asked; nothing was written.
+
+    ``usage`` marks mistakes in the command line itself (exit status 2) as opposed to a
+    result that would not pass the checks (exit status 1).
+    """
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = (), usage: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnostics = list(diagnostics)
+        self.usage = usage
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file to write (``data``) or remove (``data is None``), and what it must hold right now."""
+
+    relpath: str
+    """Relative to the repo root, forward slashes: ``incidents/2026-06-11-api-slow.md``."""
+    data: bytes | None
+    before: bytes | None
+    """The file's current bytes, or ``None`` when it must not exist yet."""
+
+
+@dataclass(frozen=True)
+class Repo:
+    """What the commands need to know about a status repo before changing it."""
+
+    root: Path
+    site: Site
+    tz: dt.tzinfo
+    raw: RawRepo
+    now: dt.datetime
+
+
+def open_repo(root: Path, now: dt.datetime) -> Repo:
+    """Read a status repo once. Raises :class:`Refused` (usage) when ``root`` is not one."""
+    try:
+        check_root(root)
+        raw = load_repo(root)
+    except RootError as err:
+        raise Refused(str(err), usage=True) from None
+    site, _, _ = validate_components(raw.components)
+    try:
+        tz: dt.tzinfo = load_zone(site.timezone)
+    except TimeError:
+        tz = UTC
+    return Repo(root, site, tz, raw, now)
+
+
+# --- times ------------------------------------------------------------------------------------------
+
+def parse_at(text: str | None, repo: Repo, after: dt.datetime | None = None) -> dt.datetime:
+    """The time of a new update: ``--at`` (any accepted format, or ``HH:MM`` for today), else now.
+
+    Now is cut to the minute, as writers write times, unless that would put the update
+    before ``after`` (the last update), where the seconds are kept instead.
+    """
+    if text is None:
+        minute = repo.now.replace(second=0, microsecond=0)
+        return minute if after is None or minute >= after else repo.now
+    clock = _CLOCK_RE.match(text.strip())
+    try:
+        if clock:
+            today = repo.now.astimezone(repo.tz).date()
+            return parse_time(f"{today.isoformat()} {int(clock[1]):02d}:{clock[2]}", repo.tz)
+        return parse_time(text, repo.tz)
+    except TimeError as err:
+        raise Refused(f"--at: {err}", usage=True) from None
+
+
+def parse_window(start: str | None, end: str | None, repo: Repo) -> Window | None:
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        raise Refused("a maintenance window needs both --start and --end", usage=True)
+    times = []
+    for option, text in (("--start", start), ("--end", end)):
+        try:
+            times.append(parse_time(text, repo.tz))
+        except TimeError as err:
+            raise Refused(f"{option}: {err}", usage=True) from None
+    if times[1] <= times[0]:
+        raise Refused("the maintenance window ends before it starts: check --start and --end", usage=True)
+    return Window(times[0], times[1])
+
+
+def parse_status_option(word: str, option: str = "--status") -> Status:
+    status = parse_status(word)
+    if status is None:
+        words = [s.value for s in Status]
+        raise Refused(f"{option}: unknown status '{word}'{suggest(word, words)}; use one of: {', '.join(words)}",
+                      usage=True)
+    return status
+
+
+# --- messages ---------------------------------------------------------------------------------------
+
+def normalise_message(text: str) -> str:
+    """Line ends to ``\\n`` and surrounding blank lines removed (how the file will hold it)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip()
+
+
+def message_problem(message: str) -> str | None:
+    """Why ``message`` cannot be one update's text, or ``None`` when it can.
+
+    A line ``## …`` would start a new update, a ``# …`` heading is not allowed in incidents,
+    and a code block left open would swallow the next update appended after it.
+    """
+    probe = f"---\n---\n\n## 2000-01-01 00:00 UTC — Investigating\n\n{message}\n\n## probe — probe\n\nx\n"
+    raw, diagnostics = parse_incident(probe, "message")
+    first_line = 6
+    for d in diagnostics:
+        if d.code == "E202":
+            line = probe.split("\n")[d.line - 1]
+            return (f"line {d.line - first_line + 1} of the message, '{line.strip()}', is a level-1 heading: "
+                    "use '###' for a heading inside a message")
+    if len(raw.sections) > 2:
+        extra = raw.sections[1]
+        return (f"line {extra.line - first_line + 1} of the message, '## {extra.heading}', would start a new "
+                "update: use '###' for a heading inside a message")
+    if len(raw.sections) < 2:
+        return ("the message opens a code block (``` or ~~~) that it never closes: close it, "
+                "or the next update would be swallowed into it")
+    return None
+
+
+def checked_message(text: str) -> str:
+    message = normalise_message(text)
+    if not message.strip():
+        raise Refused("empty message: nothing was written")
+    problem = message_problem(message)
+    if problem:
+        raise Refused(f"{problem}; nothing was written")
+    return message
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What a message is asked for, so the editor's template can remind the writer."""
+
+    heading: str
+    """E.g. ``The new Identified update of incidents/2026-06-11-api-slow.md.``"""
+    last: Update | None = None
+    """The incident's latest update, shown for reference."""
+    tz: dt.tzinfo = UTC
+
+
+#: Asked for the message once the command knows it can proceed.
+MessageSource = Callable[[Prompt], str]
+
+
+# --- the changes ----------------------------------------------------------------------------------
+
+def _encode_like(text: str, existing: bytes) -> bytes:
+    """``text`` in the line-end convention of ``existing`` (CRLF when its first line ends so)."""
+    first = existing.find(b"\n")
+    crlf = first > 0 and existing[first - 1:first] == b"\r"
+    return (text.replace("\n", "\r\n") if crlf else text).encode("utf-8")
+
+
+def append_update(existing: bytes, update: Update, tz: dt.tzinfo) -> bytes:
+    """``existing`` with one canonical update section appended; every existing byte kept."""
+    section = canonical.update_section(update, tz)
+    if existing and not existing.endswith((b"\n", b"\r")):
+        section = "\n" + section
+    return existing + _encode_like(section, existing)
+
+
+def new_incident_id(repo: Repo, title: str, day: dt.date) -> str:
+    """``<date>-<slug>``, with ``-2``, ``-3``… when the name is taken."""
+    slug = slugify(title) or "incident"
+    base = f"{day.isoformat()}-{slug}"
+    taken = {p.rsplit("/", 1)[-1][: -len(".md")] for p in incident_paths(repo.root)[0]}
+    folder = repo.root / INCIDENTS_DIR
+    candidate, n = base, 1
+    while candidate in taken or (folder / f"{candidate}.md").exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+@dataclass(frozen=True)
+class NewIncident:
+    title: str
+    impact: Impact
+    components: tuple[str, ...]
+    status: Status | None
+    at: str | None
+    window: Window | None = None
+    """Maintenance only: the planned window (``--start``/``--end``)."""
+
+
+def default_status(impact: Impact, window: Window | None) -> Status:
+    if impact is Impact.MAINTENANCE:
+        return Status.SCHEDULED if window else Status.IN_PROGRESS
+    return Status.INVESTIGATING
+
+
+def plan_new(repo: Repo, spec: NewIncident, message: str) -> Change:
+    title = " ".join(spec.title.split())
+    if not title:
+        raise Refused("the title must not be empty", usage=True)
+    if spec.window is not None and spec.impact is not Impact.MAINTENANCE:
+        raise Refused("--start and --end are for planned maintenance: add --impact maintenance", usage=True)
+    at = parse_at(spec.at, repo)
+    status = spec.status or default_status(spec.impact, spec.window)
+    day = (spec.window.start if spec.window else at).astimezone(repo.tz).date()
+    incident_id = new_incident_id(repo, title, day)
+    components = tuple(dict.fromkeys(spec.components))
+    incident = Incident(
+        id=incident_id, title=title, impact=spec.impact, components=components,
+        updates=(Update(at, status, message),), scheduled=spec.window,
+    )
+    text = canonical.incident_text(incident, repo.tz)
+    return Change(f"{INCIDENTS_DIR}/{incident_id}.md", text.encode("utf-8"), None)
+
+
+def read_incident(repo: Repo, relpath: str) -> tuple[bytes, Incident | None, list[Diagnostic]]:
+    """The file's bytes and the incident they hold (``None`` with the reasons when invalid)."""
+    try:
+        data = (repo.root / relpath).read_bytes()
+    except OSError as err:
+        raise Refused(f"cannot read {relpath}: {err.strerror or err}") from None
+    page, diagnostics = validate(_overlay(repo.raw, relpath, data), repo.now)
+    mine = [d for d in diagnostics if d.path == relpath]
+    found = next((i for i in page.incidents if i.path == relpath), None)
+    return data, found, mine
+
+
+def plan_update(repo: Repo, relpath: str, status: Status | None, at_text: str | None, message: str,
+                final: bool = False) -> tuple[Change, Update, Incident]:
+    """Append one update. ``final`` picks resolved, or completed for maintenance; no status keeps the last one."""
+    data, incident, problems = read_incident(repo, relpath)
+    if incident is None:
+        errors = [d for d in problems if d.severity is Severity.ERROR]
+        raise Refused(f"{relpath} has errors; fix them before adding an update", errors)
+    if incident.is_final:
+        last = incident.last_update
+        raise Refused(f"{incident.id} is already {last.status.value} (line {last.line}): a closed incident stays "
+                      "closed; open a new incident with 'gitstatus new' instead")
+    if final:
+        status = Status.COMPLETED if incident.impact is Impact.MAINTENANCE else Status.RESOLVED
+    update = Update(parse_at(at_text, repo, after=incident.last_update.at), status or incident.last_update.status,
+                    message)
+    return Change(relpath, append_update(data, update, repo.tz), data), update, incident
+
+
+def plan_delete(repo: Repo, relpath: str) -> Change:
+    try:
+        data = (repo.root / relpath).read_bytes()
+    except OSError as err:
+        raise Refused(f"cannot read {relpath}: {err.strerror or err}") from None
+    return Change(relpath, None, data)
+
+
+# --- validating a change against the whole repo ------------------------------------------------------
+
+def _overlay(raw: RawRepo, relpath: str, data: bytes | None) -> RawRepo:
+    """``raw`` as it would be with ``relpath`` holding ``data`` (or gone when ``None``)."""
+    incidents = [r for r in raw.incidents if r.path != relpath]
+    diagnostics = [d for d in raw.diagnostics if d.path != relpath]
+    if data is not None:
+        text, problems = decode(data, relpath)
+        diagnostics += problems
+        incident = RawIncident(relpath, None)
+        if text is not None:
+            incident, problems = parse_incident(text, relpath)
+            diagnostics += problems
+        incidents.append(incident)
+    incidents.sort(key=lambda r: r.path)
+    return replace(raw, incidents=tuple(incidents), diagnostics=tuple(diagnostics))
+
+
+def problems_after(repo: Repo, change: Change) -> list[Diagnostic]:
+    """Every error ``gitstatus check`` would report once ``change`` is made."""
+    _, diagnostics = validate(_overlay(repo.raw, change.relpath, change.data), repo.now)
+    return sorted(d for d in diagnostics if d.severity is Severity.ERROR)
+
+
+def ensure_valid(repo: Repo, change: Change) -> None:
+    problems = problems_after(repo, change)
+    if not problems:
+        return
+    elsewhere = [d for d in problems if d.path != change.relpath]
+    if len(elsewhere) == len(problems):
+        raise Refused("not written: other files have errors, and the repo must pass 'gitstatus check' "
+                      "after every change; fix them first", problems)
+    raise Refused(f"not written: {change.relpath} would not pass 'gitstatus check'", problems)
+
+
+# --- writing ------------------------------------------------------------------------------------------
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def apply(root: Path, change: Change) -> None:
+    """Make ``change`` atomically, after making sure the file still holds what was checked."""
+    target = root / change.relpath
+    if _current(target) != change.before:
+        what = "was created" if change.before is None else "changed"
+        raise Refused(f"{change.relpath} {what} while this command ran; nothing was written, try again")
+    if change.data is None:
+        target.unlink()
+        _fsync_folder(target.parent)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(target.stat().st_mode) if change.before is not None else None
+    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"  # hidden: never read as an incident
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(change.data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
+        if change.before is None:
+            _create(temp, target, change.relpath)
+        else:
+            os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_folder(target.parent)
+
+
+def _create(temp: Path, target: Path, relpath: str) -> None:
+    """Move ``temp`` to ``target`` only if no file took that name meanwhile (a hard link cannot overwrite)."""
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise Refused(f"{relpath} was created while this command ran; nothing was written, try again") from None
+    except OSError:  # a file system without hard links
+        if target.exists():
+            raise Refused(f"{relpath} was created while this command ran; nothing was written, try again") from None
+        os.replace(temp, target)
+        return
+    temp.unlink()
+
+
+# --- finding an incident by what the writer typed -------------------------------------------------------
+
+def find_incident(root: Path, ref: str) -> str:
+    """The relpath of the incident named by an id, a unique prefix of one, or a path to its file.
+
+    A prefix of the part after the date (``api-slow`` for ``2026-06-11-api-slow``) works too.
+    """
+    folder = (root / INCIDENTS_DIR).resolve()
+    if ref.endswith(".md") or "/" in ref or os.sep in ref:
+        path = Path(ref)
+        for candidate in (path, root / path) if not path.is_absolute() else (path,):
+            if candidate.is_file():
+                resolved = candidate.resolve()
+                if resolved.parent != folder:
+                    raise Refused(f"{ref} is not an incident file in {root / INCIDENTS_DIR}", usage=True)
+                return f"{INCIDENTS_DIR}/{resolved.name}"
+        raise Refused(f"{ref}: no such file", usage=True)
+    ids = [p.rsplit("/", 1)[-1][: -len(".md")] for p in incident_paths(root)[0]]
+    if ref in ids:
+        return f"{INCIDENTS_DIR}/{ref}.md"
+    matches = [i for i in ids if i.startswith(ref)]
+    if not matches:
+        matches = [i for i in ids if re.sub(r"^\d{4}-\d{2}-\d{2}-", "", i).startswith(ref)]
+    if len(matches) == 1:
+        return f"{INCIDENTS_DIR}/{matches[0]}.md"
+    if not matches:
+        raise Refused(f"no incident matches '{ref}'{suggest(ref, ids)}: see 'gitstatus list'", usage=True)
+    shown = "\n".join(f"  {m}" for m in matches[:20]) + ("\n  …" if len(matches) > 20 else "")
+    raise Refused(f"'{ref}' matches {len(matches)} incidents; give more of the id:\n{shown}", usage=True)
+
+
+# --- the commands, start to finish ---------------------------------------------------------------------
+
+def create(repo: Repo, spec: NewIncident, message: str | None, source: MessageSource) -> str:
+    """Write a new incident file; returns its relpath."""
+    status = spec.status or default_status(spec.impact, spec.window)
+    if message is None:
+        ensure_valid(repo, plan_new(repo, spec, _BODY_PLACEHOLDER))  # refuse before asking for a message
+        message = source(Prompt(f"The first update of \"{' '.join(spec.title.split())}\" ({status.label})."))
+    change = plan_new(repo, spec, checked_message(message))
+    ensure_valid(repo, change)
+    apply(repo.root, change)
+    return change.relpath
+
+
+def add_update(repo: Repo, ref: str, status: Status | None, at: str | None, message: str | None,
+               source: MessageSource, final: bool = False) -> tuple[str, Update]:
+    """Append an update (or the final one) to an incident; returns its relpath and the update."""
+    relpath = find_incident(repo.root, ref)
+    if message is None:
+        trial, update, incident = plan_update(repo, relpath, status, at, _BODY_PLACEHOLDER, final)
+        ensure_valid(repo, trial)  # refuse before asking for a message
+        message = source(Prompt(f"The new {update.status.label} update of {relpath}.", incident.last_update, repo.tz))
+    change, update, _ = plan_update(repo, relpath, status, at, checked_message(message), final)
+    ensure_valid(repo, change)
+    apply(repo.root, change)
+    return relpath, update
+
+
+def remove(repo: Repo, relpath: str) -> None:
+    change = plan_delete(repo, relpath)
+    ensure_valid(repo, change)
+    apply(repo.root, change)

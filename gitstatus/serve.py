@@ -1,0 +1,424 @@
+"""``gitstatus serve``: a preview that rebuilds on every save and reloads the browser.
+
+The site is built into a temporary folder (the writer's ``site/`` is never touched) with the
+server's own URL as the base URL, and served by the standard library's threaded HTTP server
+(``preview_http.py``).
+A watchdog observer reports changes under ``incidents/``, ``components.yaml`` and ``theme/``;
+a burst of saves is debounced into one rebuild, in this process, so rendered Markdown stays
+cached between rebuilds. Each rebuild bumps a version that a small script, added to HTML
+responses only (never to the files), hears on a Server-Sent Events stream: it reloads the
+page. While the files have errors every HTML request gets a page listing them, and the next
+good build brings the site back. Nothing here can stop the server but Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Callable, Sequence
+
+import jinja2
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import BuildError, build_context, check, render_site
+from .build import template_problem as build_template_problem
+from .diagnostics import format_text
+from .load import COMPONENTS_FILE, INCIDENTS_DIR, RootError, check_root
+from .outputs import OutputFile
+from .outputs.pages import PageRenderer
+from .preview_http import Hub, PreviewServer, Snapshot, make_server, server_url
+from .state import SiteState
+from .timeparse import resolve_now
+from .write import check_paths
+
+QUIET = 0.08
+"""Seconds without a new event before a rebuild starts: editors save in bursts of a few ms."""
+MAX_WAIT = 1.0
+"""A steady stream of events still rebuilds at least this often."""
+
+
+# --- which changes matter --------------------------------------------------------------------------
+
+def is_editor_temp(name: str) -> bool:
+    """Files editors write next to the one being edited: swap files, backups, lock files, vim's 4913."""
+    return (
+        name.startswith(".") or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", "___jb_tmp___", "___jb_old___"))
+        or (name.startswith("#") and name.endswith("#")) or name.isdigit()
+    )
+
+
+def classify(relpath: str) -> str | None:
+    """What a changed path (relative to the repo, forward slashes) is: incident, components, theme, or None."""
+    parts = PurePosixPath(relpath).parts
+    if not parts or any(is_editor_temp(p) for p in parts):
+        return None
+    if parts == (COMPONENTS_FILE,):
+        return "components"
+    if parts[0] == INCIDENTS_DIR and (len(parts) == 1 or (len(parts) == 2 and parts[1].endswith(".md"))):
+        return "incident"
+    if parts[0] == "theme":
+        return "theme"
+    return None
+
+
+# --- building -------------------------------------------------------------------------------------
+
+def _template_frames(err: BaseException) -> list[traceback.FrameSummary]:
+    """Traceback frames in template files (Jinja rewrites them to point at the template's lines)."""
+    return [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith((".html", ".xml", ".txt"))]
+
+
+def template_problem(err: Exception, root: Path) -> str:
+    """Where in which template a rendering failed, and why, with paths relative to the repo."""
+    if isinstance(err, jinja2.TemplateError):
+        text = build_template_problem(err)
+    else:  # e.g. {{ 1 + "a" }}: a Python error raised from a template's line
+        frames = _template_frames(err)
+        where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+        text = f"a theme template cannot be rendered{where}: {type(err).__name__}: {err}"
+    return _relative(text, root)
+
+
+def _relative(text: str, root: Path) -> str:
+    return text.replace(f"{root.resolve()}{os.sep}", "")
+
+
+class PageCache:
+    """Incident pages of the previous build, reused while the incident, its state and the theme are unchanged.
+
+    A page is a function of its incident's state and of the shared context (settings, component
+    names, asset hashes, templates), so it is keyed by the state's full ``repr`` (every field,
+    line numbers included) and the whole cache is dropped when the context changes.
+    """
+
+    def __init__(self) -> None:
+        self.fingerprint = ""
+        self.pages: dict[str, OutputFile] = {}
+        self.rendered = 0
+
+    def incident_pages(self, state: SiteState, root: Path, base_url: str, generation: int) -> list[OutputFile]:
+        ctx, _ = build_context(root, state.page.site, base_url)
+        names = {c.id: c.name for c in state.page.components}
+        fingerprint = repr((ctx, names, generation))
+        if fingerprint != self.fingerprint:
+            self.fingerprint, self.pages = fingerprint, {}
+        renderer: PageRenderer | None = None
+        pages: dict[str, OutputFile] = {}
+        self.rendered = 0
+        for incident in state.incidents:
+            key = repr(incident)
+            page = self.pages.get(key)
+            if page is None:
+                renderer = renderer or PageRenderer(ctx, names)
+                page = renderer.incident(incident)
+                self.rendered += 1
+            pages[key] = page
+        self.pages = pages
+        return list(pages.values())
+
+
+class OutputFolder:
+    """The preview's own folder, updated in place: only files whose bytes changed are rewritten.
+
+    A rebuild after one saved file then writes a handful of files instead of the whole site;
+    each file is replaced atomically, and the reload event is sent only after all are written.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.digests: dict[str, bytes] = {}
+
+    def sync(self, files: Sequence[OutputFile]) -> int:
+        checked = check_paths(files)
+        wanted = {f.path: hashlib.blake2b(f.data, digest_size=16).digest() for f in checked}
+        written = 0
+        for f in checked:
+            if self.digests.get(f.path) == wanted[f.path]:
+                continue
+            target = self.out / f.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+            temp.write_bytes(f.data)
+            os.replace(temp, target)
+            written += 1
+        for gone in sorted(set(self.digests) - set(wanted)):
+            (self.out / gone).unlink(missing_ok=True)
+        self.digests = wanted
+        return written
+
+
+class Builder:
+    """Builds the site into ``out``; :meth:`build` never raises, it reports."""
+
+    def __init__(self, root: Path, out: Path, base_url: str, now: dt.datetime | None,
+                 log: Callable[[str], None]) -> None:
+        self.root, self.out, self.base_url, self.now, self.log = root, out, base_url, now, log
+        self.session = secrets.token_hex(4)
+        self.epoch = 0
+        self.generation = 0
+        """Bumped when anything but an incident changes: templates are not part of the page cache's key."""
+        self.cache = PageCache()
+        self.folder = OutputFolder(out)
+
+    def build(self, changed: Sequence[str]) -> Snapshot:
+        self.epoch += 1
+        if any(classify(path) != "incident" for path in changed):
+            self.generation += 1
+        version = f"{self.session}-{self.epoch}"
+        started = time.perf_counter()
+        what = _changed_text(changed)
+        try:
+            outcome = self._build()
+        except Exception as err:  # the server must outlive any bug in a renderer: show it and keep going
+            self.log(f"Internal error while building{what}; the browser shows it\n{traceback.format_exc()}")
+            return Snapshot(version, False, (f"internal error: {type(err).__name__}: {err}",))
+        seconds = time.perf_counter() - started
+        if not outcome.ok:
+            count = len(outcome.problems)
+            self.log(f"{count} problem{'' if count == 1 else 's'} after {seconds:.2f} s{what}; "
+                     "the browser lists them:\n" + "\n".join(f"  {p}" for p in outcome.problems))
+            return Snapshot(version, False, tuple(outcome.problems))
+        notes = "".join(f"\n  {p}" for p in outcome.problems)  # warnings: the site is built all the same
+        self.log(f"Rebuilt in {seconds:.2f} s{what}: {_count(outcome.incidents, 'incident')}, "
+                 f"{_count(self.cache.rendered, 'incident page')} rendered, "
+                 f"{_count(outcome.written, 'file')} written{notes}")
+        return Snapshot(version, True)
+
+    def _build(self) -> _Outcome:
+        """Check, render and write; content, template and disk errors come back as problems to show."""
+        try:
+            now = self.now or resolve_now(None)
+            result = check(self.root, now)
+        except RootError as err:
+            if self.root.is_dir() and not (self.root / COMPONENTS_FILE).exists():
+                return _Outcome(False, [f"{COMPONENTS_FILE}: the file is missing; the preview comes back when it does"])
+            return _Outcome(False, [f"{self.root}: {err}"])
+        except ValueError as err:  # a bad SOURCE_DATE_EPOCH
+            return _Outcome(False, [f"now: {err}"])
+        if result.failed():
+            return _Outcome(False, format_text(result.diagnostics))
+        try:
+            pages = self.cache.incident_pages(result.state, self.root, self.base_url, self.generation)
+            files = render_site(result.state, self.root, self.base_url, 1, incident_pages=pages)
+        except BuildError as err:  # a theme template's mistake, described by the build
+            return _Outcome(False, [_relative(str(err), self.root)])
+        except Exception as err:
+            if not isinstance(err, jinja2.TemplateError) and not _template_frames(err):
+                raise
+            return _Outcome(False, [template_problem(err, self.root)])
+        try:
+            written = self.folder.sync(files)
+        except OSError as err:
+            self.folder.digests = {}  # unknown state on disk: rewrite everything next time
+            return _Outcome(False, [f"{self.out}: cannot write the preview: {err}"])
+        return _Outcome(True, format_text(result.diagnostics), len(result.page.incidents), written)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    ok: bool
+    problems: list[str]
+    incidents: int = 0
+    written: int = 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _changed_text(changed: Sequence[str]) -> str:
+    if not changed:
+        return ""
+    shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    return f" ({shown} changed)"
+
+
+# --- watching -----------------------------------------------------------------------------------------
+
+class Debouncer:
+    """Collects changed paths and calls ``rebuild`` once a burst of saves has settled."""
+
+    def __init__(self, rebuild: Callable[[list[str]], None]) -> None:
+        self.rebuild = rebuild
+        self.pending: set[str] = set()
+        self.first = self.last = 0.0
+        self.stopped = False
+        self._cond = threading.Condition()
+        self.thread = threading.Thread(target=self._run, name="gitstatus-rebuild", daemon=True)
+
+    def add(self, relpath: str) -> None:
+        with self._cond:
+            now = time.monotonic()
+            if not self.pending:
+                self.first = now
+            self.pending.add(relpath)
+            self.last = now
+            self._cond.notify()
+
+    def stop(self) -> None:
+        with self._cond:
+            self.stopped = True
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self.stopped or bool(self.pending))
+                while not self.stopped:
+                    remaining = min(self.last + QUIET, self.first + MAX_WAIT) - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    self._cond.wait(remaining)
+                if self.stopped:
+                    return
+                batch, self.pending = sorted(self.pending), set()
+            try:
+                self.rebuild(batch)
+            except Exception:  # the watch must go on; Builder.build itself never raises
+                print(f"gitstatus serve: rebuild failed\n{traceback.format_exc()}", file=sys.stderr, flush=True)
+
+
+class Watcher(FileSystemEventHandler):
+    """Feeds relevant changes to the debouncer; watches incidents/ and theme/ as they come and go."""
+
+    WATCHED = ((INCIDENTS_DIR, False), ("theme", True))
+    KINDS = frozenset({"created", "modified", "deleted", "moved", "closed"})
+
+    def __init__(self, root: Path, debouncer: Debouncer) -> None:
+        self.root = root.resolve()
+        self.debouncer = debouncer
+        self.observer = Observer()
+        self.watches: dict[str, tuple[object, int]] = {}
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        self.observer.schedule(self, str(self.root), recursive=False)  # components.yaml, the folders themselves
+        self.refresh()
+        self.observer.start()
+
+    def stop(self) -> None:
+        self.observer.stop()
+        self.observer.join(timeout=5)
+
+    def refresh(self) -> None:
+        """(Re)watch incidents/ and theme/ when they were created, replaced or removed."""
+        with self._lock:
+            for name, recursive in self.WATCHED:
+                folder = self.root / name
+                try:
+                    inode = folder.stat().st_ino if folder.is_dir() else None
+                except OSError:
+                    inode = None
+                old = self.watches.get(name)
+                if old is not None and old[1] == inode:
+                    continue
+                if old is not None:
+                    try:
+                        self.observer.unschedule(old[0])  # type: ignore[arg-type]
+                    except (KeyError, OSError):
+                        pass
+                    del self.watches[name]
+                if inode is not None:
+                    try:
+                        self.watches[name] = (self.observer.schedule(self, str(folder), recursive=recursive), inode)
+                    except OSError:
+                        pass
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in self.KINDS or (event.is_directory and event.event_type in ("modified", "closed")):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if not raw:
+                continue
+            path = os.fsdecode(raw)
+            try:
+                relpath = Path(os.path.relpath(path, self.root)).as_posix()
+            except ValueError:
+                continue
+            if classify(relpath):
+                self.debouncer.add(relpath)
+
+
+# --- the command ----------------------------------------------------------------------------------------
+
+def _log(message: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
+
+
+def run(root: Path, host: str, port: int, open_browser: bool = False, now: dt.datetime | None = None) -> int:
+    """Serve a preview of ``root`` until Ctrl-C; returns the exit status. Raises RootError when not a status repo."""
+    check_root(root)
+    temp = Path(tempfile.mkdtemp(prefix="gitstatus-preview-"))
+    out = temp / "site"
+    try:
+        try:
+            server = make_server(host, port, out)
+        except OSError as err:
+            hint = ": pass another --port, or --port 0 for a free one" if port else ""
+            print(f"gitstatus: cannot listen on {host}:{port}: {err.strerror or err}{hint}", file=sys.stderr)
+            return 1
+        url = server_url(host, server.server_address[1])
+        return _serve(root, server, url, out, open_browser, now)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _serve(root: Path, server: PreviewServer, url: str, out: Path, open_browser: bool,
+           now: dt.datetime | None) -> int:
+    builder = Builder(root, out, url, now, _log)
+    stop = threading.Event()
+    hub: Hub | None = None
+
+    def rebuild(changed: list[str]) -> None:
+        watcher.refresh()
+        snapshot = builder.build(changed)
+        if hub is not None:
+            hub.publish(snapshot)
+
+    debouncer = Debouncer(rebuild)
+    watcher = Watcher(root, debouncer)
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    serving = False
+    try:
+        watcher.start()
+        _log(f"Building a preview of {root.resolve()} into {out}")
+        hub = Hub(builder.build([]))
+        server.hub = hub
+        debouncer.thread.start()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="gitstatus-http",
+                         daemon=True).start()
+        serving = True
+        print(f"Serving the preview at {url} (Ctrl-C to stop)", flush=True)
+        if open_browser:
+            webbrowser.open(url)
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the clean-up
+        signal.signal(signal.SIGTERM, previous)
+        if hub is not None:
+            hub.stop()
+        if serving:
+            server.shutdown()
+        server.server_close()
+        watcher.stop()
+        debouncer.stop()
+        if debouncer.thread.ident is not None:
+            debouncer.thread.join(timeout=30)  # let a rebuild under way finish before its folder is removed
+        print("Stopped.", file=sys.stderr, flush=True)
+    return 0
