@@ -5,7 +5,10 @@
   var zone;
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
   var pageZone = document.documentElement.getAttribute("data-timezone");
-  if (!zone || zone === pageZone) return;
+  var same = !zone || zone === pageZone;
+  // A zone may come back under another name (Asia/Calcutta for Asia/Kolkata): compare canonical names.
+  try { same = same || zone === new Intl.DateTimeFormat("en-US", { timeZone: pageZone }).resolvedOptions().timeZone; } catch (e) {}
+  if (same) return;
   var full = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
   var clock = { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
   var formats = { full: new Intl.DateTimeFormat("en-US", full), clock: new Intl.DateTimeFormat("en-US", clock) };
@@ -20,8 +23,10 @@
       node.textContent = format.format(when);
       node.setAttribute("data-local", zone);
     }
-    var notes = document.querySelectorAll(".js-local-note");
-    for (var j = 0; j < notes.length; j++) notes[j].hidden = false;
+    var notes = document.querySelectorAll(".tz-note");
+    for (var j = 0; j < notes.length; j++) {
+      notes[j].textContent = "Times are shown in your timezone, " + zone + " (the page's own is " + pageZone + ").";
+    }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", convert);
   else convert();
