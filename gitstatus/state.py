@@ -136,7 +136,9 @@ class SiteState:
 
     @property
     def active(self) -> tuple[IncidentState, ...]:
-        return tuple(s for s in self.incidents if s.phase is Phase.ACTIVE)
+        """Active incidents, worst first (maintenance last), then newest first: what hurts most leads the page."""
+        active = [s for s in self.incidents if s.phase is Phase.ACTIVE]  # newest first already
+        return tuple(sorted(active, key=lambda s: -s.incident.impact.rank))
 
     @property
     def upcoming(self) -> tuple[IncidentState, ...]:

@@ -222,7 +222,7 @@ def test_index_banner_names_the_worst_active_impact(index: Element) -> None:
 
 def test_index_active_incidents(index: Element) -> None:
     active = section(index, "Active incidents")
-    assert linked_ids(active) == ["2026-06-15-billing-upgrade", "2026-06-15-api-errors"]
+    assert linked_ids(active) == ["2026-06-15-api-errors", "2026-06-15-billing-upgrade"], "worst first: major before maintenance"
     card = next(a for a in active.find_all("article") if a.find(where=incident_href("2026-06-15-api-errors")))
     assert any(c.endswith("--major") for c in card.classes), "the card carries its impact colour"
     assert "API errors" in card.text

@@ -24,9 +24,9 @@ def test_index_banner_active_incidents_components_and_past_days(page: Page, site
     expect(page.get_by_role("heading", level=1)).to_have_text("Major System Outage")
 
     active = section(page, "Active incidents")
-    expect(active.locator("article h3")).to_have_text([LONG_TITLE, "Checkout unavailable"])  # newest first
-    expect(active.locator("article").nth(1)).to_have_class(re.compile(r"incident-card--critical"))
-    expect(active.locator("article").nth(1)).to_contain_text("Update 20 of 20")
+    expect(active.locator("article h3")).to_have_text(["Checkout unavailable", LONG_TITLE])  # worst first
+    expect(active.locator("article").nth(0)).to_have_class(re.compile(r"incident-card--critical"))
+    expect(active.locator("article").nth(0)).to_contain_text("Update 20 of 20")
     expect(section(page, "Scheduled maintenance").locator("article h3")).to_have_text(["Database upgrade"])
 
     statuses = dict(section(page, "Components").locator("li.component").evaluate_all(
