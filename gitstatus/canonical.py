@@ -19,18 +19,22 @@ SEPARATOR = "—"
 # no ': ' or ' #', no trailing space. Anything else is written double-quoted.
 _PLAIN_RE = re.compile(r"^[A-Za-z0-9(][^\n\r\t]*$")
 _UNSAFE_IN_PLAIN = (": ", " #", "\\")
+# Characters JSON leaves raw but YAML refuses (non-printable) or reads as line breaks (NEL, LS, PS).
+_RAW_IN_JSON_NOT_YAML_RE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def yaml_scalar(text: str) -> str:
     """``text`` as a YAML scalar: plain when that is safe, double-quoted (JSON-escaped) otherwise."""
     if (
         _PLAIN_RE.match(text)
+        and text.isprintable()
         and text == text.strip()
         and not text.endswith(":")
         and not any(bad in text for bad in _UNSAFE_IN_PLAIN)
     ):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _RAW_IN_JSON_NOT_YAML_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", quoted)
 
 
 def front_matter(incident: Incident, tz: dt.tzinfo) -> str:
@@ -57,9 +61,23 @@ def update_heading(update: Update, tz: dt.tzinfo) -> str:
     return f"## {format_time(update.at, tz)} {SEPARATOR} {update.status.label}"
 
 
+def message_text(message: str) -> str:
+    """The message without blank lines around it, as the loader reads it back.
+
+    Only whole blank lines go: the first line's indent (an indented code block) and the last
+    line's trailing spaces are the writer's and stay.
+    """
+    lines = message.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(lines)
+
+
 def update_section(update: Update, tz: dt.tzinfo) -> str:
     """One update as appended to a file: a blank line, the heading, a blank line, the message."""
-    return f"\n{update_heading(update, tz)}\n\n{update.message.strip()}\n"
+    return f"\n{update_heading(update, tz)}\n\n{message_text(update.message)}\n"
 
 
 def incident_text(incident: Incident, tz: dt.tzinfo) -> str:

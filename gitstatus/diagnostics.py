@@ -54,6 +54,7 @@ CODES: dict[str, str] = {
     "E205": "a maintenance status on an incident that is not maintenance",
     "E206": "the incident has no updates",
     "E207": "an update has no message",
+    "E208": "a code block is never closed and hides an update heading",
     # lifecycle
     "E301": "an update is earlier than the one before it",
     "E302": "an update follows the final update",

@@ -26,6 +26,10 @@ _BOM = b"\xef\xbb\xbf"
 _HEADING_RE = re.compile(r"^ {0,3}(#{1,2})(?:[ \t]+(.*?))?[ \t]*$")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _CLOSING_HASHES_RE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+# "##2026-06-11 14:02 UTC — Investigating": not a heading in Markdown (no space), but clearly meant as one.
+_SPACELESS_UPDATE_RE = re.compile(r"^ {0,3}##\d")
+# Only lines whose first non-space character is one of these can open, close or be a heading.
+_MARKERS = frozenset("#`~")
 
 
 class RootError(Exception):
@@ -76,7 +80,8 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, err.start) + 1
+        col = len(data[line_start:err.start].decode("utf-8")) + 1  # characters, as editors count them
         return None, [
             Diagnostic(path, line, col, "E002", f"byte 0x{data[err.start]:02x} is not UTF-8: save the file as UTF-8")
         ]
@@ -122,6 +127,9 @@ def split_sections(body: str, first_line: int, path: str) -> tuple[list[RawSecti
     heading: tuple[str, int, int] | None = None
     message: list[tuple[int, str]] = []
     fence: str | None = None
+    fence_line = 0
+    swallowed = 0
+    """The first update-like heading inside the open fence: an unclosed fence would hide it."""
 
     def close() -> None:
         while message and not message[-1][1].strip():
@@ -140,15 +148,27 @@ def split_sections(body: str, first_line: int, path: str) -> tuple[list[RawSecti
 
     for offset, line in enumerate(body.split("\n")):
         number = first_line + offset
+        if line.lstrip(" ")[:1] not in _MARKERS:  # fast path: most lines are prose
+            message.append((number, line))
+            continue
         fence_match = _FENCE_RE.match(line)
         if fence is not None:
             if fence_match and fence_match[1][0] == fence[0] and len(fence_match[1]) >= len(fence) \
                     and not fence_match[2].strip():
                 fence = None
+            elif not swallowed and (match := _HEADING_RE.match(line)) and len(match[1]) == 2:
+                swallowed = number
             message.append((number, line))
             continue
         if fence_match and not (fence_match[1][0] == "`" and "`" in fence_match[2]):
-            fence = fence_match[1]
+            fence, fence_line, swallowed = fence_match[1], number, 0
+            message.append((number, line))
+            continue
+        if _SPACELESS_UPDATE_RE.match(line):
+            diagnostics.append(
+                Diagnostic(path, number, 1, "E202",
+                           "this looks like an update heading but has no space after '##': write '## <time> — <status>'")
+            )
             message.append((number, line))
             continue
         heading_match = _HEADING_RE.match(line)
@@ -168,6 +188,12 @@ def split_sections(body: str, first_line: int, path: str) -> tuple[list[RawSecti
             continue
         message.append((number, line))
     close()
+    if fence is not None and swallowed:
+        diagnostics.append(
+            Diagnostic(path, fence_line, 1, "E208",
+                       f"the code block opened here with {fence} is never closed, so the update heading on line "
+                       f"{swallowed} is read as code: close the block with a line {fence}")
+        )
     return sections, diagnostics
 
 
@@ -179,13 +205,18 @@ def parse_incident(text: str, path: str) -> tuple[RawIncident, list[Diagnostic]]
         meta, problems = yamlnodes.parse(yaml_text, path, yaml_line)
         diagnostics += problems
     sections, problems = split_sections(body, body_line, path)
+    if yaml_text is None and body_line == 1:  # no front matter: what precedes the updates is most likely it
+        problems = [d for d in problems if d.code != "E201"]
     diagnostics += problems
     return RawIncident(path, meta, tuple(sections), body_line), diagnostics
 
 
+_EDITOR_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", "___jb_tmp___", "___jb_old___")
+
+
 def _is_ignored(name: str) -> bool:
-    """Editor droppings and hidden files that must never count as incidents."""
-    return name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
+    """Editor droppings and hidden files that must never count as incidents (same list as ``serve``)."""
+    return name.startswith(".") or name.endswith(_EDITOR_SUFFIXES) or (name.startswith("#") and name.endswith("#"))
 
 
 def incident_paths(root: Path) -> tuple[list[str], list[Diagnostic]]:

@@ -39,9 +39,15 @@ def parse_time(text: str, tz: dt.tzinfo) -> dt.datetime:
         raise TimeError(f"'{text.strip()}' is not a real time ({err})") from None
     zone = match["zone"]
     if zone is None:
-        tzinfo: dt.tzinfo = tz
-    elif zone.upper() in ("UTC", "Z"):
-        tzinfo = UTC
+        local = dt.datetime.combine(day, clock, tz)
+        if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+            raise TimeError(f"'{text.strip()}' does not exist in {tz}: the clocks skip it (summer time); "
+                            "write the time with its UTC offset, e.g. '2026-03-29 03:30 +02:00'")
+        # A fixed offset, not the zone: a wall time that happens twice (fold) compares unequal to every
+        # time in another zone when it keeps a ZoneInfo (PEP 495). The first of the two is meant.
+        return local.replace(tzinfo=dt.timezone(local.utcoffset() or dt.timedelta(0)))
+    if zone.upper() in ("UTC", "Z"):
+        tzinfo: dt.tzinfo = UTC
     else:
         sign = -1 if zone[0] == "-" else 1
         digits = zone[1:].replace(":", "")

@@ -28,11 +28,12 @@ HEADING_EXAMPLE = "'## 2026-06-11 14:02 UTC — Investigating'"
 _HEADING_RE = re.compile(r"^(?P<time>.*\S)\s+[—–\-·|]\s+(?P<status>\S.*?)$")
 _OVERRIDE_STATUSES = tuple(s.value for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL)
 _STATUS_WORDS = tuple(s.value for s in Status)
+_STATUS_SPACES_RE = re.compile(r"[\s_-]+")
 
 
 def parse_status(word: str) -> Status | None:
     """A status in any letter case; ``in-progress`` and ``in_progress`` mean ``in progress``."""
-    normal = re.sub(r"[\s_-]+", " ", word.strip().lower())
+    normal = _STATUS_SPACES_RE.sub(" ", word.strip().lower())
     try:
         return Status(normal)
     except ValueError:
@@ -50,7 +51,7 @@ def _incident_id(checker: Checker, path: str) -> str | None:
 
 
 def _impact(checker: Checker, node: Node | None) -> Impact | None:
-    text = checker.text(node, "impact")
+    text = checker.text(node, "impact", required=node is not None)  # an empty 'impact:' must not pass silently
     if text is None or node is None:
         return None
     try:
@@ -133,7 +134,8 @@ def _window(checker: Checker, node: Node | None, impact: Impact | None, tz: dt.t
     for key in ("start", "end"):
         value = fields.get(key)
         if value is None:
-            checker.error(line, col, "E114", f"'scheduled' needs a '{key}' time, e.g. {key}: 2026-06-20 02:00 UTC")
+            article = "a" if key == "start" else "an"
+            checker.error(line, col, "E114", f"'scheduled' needs {article} '{key}' time, e.g. {key}: 2026-06-20 02:00 UTC")
             continue
         text = checker.text(value, key)
         if text is None:
@@ -174,10 +176,9 @@ def _update(checker: Checker, section: RawSection, impact: Impact | None, tz: dt
                       f"'{status.label}' is for maintenance; an incident uses investigating, identified, "
                       "monitoring or resolved")
         status = None
-    if not section.message.strip():
+    if not section.message.strip():  # reported, but the update still counts for the lifecycle rules
         checker.error(section.line, 1, "E207", "this update has no message: write below the heading what users "
                       "should know (even 'We are still investigating.')")
-        return None
     if at is None or status is None:
         return None
     return Update(at=at, status=status, message=section.message, line=section.line)
@@ -229,8 +230,7 @@ def validate_incident(
             checker.error(raw.body_line, 1, "E206", f"no updates: add one below the front matter, like "
                           f"{HEADING_EXAMPLE} followed by a message")
     updates = [u for u in (_update(checker, s, impact, tz) for s in raw.sections) if u is not None]
-    if len(updates) == len(raw.sections):
-        _lifecycle(checker, updates, now)
+    _lifecycle(checker, updates, now)  # over the updates that could be read, so one bad heading hides nothing else
     has_error = any(d.severity is Severity.ERROR for d in checker.diagnostics)
     if has_error or None in (incident_id, title, impact, listed, overrides) or not updates:
         return None, checker.diagnostics

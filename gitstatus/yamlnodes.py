@@ -60,13 +60,38 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[
         context = f" {err.context}" if err.context and err.problem else ""
         diagnostics.append(Diagnostic(path, line, col, "E103", f"YAML syntax error: {problem}{context}"))
         return None, diagnostics
-    except yaml.YAMLError as err:  # e.g. a reader error on a control character
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow, e.g. a control character
+        char = err.character if isinstance(err.character, str) else chr(err.character)
+        index = text.find(char)  # the first character YAML refuses; libyaml's position counts bytes
+        before = text[: max(index, 0)]
+        line = first_line + before.count("\n")
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        diagnostics.append(Diagnostic(path, line, col, "E103", f"YAML syntax error: the character U+{ord(char):04X} "
+                                      "is not allowed in YAML: remove it"))
+        return None, diagnostics
+    except yaml.YAMLError as err:
         diagnostics.append(Diagnostic(path, first_line, 0, "E103", f"YAML syntax error: {err}"))
         return None, diagnostics
     if root is None:
         return Node(None, first_line, 1), diagnostics
+    if "*" in text:
+        aliases = _alias_marks(text)
+        if aliases:  # composed aliases share their anchor's node and position: report where they are used
+            for line, col in aliases:
+                diagnostics.append(Diagnostic(path, first_line + line, col + 1, "E115",
+                                              "YAML aliases (*name) are not supported: write the value out"))
+            return None, diagnostics
     converter = _Converter(path, first_line, diagnostics)
     return converter.convert(root), diagnostics
+
+
+def _alias_marks(text: str) -> list[tuple[int, int]]:
+    """0-based (line, column) of every alias in a document that is known to parse."""
+    return [
+        (event.start_mark.line, event.start_mark.column)
+        for event in yaml.parse(text, Loader=_Loader)
+        if isinstance(event, yaml.AliasEvent)
+    ]
 
 
 class _Converter:
