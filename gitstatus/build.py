@@ -12,7 +12,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 from jinja2 import TemplateError
@@ -22,12 +22,13 @@ from .diagnostics import Diagnostic, has_errors
 from .load import check_root, incident_paths, load_components
 from .model import Site, StatusPage
 from .outputs import BuildContext, OutputFile
-from .outputs import api, badges, calendar, feeds
-from .outputs.pages import PageRenderer, asset_versions, sitemap, static_outputs
 from .state import IncidentState, SiteState, activity_warnings, derive
 from .templating import ThemeError, template_problem
 from .units import UnitSettings, run_units
 from .write import write_site
+
+if TYPE_CHECKING:  # the renderers are imported when a build renders, so 'check' starts fast
+    from .outputs.pages import PageRenderer
 
 #: Below this many incidents one process is faster than starting a pool.
 POOL_THRESHOLD = 400
@@ -103,6 +104,8 @@ _worker: PageRenderer | None = None
 
 
 def _init_worker(ctx: BuildContext, names: dict[str, str]) -> None:
+    from .outputs.pages import PageRenderer
+
     global _worker
     _worker = PageRenderer(ctx, names)
 
@@ -130,12 +133,19 @@ def default_jobs() -> int:
 
 
 OutputStep = Callable[[SiteState, BuildContext], Iterable[OutputFile]]
-#: Renderers of machine-readable outputs (JSON API, feeds, badges, calendar) register here.
-EXTRA_OUTPUTS: list[OutputStep] = [api.render, feeds.render, badges.render, calendar.render]
+
+
+def machine_outputs() -> list[OutputStep]:
+    """The renderers of machine-readable outputs: JSON API, feeds, badges, calendar."""
+    from .outputs import api, badges, calendar, feeds
+
+    return [api.render, feeds.render, badges.render, calendar.render]
 
 
 def build_context(root: Path, site: Site, base_url: str) -> tuple[BuildContext, list[OutputFile]]:
     """The shared render context and the static files it fingerprints."""
+    from .outputs.pages import asset_versions, static_outputs
+
     statics = static_outputs(root)
     return BuildContext(root=root, base_url=base_url, site=site, assets=asset_versions(statics)), statics
 
@@ -159,6 +169,8 @@ def _render_site(
 ) -> list[OutputFile]:
     ctx, statics = build_context(root, state.page.site, base_url)
     names = {c.id: c.name for c in state.page.components}
+    from .outputs.pages import PageRenderer, sitemap
+
     renderer = PageRenderer(ctx, names)
     files = list(statics)
     if incident_pages is None:
@@ -168,7 +180,7 @@ def _render_site(
     files += renderer.history(state)
     files.append(renderer.not_found())
     files.append(sitemap(state, ctx))
-    for step in EXTRA_OUTPUTS:
+    for step in machine_outputs():
         files += step(state, ctx)
     return files
 

@@ -15,7 +15,7 @@ from typing import Callable, Sequence, TypeVar
 import click
 
 from . import __version__, authoring, editor, listing
-from .build import BuildError, build, check
+from .build import BuildError, build, check, default_jobs
 from .config import validate_components
 from .diagnostics import Diagnostic, format_github, format_json, format_text, has_errors, summary_line
 from .load import RootError, load_components
@@ -122,7 +122,7 @@ def check_command(root: Path, now_text: str | None, output_format: str, strict: 
 
     now = get_now(root, now_text)
     try:
-        result = check(root, now)
+        result = check(root, now, jobs=default_jobs())
         compared = history.compare(root, base_ref, result.page.site.tz) if base_ref is not None else None
     except (RootError, history.HistoryError) as err:
         fail_usage(str(err))

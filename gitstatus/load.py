@@ -214,9 +214,13 @@ def parse_incident(text: str, path: str) -> tuple[RawIncident, list[Diagnostic]]
 _EDITOR_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", "___jb_tmp___", "___jb_old___")
 
 
-def _is_ignored(name: str) -> bool:
-    """Editor droppings and hidden files that must never count as incidents (same list as ``serve``)."""
-    return name.startswith(".") or name.endswith(_EDITOR_SUFFIXES) or (name.startswith("#") and name.endswith("#"))
+def is_editor_temp(name: str) -> bool:
+    """Hidden files and what editors write beside the file being edited (swap files, backups, locks,
+    vim's ``4913`` probe): never an incident, and never a reason for the preview to rebuild."""
+    return (
+        name.startswith(".") or name.endswith(_EDITOR_SUFFIXES)
+        or (name.startswith("#") and name.endswith("#")) or name.isdigit()
+    )
 
 
 def incident_paths(root: Path) -> tuple[list[str], list[Diagnostic]]:
@@ -226,7 +230,7 @@ def incident_paths(root: Path) -> tuple[list[str], list[Diagnostic]]:
         return [], []
     paths, diagnostics = [], []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if _is_ignored(entry.name):
+        if is_editor_temp(entry.name):
             continue
         relpath = f"{INCIDENTS_DIR}/{entry.name}"
         if entry.name.endswith(".md") and not entry.is_dir():

@@ -36,7 +36,7 @@ from watchdog.observers import Observer
 from .build import BuildError, build_context, check, render_site
 from .build import template_problem as build_template_problem
 from .diagnostics import format_text
-from .load import COMPONENTS_FILE, INCIDENTS_DIR, RootError, check_root
+from .load import COMPONENTS_FILE, INCIDENTS_DIR, RootError, check_root, is_editor_temp
 from .outputs import OutputFile
 from .outputs.pages import PageRenderer
 from .preview_http import Hub, PreviewServer, Snapshot, make_server, server_url
@@ -51,14 +51,6 @@ MAX_WAIT = 1.0
 
 
 # --- which changes matter --------------------------------------------------------------------------
-
-def is_editor_temp(name: str) -> bool:
-    """Files editors write next to the one being edited: swap files, backups, lock files, vim's 4913."""
-    return (
-        name.startswith(".") or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", "___jb_tmp___", "___jb_old___"))
-        or (name.startswith("#") and name.endswith("#")) or name.isdigit()
-    )
-
 
 def classify(relpath: str) -> str | None:
     """What a changed path (relative to the repo, forward slashes) is: incident, components, theme, or None."""

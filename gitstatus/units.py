@@ -20,7 +20,6 @@ from .diagnostics import Diagnostic, Severity
 from .load import load_incident
 from .model import Component, Incident
 from .outputs import BuildContext, OutputFile
-from .outputs.pages import PageRenderer
 from .state import incident_state
 from .templating import ThemeError, template_problem
 from .timeparse import load_zone
@@ -59,14 +58,18 @@ class UnitRunner:
     def __init__(self, settings: UnitSettings) -> None:
         self.settings = settings
         self.tz = load_zone(settings.timezone)
-        self.renderer = (
-            PageRenderer(settings.render, dict(settings.names or {})) if settings.render is not None else None
-        )
+        self.renderer = None
+        if settings.render is not None:
+            from .outputs.pages import PageRenderer  # only a build renders; 'check' need not import it
+
+            self.renderer = PageRenderer(settings.render, dict(settings.names or {}))
 
     def run(self, relpath: str) -> UnitResult:
         raw, diagnostics = load_incident(self.settings.root, relpath)
         incident, problems = validate_incident(raw, self.settings.known, self.tz, self.settings.now)
         diagnostics += problems
+        if any(d.severity is Severity.ERROR for d in diagnostics):
+            incident = None  # the loader's own errors (a duplicate key, a stray heading) also disqualify it
         page = None
         if incident is not None and self.renderer is not None:
             page = self.renderer.incident(incident_state(incident, self.settings.now))
