@@ -25,7 +25,7 @@ from .outputs import BuildContext, OutputFile
 from .state import IncidentState, SiteState, activity_warnings, derive
 from .templating import ThemeError, template_problem
 from .units import UnitSettings, run_units
-from .write import write_site
+from .write import Staging
 
 if TYPE_CHECKING:  # the renderers are imported when a build renders, so 'check' starts fast
     from .outputs.pages import PageRenderer
@@ -55,7 +55,8 @@ class BuildResult:
     check: CheckResult
     written: int = 0
     seconds: float = 0.0
-    files: list[OutputFile] = field(default_factory=list, repr=False)
+    paths: list[str] = field(default_factory=list, repr=False)
+    """Every file of the site, relative to the output folder."""
 
 
 def check(root: Path, now: dt.datetime, jobs: int = 1) -> CheckResult:
@@ -64,12 +65,14 @@ def check(root: Path, now: dt.datetime, jobs: int = 1) -> CheckResult:
 
 
 def _check(
-    root: Path, now: dt.datetime, jobs: int, render: Callable[[Site], BuildContext | None] | None
-) -> tuple[CheckResult, list[OutputFile]]:
+    root: Path, now: dt.datetime, jobs: int, render: Callable[[Site], BuildContext | None] | None,
+    stage: Path | None = None,
+) -> tuple[CheckResult, list[str]]:
     """The check, optionally rendering each valid incident's page in the same pass.
 
     ``render`` makes the build context from the validated settings; it is called only when
-    components.yaml is valid, so a broken settings file is reported, not rendered with.
+    components.yaml is valid, so a broken settings file is reported, not rendered with. The
+    pages are written into ``stage`` by whichever process rendered them; their paths are returned.
     """
     check_root(root)
     node, diagnostics = load_components(root)
@@ -85,6 +88,7 @@ def _check(
         now=now,
         render=ctx,
         names={c.id: c.name for c in components},
+        stage=stage,
     )
     results = run_units(paths, settings, jobs)
     for unit in results:
@@ -94,7 +98,7 @@ def _check(
     state = derive(page, now)
     if not has_errors(diagnostics):
         diagnostics += activity_warnings(state)
-    pages = [u.page for u in results if u.page is not None]
+    pages = [u.page_path for u in results if u.page_path is not None]
     return CheckResult(page, state, diagnostics, len(paths) + 1), pages
 
 
@@ -227,15 +231,18 @@ def build(root: Path, out: Path, now: dt.datetime, base_url: str | None = None, 
         except BuildError:
             return None  # reported after the check, so content errors are shown first
 
-    try:
-        result, pages = _check(root, now, jobs, render=context)
-    except TemplateError as err:
-        raise BuildError(template_problem(err)) from None
-    except ThemeError as err:  # raised in a worker process, already described
-        raise BuildError(str(err)) from None
-    if result.failed():
-        return BuildResult(result)
-    url = resolve_base_url(base_url, result.page.site.url)
-    files = render_site(result.state, root, url, jobs, incident_pages=pages)
-    written = write_site(files, out)
-    return BuildResult(result, written, time.perf_counter() - started, files)
+    with Staging(out) as staging:  # leaving the block without commit() deletes it: the old site stays
+        try:
+            result, pages = _check(root, now, jobs, render=context, stage=staging.path)
+        except TemplateError as err:
+            raise BuildError(template_problem(err)) from None
+        except ThemeError as err:  # raised in a worker process, already described
+            raise BuildError(str(err)) from None
+        if result.failed():
+            return BuildResult(result)
+        url = resolve_base_url(base_url, result.page.site.url)
+        files = render_site(result.state, root, url, jobs, incident_pages=[])
+        staging.add(files)
+        written = staging.commit(written_elsewhere=pages)
+        paths = [*staging.paths, *pages]
+    return BuildResult(result, written, time.perf_counter() - started, sorted(paths))

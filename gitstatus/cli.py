@@ -213,7 +213,7 @@ def build_command(root: Path, out: Path | None, now_text: str | None, base_url: 
     if problems:
         report(problems, output_format, root, _checked_text(checked.files_checked - 1))
     count = len(checked.page.incidents)
-    pages = sum(1 for f in result.files if f.path.endswith(".html"))
+    pages = sum(1 for path in result.paths if path.endswith(".html"))
     click.echo(f"Built {pages} pages and {result.written - pages} other files into {out} in {result.seconds:.2f} s "
                f"({count} incident{'' if count == 1 else 's'}). Open {out / 'index.html'}")
 

@@ -68,12 +68,14 @@ class RawRepo:
     diagnostics: tuple[Diagnostic, ...] = field(default=())
 
 
+def too_large(path: str, size: int) -> Diagnostic:
+    return Diagnostic(path, 0, 0, "E003", f"file is {size:,} bytes, over the 1 MiB limit: split or shorten it")
+
+
 def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     """Bytes to text with ``\\n`` line ends; a BOM and CRLF are accepted."""
     if len(data) > MAX_BYTES:
-        return None, [
-            Diagnostic(path, 0, 0, "E003", f"file is {len(data):,} bytes, over the 1 MiB limit: split or shorten it")
-        ]
+        return None, [too_large(path, len(data))]
     if data.startswith(_BOM):
         data = data[len(_BOM):]
     try:
@@ -89,14 +91,18 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
 
 
 def read_file(root: Path, relpath: str) -> tuple[str | None, list[Diagnostic]]:
-    """Read and decode one file under ``root``; never more than 1 MiB plus one byte."""
+    """Read and decode one file under ``root``; a file over 1 MiB is reported from its size, not read.
+
+    (Asking ``read`` for "at most 1 MiB" costs a 1 MiB allocation per file, a sixth of loading one.)
+    """
     try:
         with open(root / relpath, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-            if len(data) > MAX_BYTES:
-                data += handle.read()
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read() if size <= MAX_BYTES else b""
     except OSError as err:
         return None, [Diagnostic(relpath, 0, 0, "E001", f"cannot read the file: {err.strerror or err}")]
+    if size > MAX_BYTES:
+        return None, [too_large(relpath, size)]
     return decode(data, relpath)
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from importlib.resources import files
+from enum import Enum
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator, Mapping
 
 from jinja2 import (
     BaseLoader,
@@ -117,6 +118,28 @@ class TimeFormatter:
         return Markup(f'<time datetime="{iso(moment)}" data-style="{escape(style)}">{escape(text)}</time>')
 
 
+def _badges() -> dict[Enum, Markup]:
+    """Every badge, made once: ``<span class="badge badge--major">Major</span>`` and the status words."""
+    made: dict[Enum, Markup] = {i: Markup(f'<span class="badge badge--{i.value}">{impact_label(i)}</span>') for i in Impact}
+    for status in (*Status, *ComponentStatus):
+        css = status.value.replace(" ", "-")
+        made[status] = Markup(f'<span class="status-word status-word--{css}">{escape(status.label)}</span>')
+    return made
+
+
+def impact_badge(impact: Impact) -> Markup:
+    return _BADGES[impact]
+
+
+def status_badge(status: Status | ComponentStatus) -> Markup:
+    return _BADGES[status]
+
+
+def component_names(ids: Iterable[str], names: Mapping[str, str]) -> str:
+    """``API, Dashboard``: the names of the listed components (escaped by the template like any text)."""
+    return ", ".join(names[i] for i in ids)
+
+
 def impact_label(impact: Impact) -> str:
     return impact.value.capitalize()
 
@@ -148,7 +171,8 @@ def make_environment(root: Path, tz: dt.tzinfo) -> Environment:
         status=status_label,
         local=formatter.local,
     )
-    env.globals.update(time=formatter.time_element)
+    env.globals.update(time=formatter.time_element, impact_badge=impact_badge, status_badge=status_badge,
+                       component_names=component_names)
     return env
 
 
@@ -177,6 +201,9 @@ def template_problem(err: TemplateError) -> str:
         tb = tb.tb_next
     reason = f"there is no template named '{err.name}'" if isinstance(err, TemplateNotFound) else str(err)
     return f"a theme template cannot be rendered{' at ' + where if where else ''}: {reason}"
+
+
+_BADGES = _badges()
 
 
 def html_escape(text: str) -> str:

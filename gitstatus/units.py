@@ -24,6 +24,7 @@ from .state import incident_state
 from .templating import ThemeError, template_problem
 from .timeparse import load_zone
 from .validate import validate_incident
+from .write import write_files
 
 #: Below this many files one process is faster than starting a pool.
 POOL_THRESHOLD = 400
@@ -42,6 +43,8 @@ class UnitSettings:
     render: BuildContext | None = None
     """Set for a build: render the incident's page too."""
     names: Mapping[str, str] | None = None
+    stage: Path | None = None
+    """Where a build's pages are written (the staging folder); without it they are returned."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,9 @@ class UnitResult:
     incident: Incident | None
     diagnostics: list[Diagnostic]
     page: OutputFile | None = None
+    """The rendered page, when it was not written to the staging folder."""
+    page_path: str | None = None
+    """The page's path, once written to the staging folder."""
 
 
 class UnitRunner:
@@ -58,6 +64,7 @@ class UnitRunner:
     def __init__(self, settings: UnitSettings) -> None:
         self.settings = settings
         self.tz = load_zone(settings.timezone)
+        self._folders: set[str] = set()
         self.renderer = None
         if settings.render is not None:
             from .outputs.pages import PageRenderer  # only a build renders; 'check' need not import it
@@ -70,10 +77,13 @@ class UnitRunner:
         diagnostics += problems
         if any(d.severity is Severity.ERROR for d in diagnostics):
             incident = None  # the loader's own errors (a duplicate key, a stray heading) also disqualify it
-        page = None
-        if incident is not None and self.renderer is not None:
-            page = self.renderer.incident(incident_state(incident, self.settings.now))
-        return UnitResult(relpath, incident, diagnostics, page)
+        if incident is None or self.renderer is None:
+            return UnitResult(relpath, incident, diagnostics)
+        page = self.renderer.incident(incident_state(incident, self.settings.now))
+        if self.settings.stage is None:
+            return UnitResult(relpath, incident, diagnostics, page)
+        write_files(self.settings.stage, [page], self._folders)  # no page crosses a process boundary
+        return UnitResult(relpath, incident, diagnostics, page_path=page.path)
 
     def run_many(self, relpaths: Sequence[str]) -> list[UnitResult]:
         return [self.run(p) for p in relpaths]

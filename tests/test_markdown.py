@@ -158,3 +158,40 @@ def test_a_relative_link_in_a_message_works_on_the_index_and_the_incident_page(
         link = next(a for a in parse_file(out / page).find_all("a") if a.text == "the history")
         assert (out / page).parent.joinpath(link.attrs["href"]).resolve() == (out / "history/index.html").resolve()
     assert 'href="https://status.test/history/index.html"' in (out / "history.atom").read_text().replace("&quot;", '"')
+
+
+# --- the plain-prose fast path gives exactly the parser's output ------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from gitstatus import markdown as markdown_module  # noqa: E402
+
+#: Mostly characters that keep text plain, plus the ones at line starts that change its meaning.
+_PROSE = st.lists(
+    st.sampled_from(list("abcXYZ019 .,;:'\"?()%/-+=\n") + ["\n\n", "é", "—", "“", "\u00a0", "1. ", "2) ", "word "]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_PROSE)
+def test_the_plain_prose_path_matches_the_parser(text: str) -> None:
+    fast = markdown_module._plain_prose(text)
+    if fast is not None:
+        assert fast == markdown_module._PARSER.render(text)
+
+
+@pytest.mark.parametrize("text", [
+    "We are investigating.", "One.\n\nTwo \"quoted\" words.\nSame paragraph.", "Ends at 14:05 UTC (roughly).",
+])
+def test_plain_prose_takes_the_fast_path(text: str) -> None:
+    assert markdown_module._plain_prose(text) == markdown_module._PARSER.render(text)
+
+
+@pytest.mark.parametrize("text", [
+    "- a list", "1. first", "2026) year", "Title\n---", "Title\n===", "    code", "a  \nhard break", "x & y",
+    "see https://acme.example", "mail ops@acme.example", "a *b*", "Tab\there", "one\n\n\nthree",
+])
+def test_anything_that_may_be_markdown_goes_to_the_parser(text: str) -> None:
+    assert markdown_module._plain_prose(text) is None
