@@ -24,7 +24,7 @@ import re
 import sys
 from pathlib import Path
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DEFAULT_NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 """The moment the corpus is written for; pass the same ``now`` to ``gitstatus check``."""
 
@@ -294,7 +294,7 @@ def generate(root: Path, n: int, seed: int = 0, now: dt.datetime = DEFAULT_NOW) 
                 times.append(times[-1] + dt.timedelta(minutes=gap))
         title_templates = _MAINTENANCE_TITLES if maintenance else _PROBLEMS
         title = rng.choice(title_templates).format(name=name)
-        updates = [(at, status, writer.message(status, name, at)) for at, status in zip(times, statuses)]
+        updates = [(at, status, writer.message(status, name, at)) for at, status in zip(times, statuses, strict=True)]
         stem = f"{times[0].strftime('%Y-%m-%d')}-{_slug(title)}"
         unique, suffix = stem, 2
         while unique in used:

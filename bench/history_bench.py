@@ -79,11 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="gitstatus-history-") as temp:
             root = Path(temp)
             make_repo(root, size)
-            result = history.compare(root, "HEAD", dt.timezone.utc)
+            result = history.compare(root, "HEAD", dt.UTC)
             assert not [d for d in result.diagnostics if d.code.startswith("E")], result.diagnostics[:3]
-            compare = timed(lambda: history.compare(root, "HEAD", dt.timezone.utc), args.runs)
-            plain = timed(lambda: cli(root), args.runs)
-            based = timed(lambda: cli(root, "--base", "HEAD"), args.runs)
+            compare = timed(lambda root=root: history.compare(root, "HEAD", dt.UTC), args.runs)
+            plain = timed(lambda root=root: cli(root), args.runs)
+            based = timed(lambda root=root: cli(root, "--base", "HEAD"), args.runs)
             print(f"{size:>9}  {statistics.median(compare):>10.2f}  {statistics.median(plain):>8.2f}  "
                   f"{statistics.median(based):>12.2f}")
     return 0

@@ -146,7 +146,7 @@ def main() -> int:
                 target = root / "incidents" / "2026-11-26-elevated-api-error-rates.md"
             else:
                 files = corpus.generate(root, int(size), seed=0)
-                now = corpus.DEFAULT_NOW.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+                now = corpus.DEFAULT_NOW.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
                 target = files[len(files) // 2]
             report(f"{size} incidents" if size != "example" else "example content", measure(root, now, target,
                                                                                            args.rounds))

@@ -18,15 +18,24 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
 
 from . import canonical
 from .config import validate_components
 from .diagnostics import Diagnostic, Severity, suggest
-from .load import (INCIDENTS_DIR, RawIncident, RawRepo, RootError, check_root, decode, incident_paths, load_repo,
-                   parse_incident)
+from .load import (
+    INCIDENTS_DIR,
+    RawIncident,
+    RawRepo,
+    RootError,
+    check_root,
+    decode,
+    incident_paths,
+    load_repo,
+    parse_incident,
+)
 from .model import Impact, Incident, Site, Status, Update, Window
 from .slug import slugify
 from .timeparse import UTC, TimeError, load_zone, parse_time

@@ -7,7 +7,7 @@ problem reported with its line, so a writer fixes the whole file in one pass.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, suggest
@@ -80,7 +80,8 @@ def _positive_int(checker: Checker, node: Node | None, key: str, default: int) -
     if text is None:
         return default
     if not text.isdigit() or not 1 <= int(text) <= 3650:
-        checker.error(node.line, node.col, "E406", f"'{key}' must be a whole number of days from 1 to 3650, not '{text}'")
+        checker.error(node.line, node.col, "E406",
+                      f"'{key}' must be a whole number of days from 1 to 3650, not '{text}'")
         return default
     return int(text)
 

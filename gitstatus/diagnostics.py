@@ -10,9 +10,9 @@ from __future__ import annotations
 import difflib
 import json
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import Enum
-from typing import Iterable, Sequence
 
 
 class Severity(str, Enum):
@@ -95,7 +95,7 @@ class Diagnostic:
     def severity(self) -> Severity:
         return {"E": Severity.ERROR, "W": Severity.WARNING, "N": Severity.NOTICE}[self.code[0]]
 
-    def at(self, prefix: str) -> "Diagnostic":
+    def at(self, prefix: str) -> Diagnostic:
         """The same diagnostic with its path under ``prefix`` (the root as the user typed it)."""
         if not prefix or prefix == ".":
             return self

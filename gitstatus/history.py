@@ -21,17 +21,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from . import yamlnodes
 from .config import validate_components
 from .diagnostics import Diagnostic
-from .load import (COMPONENTS_FILE, INCIDENTS_DIR, MAX_BYTES, RawIncident, RawSection, decode, incident_paths,
-                   parse_incident, read_file)
+from .load import (
+    COMPONENTS_FILE,
+    INCIDENTS_DIR,
+    MAX_BYTES,
+    RawIncident,
+    RawSection,
+    decode,
+    incident_paths,
+    parse_incident,
+    read_file,
+)
 from .model import Incident, Status
 from .timeparse import UTC, TimeError, load_zone, parse_time
 from .validate import _HEADING_RE as HEADING_RE  # the one definition of an update heading
@@ -185,7 +194,7 @@ def files_at(root: Path, commit: str, prefix: str) -> dict[str, bytes]:
     batch = _git(root, ["cat-file", "--batch"], stdin="".join(f"{oid}\n" for _, oid in wanted).encode("ascii"))
     if batch.returncode:
         raise HistoryError(f"git cat-file failed: {_first_line(batch.stderr)}")
-    return dict(zip((relpath for relpath, _ in wanted), _split_batch(batch.stdout)))
+    return dict(zip((relpath for relpath, _ in wanted), _split_batch(batch.stdout), strict=False))
 
 
 def _split_batch(out: bytes) -> Iterable[bytes]:
@@ -308,7 +317,7 @@ def _pairs(old: Snapshot, new: Snapshot) -> dict[int, int]:
     pairs: dict[int, int] = {}
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal" or tag == "replace":
-            pairs.update(zip(range(i1, i2), range(j1, j2)))
+            pairs.update(zip(range(i1, i2), range(j1, j2), strict=False))  # a "replace" may be uneven
     return pairs
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from .authoring import Repo
 from .diagnostics import Diagnostic, Severity

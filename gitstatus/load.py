@@ -114,7 +114,8 @@ def split_front_matter(text: str, path: str) -> tuple[str | None, int, str, int,
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return None, 0, text, 1, [
-            Diagnostic(path, 1, 1, "E101", "the file must start with '---', then title, impact and components, then '---'")
+            Diagnostic(path, 1, 1, "E101",
+                       "the file must start with '---', then title, impact and components, then '---'")
         ]
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
@@ -173,7 +174,8 @@ def split_sections(body: str, first_line: int, path: str) -> tuple[list[RawSecti
         if _SPACELESS_UPDATE_RE.match(line):
             diagnostics.append(
                 Diagnostic(path, number, 1, "E202",
-                           "this looks like an update heading but has no space after '##': write '## <time> — <status>'")
+                           "this looks like an update heading but has no space after '##': "
+                           "write '## <time> — <status>'")
             )
             message.append((number, line))
             continue
@@ -181,7 +183,8 @@ def split_sections(body: str, first_line: int, path: str) -> tuple[list[RawSecti
         if heading_match and len(heading_match[1]) == 1:
             diagnostics.append(
                 Diagnostic(path, number, 1, "E202",
-                           "a level-1 heading in an incident: use '## <time> — <status>' for updates and ### inside messages")
+                           "a level-1 heading in an incident: use '## <time> — <status>' for updates "
+                           "and ### inside messages")
             )
             message.append((number, line))
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt

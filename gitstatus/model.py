@@ -9,9 +9,9 @@ same model.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Mapping
 from zoneinfo import ZoneInfo
 
 

@@ -14,8 +14,8 @@ import datetime as dt
 import os
 import secrets
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from . import __version__
 from .build import check

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .config import COMPONENT_KEYS, SITE_KEYS, TOP_KEYS
 from .model import ComponentStatus, Impact

@@ -25,22 +25,22 @@ import threading
 import time
 import traceback
 import webbrowser
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable, Sequence
 
 import jinja2
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import BuildError, build_context, check, render_site
-from .build import template_problem as build_template_problem
 from .diagnostics import format_text
 from .load import COMPONENTS_FILE, INCIDENTS_DIR, RootError, check_root, is_editor_temp
 from .outputs import OutputFile
 from .outputs.pages import PageRenderer
 from .preview_http import Hub, PreviewServer, Snapshot, make_server, server_url
 from .state import SiteState
+from .templating import template_problem as build_template_problem
 from .timeparse import resolve_now
 from .write import check_paths
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Mapping, Sequence
 
 from .config import group_slug
 from .diagnostics import Diagnostic
@@ -142,7 +142,8 @@ class SiteState:
 
     @property
     def upcoming(self) -> tuple[IncidentState, ...]:
-        return tuple(sorted((s for s in self.incidents if s.phase is Phase.UPCOMING), key=lambda s: (s.started_at, s.id)))
+        upcoming = (s for s in self.incidents if s.phase is Phase.UPCOMING)
+        return tuple(sorted(upcoming, key=lambda s: (s.started_at, s.id)))
 
     @property
     def component_status(self) -> Mapping[str, ComponentStatus]:
@@ -178,7 +179,9 @@ def incident_state(incident: Incident, now: dt.datetime) -> IncidentState:
     return IncidentState(incident, Phase.ACTIVE, start, None)
 
 
-def _layout(components: Sequence[Component], status: Mapping[str, ComponentStatus]) -> tuple[ComponentRow | GroupRow, ...]:
+def _layout(
+    components: Sequence[Component], status: Mapping[str, ComponentStatus]
+) -> tuple[ComponentRow | GroupRow, ...]:
     rows: list[ComponentRow | GroupRow] = []
     groups: dict[str, list[ComponentRow]] = {}
     names: dict[str, str] = {}

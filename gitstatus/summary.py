@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Sequence
+from collections.abc import Sequence
 
 from .diagnostics import Diagnostic, location, summary_line
 from .history import Change, HistoryResult

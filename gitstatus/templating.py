@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from importlib.resources import files
+from collections.abc import Iterable, Iterator, Mapping
 from enum import Enum
+from importlib.resources import files
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
 
 from jinja2 import (
     BaseLoader,
@@ -120,7 +120,9 @@ class TimeFormatter:
 
 def _badges() -> dict[Enum, Markup]:
     """Every badge, made once: ``<span class="badge badge--major">Major</span>`` and the status words."""
-    made: dict[Enum, Markup] = {i: Markup(f'<span class="badge badge--{i.value}">{impact_label(i)}</span>') for i in Impact}
+    made: dict[Enum, Markup] = {
+        i: Markup(f'<span class="badge badge--{i.value}">{impact_label(i)}</span>') for i in Impact
+    }
     for status in (*Status, *ComponentStatus):
         css = status.value.replace(" ", "-")
         made[status] = Markup(f'<span class="status-word status-word--{css}">{escape(status.label)}</span>')

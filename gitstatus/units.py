@@ -9,10 +9,10 @@ what lets a 2-core machine use both cores for them (docs/performance.md).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from jinja2 import TemplateError
 

@@ -19,10 +19,11 @@ sort and one sweep per component.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
 from bisect import bisect_left, bisect_right
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .model import Component, ComponentStatus
 
@@ -115,7 +116,7 @@ class UptimeRow:
 
 
 def _local_midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tz).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(0), tz).astimezone(dt.UTC)
 
 
 def _sweep(intervals: Sequence[Interval]) -> list[tuple[dt.datetime, dt.datetime, float]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from .config import Checker, kind, validate_components
 from .diagnostics import Diagnostic, Severity, suggest
@@ -72,7 +72,8 @@ def _components(
     if not isinstance(node.value, list):
         what = "nothing" if node.value is None else f"a {kind(node)}"
         checker.error(node.line, node.col, "E108",
-                      f"'components' must be a list of component ids like [api, dashboard] (or [] for none), not {what}")
+                      "'components' must be a list of component ids like [api, dashboard] "
+                      f"(or [] for none), not {what}")
         return None
     ids: list[str] = []
     ok = True
@@ -135,7 +136,8 @@ def _window(checker: Checker, node: Node | None, impact: Impact | None, tz: dt.t
         value = fields.get(key)
         if value is None:
             article = "a" if key == "start" else "an"
-            checker.error(line, col, "E114", f"'scheduled' needs {article} '{key}' time, e.g. {key}: 2026-06-20 02:00 UTC")
+            checker.error(line, col, "E114",
+                          f"'scheduled' needs {article} '{key}' time, e.g. {key}: 2026-06-20 02:00 UTC")
             continue
         text = checker.text(value, key)
         if text is None:
@@ -186,7 +188,7 @@ def _update(checker: Checker, section: RawSection, impact: Impact | None, tz: dt
 
 def _lifecycle(checker: Checker, updates: list[Update], now: dt.datetime) -> None:
     final: Update | None = None
-    for previous, update in zip([None, *updates], updates):
+    for previous, update in zip([None, *updates], updates, strict=False):
         if final is not None:
             checker.error(update.line, 1, "E302", f"an update after the final '{final.status.label}' update on "
                           f"line {final.line}: a closed incident stays closed; open a new incident instead")
@@ -225,10 +227,9 @@ def validate_incident(
         listed = _components(checker, fields.get("components"), components)
         overrides = _component_status(checker, fields.get("component_status"), listed) if listed is not None else {}
         window = _window(checker, fields.get("scheduled"), impact, tz)
-    if not raw.sections:
-        if raw.meta is not None:
-            checker.error(raw.body_line, 1, "E206", f"no updates: add one below the front matter, like "
-                          f"{HEADING_EXAMPLE} followed by a message")
+    if not raw.sections and raw.meta is not None:
+        checker.error(raw.body_line, 1, "E206", f"no updates: add one below the front matter, like "
+                      f"{HEADING_EXAMPLE} followed by a message")
     updates = [u for u in (_update(checker, s, impact, tz) for s in raw.sections) if u is not None]
     _lifecycle(checker, updates, now)  # over the updates that could be read, so one bad heading hides nothing else
     has_error = any(d.severity is Severity.ERROR for d in checker.diagnostics)

@@ -11,7 +11,6 @@ Type conversion happens later, in ``validate``, where the expected type of each 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 import yaml
 
@@ -24,7 +23,7 @@ except AttributeError:  # pragma: no cover - only without libyaml
 
 _STANDARD_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
-Value = Union[str, None, list["Node"], dict[str, "Node"]]
+Value = str | None | list["Node"] | dict[str, "Node"]
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ def _alias_marks(text: str) -> list[tuple[int, int]]:
     return [
         (event.start_mark.line, event.start_mark.column)
         for event in yaml.parse(text, Loader=_Loader)
-        if isinstance(event, yaml.AliasEvent)
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None
     ]
 
 

@@ -10,10 +10,10 @@ they must see attributes as a browser would, not as the raw text spells them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from click.testing import CliRunner, Result

@@ -15,8 +15,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -83,7 +84,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(schema_file: str) -> Draft202012Validator:
     resources = []
     for path in SCHEMAS.glob("*.json"):
@@ -310,8 +311,8 @@ def test_page_object_and_stable_ids(site: Path) -> None:
 
 
 def test_api_time_uses_the_page_timezone_with_milliseconds() -> None:
-    moment = dt.datetime(2026, 1, 15, 12, 0, 0, 123456, tzinfo=dt.timezone.utc)
-    assert api_time(moment, dt.timezone.utc) == "2026-01-15T12:00:00.123Z"
+    moment = dt.datetime(2026, 1, 15, 12, 0, 0, 123456, tzinfo=dt.UTC)
+    assert api_time(moment, dt.UTC) == "2026-01-15T12:00:00.123Z"
     assert api_time(moment, dt.timezone(dt.timedelta(hours=-5, minutes=-30))) == "2026-01-15T06:30:00.123-05:30"
 
 
@@ -336,7 +337,7 @@ def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
 def many_incidents(count: int) -> dict[str, str]:
     """``count`` resolved incidents and ``count`` completed maintenances, one a day."""
     files = {}
-    start = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
     for n in range(count):
         day = start + dt.timedelta(days=n)
         files[f"incidents/{day:%Y-%m-%d}-outage-{n:02d}.md"] = (

@@ -17,15 +17,23 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections import deque
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from .conftest import write_tree
 from .htmlparse import (
-    Element, build, html_files, is_relative, local_target, parse_file, run_cli, site_files, url_values,
+    Element,
+    build,
+    html_files,
+    is_relative,
+    local_target,
+    parse_file,
+    run_cli,
+    site_files,
+    url_values,
 )
 
 NOW = "2026-06-15 12:00 UTC"  # 14:00 CEST in Berlin
@@ -194,7 +202,7 @@ def parse_time(element: Element) -> dt.datetime:
 
 
 def utc(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
 
 
 # --- the front page --------------------------------------------------------------------------------
@@ -255,7 +263,7 @@ def group_rows(doc: Element) -> dict[str, tuple[str, str | None, list[str]]]:
     groups = {}
     for li in section(doc, "Components").find_all("li", class_="component-group"):
         members = li.find_all("li", class_="component")
-        def own(e: Element) -> bool:
+        def own(e: Element, members: list[Element] = members) -> bool:
             return not any(m is e or m in e.ancestors() for m in members)
 
         statuses = [e for e in li.find_all(class_="component__status") if own(e)]
@@ -564,7 +572,7 @@ def test_every_relative_link_resolves_to_a_file(site: Path) -> None:
 def test_links_work_at_a_root_under_a_path_and_from_disk(site: Path, base: str) -> None:
     """Resolved the way a browser does from each place the site may live, every link stays inside it."""
     broken = []
-    for page, element, attribute, url in links(site):
+    for page, _element, _attribute, url in links(site):
         if page == "404.html" or not is_relative(url):
             continue
         resolved = urlsplit(urljoin(base + page, url))
@@ -783,7 +791,7 @@ def many_incidents(count: int) -> dict[str, str]:
     impacts = ("minor", "major", "critical")
     components = ("[api]", "[dashboard, api]", "[email]", "[website]", "[]")
     for n in range(count):
-        start = dt.datetime(2026, 6, 14, 12, tzinfo=dt.timezone.utc) - dt.timedelta(hours=5 * n + n % 3)
+        start = dt.datetime(2026, 6, 14, 12, tzinfo=dt.UTC) - dt.timedelta(hours=5 * n + n % 3)
         end = start + dt.timedelta(minutes=20 + n % 90)
         files[f"incidents/{start:%Y-%m-%d}-incident-{n}.md"] = incident(
             f"Incident number {n}", impacts[n % 3], components[n % 5],

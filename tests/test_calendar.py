@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import icalendar
 import pytest
@@ -15,7 +16,7 @@ from gitstatus.outputs.calendar import escape_text, fold
 
 from .test_api import BASE, FIXTURE, cli_build
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 HOST = "status.machine.test"
 
 

@@ -14,8 +14,8 @@ import re
 import select
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner, Result
@@ -337,8 +337,8 @@ def test_now_option_with_and_without_zone(make_repo: Callable[..., Path], now: s
 
 def test_source_date_epoch_is_now_and_now_option_wins(make_repo: Callable[..., Path]) -> None:
     root = make_repo({"incidents/2026-06-11-a.md": AT_1440_UTC})
-    before = str(int(dt.datetime(2026, 6, 11, 14, 0, tzinfo=dt.timezone.utc).timestamp()))
-    after = str(int(dt.datetime(2026, 6, 11, 15, 0, tzinfo=dt.timezone.utc).timestamp()))
+    before = str(int(dt.datetime(2026, 6, 11, 14, 0, tzinfo=dt.UTC).timestamp()))
+    after = str(int(dt.datetime(2026, 6, 11, 15, 0, tzinfo=dt.UTC).timestamp()))
     assert "E303 this update is dated 2026-06-11T14:40:00+00:00, after now (2026-06-11T14:00:00+00:00)" in \
         run("--root", str(root), env={"SOURCE_DATE_EPOCH": before}).output
     assert run("--root", str(root), env={"SOURCE_DATE_EPOCH": after}).exit_code == 0

@@ -10,7 +10,7 @@ from gitstatus.state import Phase
 
 from .conftest import REPO
 
-EXAMPLE_NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.timezone.utc)
+EXAMPLE_NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.UTC)
 
 
 def test_example_content_checks_clean() -> None:

@@ -12,8 +12,9 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pytest
 import yaml
@@ -167,7 +168,7 @@ def test_long_problem_lists_are_cut_with_a_count() -> None:
 
     problems = [Diagnostic(f"incidents/x{i:04d}.md", 1, 1, "E109", "unknown impact")
                 for i in range(summary.MAX_ROWS + 5)]
-    text = summary.render(problems, "components.yaml and 305 incidents", dt.timezone.utc)
+    text = summary.render(problems, "components.yaml and 305 incidents", dt.UTC)
     assert len(table_rows(text, "| Where | Code | Problem |")) == summary.MAX_ROWS
     assert "…and 5 more: run `gitstatus check` to see them all." in text
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import subprocess
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pytest
 from click.testing import CliRunner
@@ -388,7 +388,7 @@ def test_git_is_asked_three_times_whatever_the_number_of_files(tmp_path: Path,
     calls: list[str] = []
     real = history._git
 
-    def counting(where: Path, args: list[str], stdin: bytes | None = None) -> "subprocess.CompletedProcess[bytes]":
+    def counting(where: Path, args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
         calls.append(args[0])
         return real(where, args, stdin)
 
@@ -405,7 +405,7 @@ def test_changes_list_what_readers_will_see(repo: Path) -> None:
     (repo / PATH).unlink()
     import datetime as dt
 
-    result = history.compare(repo, "main", dt.timezone.utc)
+    result = history.compare(repo, "main", dt.UTC)
     seen = [(c.kind, c.path, c.line, c.title, c.status.label if c.status else None) for c in result.changes]
     assert seen == [
         (history.ChangeKind.DELETED, PATH, 0, "API responding slowly", None),

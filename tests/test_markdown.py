@@ -6,8 +6,8 @@ writers put in a message (headings, tables, code with ``##`` lines) reaches the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

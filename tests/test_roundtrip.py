@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from gitstatus import yamlnodes
 from gitstatus.canonical import incident_text, yaml_scalar
 from gitstatus.load import decode, parse_incident
 from gitstatus.model import MAINTENANCE_STATUSES, Component, ComponentStatus, Impact, Incident, Status, Update, Window
 from gitstatus.timeparse import UTC
 from gitstatus.validate import validate_incident
-from gitstatus import yamlnodes
 
 PAGE_ZONES = [UTC, ZoneInfo("Europe/Berlin"), ZoneInfo("Asia/Kolkata"), ZoneInfo("America/St_Johns"),
               ZoneInfo("Australia/Lord_Howe"), ZoneInfo("Pacific/Chatham"), ZoneInfo("America/Los_Angeles")]
@@ -102,7 +102,7 @@ def incidents(draw: st.DrawFn) -> tuple[Incident, tuple[Component, ...], dt.tzin
     times = sorted(draw(st.lists(moments, min_size=count, max_size=count)))
     chosen = [draw(st.sampled_from([s for s in statuses if not s.is_final])) for _ in range(count - 1)]
     chosen.append(draw(st.sampled_from(statuses)))  # only the last may be final
-    updates = tuple(Update(at, status, draw(messages)) for at, status in zip(times, chosen))
+    updates = tuple(Update(at, status, draw(messages)) for at, status in zip(times, chosen, strict=True))
     window = None
     if impact is Impact.MAINTENANCE and draw(st.booleans()):
         start = draw(moments)

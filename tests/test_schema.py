@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -25,7 +26,7 @@ from gitstatus.yamlnodes import Node
 
 from .conftest import COMPONENTS_YAML, REPO
 
-NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.UTC)
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 

@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pytest
 
 from gitstatus.build import check
 from gitstatus.model import (
-    Component, ComponentStatus, Impact, Incident, Site, Status, StatusPage, Update, Window,
+    Component,
+    ComponentStatus,
+    Impact,
+    Incident,
+    Site,
+    Status,
+    StatusPage,
+    Update,
+    Window,
 )
 from gitstatus.state import (
-    ComponentRow, GroupRow, Indicator, Phase, activity_warnings, derive, incident_state,
+    ComponentRow,
+    GroupRow,
+    Indicator,
+    Phase,
+    activity_warnings,
+    derive,
+    incident_state,
 )
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 6, 11, 16, 0, tzinfo=UTC)
 OP, DEG, PART, MAJ, MAINT = (ComponentStatus.OPERATIONAL, ComponentStatus.DEGRADED_PERFORMANCE,
                              ComponentStatus.PARTIAL_OUTAGE, ComponentStatus.MAJOR_OUTAGE,

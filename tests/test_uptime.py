@@ -15,7 +15,7 @@ from gitstatus.model import Component, ComponentStatus, Impact, Incident, Status
 from gitstatus.state import incident_state
 from gitstatus.uptime import NO_DATA, compute
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
 API = Component("api", "API", start_date=dt.date(2026, 1, 1))
 

@@ -90,7 +90,7 @@ def test_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     report = "\nexpected:\n" + "\n".join(f"  {e.path}:{e.line}:{e.col}: {e.code} {e.words}" for e in expected) \
         + f"\nfound:\n{describe(found)}"
     assert len(found) == len(expected), report
-    for want, got in zip(expected, found):
+    for want, got in zip(expected, found, strict=True):
         assert want.matches(got), report
     assert exit_code == (1 if any(e.code.startswith("E") for e in expected) else 0), report
 

@@ -31,7 +31,7 @@ from .test_history import API_SLOW, GIT_ENV, commit_all, git
 
 BIN = Path(sys.executable).parent
 WORKFLOWS = REPO / ".github" / "workflows"
-NOW = dt.datetime(2026, 6, 12, 12, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 6, 12, 12, tzinfo=dt.UTC)
 #: zizmor's default asks for every action to be pinned to a commit hash. These workflows pin
 #: GitHub's own actions (actions/*) to major tags, as GitHub's starter workflows do, and take
 #: everything else (none today) by hash.
@@ -215,7 +215,7 @@ def cron_gaps(cron: str) -> list[int]:
     assert (hour, day, month, weekday) == ("*", "*", "*", "*"), cron
     minutes = sorted(int(m) for m in minute.split(","))
     runs = [h * 60 + m for h in range(24) for m in minutes]
-    return [b - a for a, b in zip(runs, runs[1:] + [runs[0] + 24 * 60])]
+    return [b - a for a, b in zip(runs, runs[1:] + [runs[0] + 24 * 60], strict=True)]
 
 
 def test_no_github_expression_reaches_a_script(all_workflows: list[Path]) -> None:

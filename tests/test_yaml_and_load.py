@@ -10,8 +10,9 @@ import builtins
 import datetime as dt
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -21,11 +22,18 @@ from gitstatus.build import check
 from gitstatus.cli import main
 from gitstatus.diagnostics import Diagnostic
 from gitstatus.load import (
-    MAX_BYTES, RootError, decode, incident_paths, load_repo, parse_incident, read_file, split_front_matter,
+    MAX_BYTES,
+    RootError,
+    decode,
+    incident_paths,
+    load_repo,
+    parse_incident,
+    read_file,
+    split_front_matter,
     split_sections,
 )
 
-NOW = dt.datetime(2026, 6, 12, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 6, 12, tzinfo=dt.UTC)
 INCIDENT = """\
 ---
 title: API responding slowly
@@ -146,7 +154,7 @@ def test_bom_is_dropped_and_crlf_and_cr_become_lf() -> None:
 
 
 def test_not_utf8_points_at_the_bad_byte() -> None:
-    data = "title: ok\nname: Caf".encode() + b"\xe9 au lait\n"
+    data = b"title: ok\nname: Caf" + b"\xe9 au lait\n"
     assert decode(data, "f.md") == (None, [
         Diagnostic("f.md", 2, 10, "E002", "byte 0xe9 is not UTF-8: save the file as UTF-8"),
     ])

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from ..model import Component, ComponentStatus, Impact, Incident, Status
 from ..state import ComponentRow, GroupRow, IncidentState, Indicator, Phase, SiteState
@@ -220,7 +221,9 @@ class Api:
     def incident(self, s: IncidentState) -> Json:
         incident = s.incident
         statuses = [update_status(incident, u.status) for u in incident.updates]
-        monitoring = next((u.at for u, st in zip(incident.updates, statuses) if st in ("monitoring", "verifying")), None)
+        monitoring = next(
+            (u.at for u, st in zip(incident.updates, statuses, strict=True) if st in ("monitoring", "verifying")), None
+        )
         resolved = s.ended_at if s.phase is Phase.PAST else None
         listed = sorted((c for c in incident.components if c in self.by_id), key=self.order.__getitem__)
         obj: Json = {
@@ -252,7 +255,7 @@ class Api:
         """Newest first, each with the component changes it marks (see :meth:`_transitions`)."""
         changes = self._transitions(incident)
         updates = []
-        for n, (update, status) in enumerate(zip(incident.updates, statuses), start=1):
+        for n, (update, status) in enumerate(zip(incident.updates, statuses, strict=True), start=1):
             when = self.time(update.at)
             updates.append({
                 "id": update_id(incident.id, n),

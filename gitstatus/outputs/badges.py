@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 from xml.sax.saxutils import escape, quoteattr
 
 from ..model import ComponentStatus
@@ -40,7 +40,7 @@ _ASCII_WIDTHS = (
 def _width_table(spec: str) -> dict[str, float]:
     tokens = spec.split()
     table = {" ": 0.352}
-    table.update((char, float(width)) for char, width in zip(tokens[::2], tokens[1::2]))
+    table.update((char, float(width)) for char, width in zip(tokens[::2], tokens[1::2], strict=True))
     return table
 
 

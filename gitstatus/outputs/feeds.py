@@ -10,8 +10,8 @@ live markup in a feed reader.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from email.utils import format_datetime
-from typing import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import escape as html_escape

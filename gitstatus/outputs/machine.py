@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from ..model import Impact
 from ..state import IncidentState, Phase, SiteState
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 #: How many incidents Statuspage returns from its list endpoints and its feeds.
 LIST_LIMIT = 50

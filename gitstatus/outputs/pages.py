@@ -7,9 +7,10 @@ aggregate pages each take one pass over the incidents.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
@@ -84,7 +85,9 @@ class PageRenderer:
             "scripts": "local-time.js" in ctx.assets,
         }
 
-    def page(self, template: str, path: str, canonical: bool = True, root: str | None = None, **values: Any) -> OutputFile:
+    def page(
+        self, template: str, path: str, canonical: bool = True, root: str | None = None, **values: Any
+    ) -> OutputFile:
         depth = path.count("/")
         context = {
             **self.common,

@@ -15,7 +15,7 @@ import textwrap
 from pathlib import Path
 
 NOW = "2026-06-15 12:00 UTC"
-NOW_UTC = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.timezone.utc)
+NOW_UTC = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
 TIMEZONE = "Europe/Berlin"
 PAST_DAYS = 7
 

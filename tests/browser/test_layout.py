@@ -43,7 +43,7 @@ def test_a_days_story_stays_inside_a_phone_screen(new_context: CreateContextCall
                       return {left: r.left, right: r.right, width: r.width}; })""")
     assert len(boxes) >= 5
     for n, box in enumerate(boxes):
-        assert box["width"] > 150 and 0 <= box["left"] and box["right"] <= 320, f"bar {n}: {box}"
+        assert box["width"] > 150 and box["left"] >= 0 and box["right"] <= 320, f"bar {n}: {box}"
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 320
     expect(page.locator(".bar--old").first).to_be_hidden()  # phones show the last 30 days
     expect(page.locator(".uptime__legend .short").first).to_have_text("30 days ago")

@@ -12,7 +12,7 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from .fixture_repo import CRITICAL, TIMEZONE
 
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def shown(moment: dt.datetime, style: str, zone: str, abbreviation: str) -> str:
