@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,12 +107,34 @@ def _run_chunk(relpaths: Sequence[str]) -> list[UnitResult]:
 
 
 def run_units(relpaths: Sequence[str], settings: UnitSettings, jobs: int) -> list[UnitResult]:
-    """Every unit's result, in the order of ``relpaths``; a pool of ``jobs`` processes when it pays off."""
+    """Every unit's result, in the order of ``relpaths``, using ``jobs`` processes when it pays off.
+
+    This process is one of the ``jobs``: it takes chunks from the same queue as ``jobs - 1``
+    workers, so no more processes compete than there are cores, and its share of the results
+    never has to be pickled. Workers are kept two chunks ahead so they never wait for it.
+    """
     if jobs <= 1 or len(relpaths) < POOL_THRESHOLD:
         return UnitRunner(settings).run_many(relpaths)
-    chunks = [relpaths[i:i + CHUNK] for i in range(0, len(relpaths), CHUNK)]
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-        return [result for results in pool.map(_run_chunk, chunks) for result in results]
+    queue = deque(enumerate(relpaths[i:i + CHUNK] for i in range(0, len(relpaths), CHUNK)))
+    results: list[list[UnitResult]] = [[] for _ in queue]
+    here = UnitRunner(settings)
+    with ProcessPoolExecutor(jobs - 1, initializer=_init_worker, initargs=(settings,)) as pool:
+        pending: dict[Future[list[UnitResult]], int] = {}
+        while queue or pending:
+            for future in [f for f in pending if f.done()]:
+                results[pending.pop(future)] = future.result()
+            while queue and len(pending) < 2 * (jobs - 1):
+                index, chunk = queue.popleft()
+                pending[pool.submit(_run_chunk, chunk)] = index
+            if queue:
+                index, chunk = queue.popleft()
+                try:
+                    results[index] = here.run_many(chunk)
+                except TemplateError as err:
+                    raise ThemeError(template_problem(err)) from None
+            elif pending:
+                wait(pending, return_when=FIRST_COMPLETED)
+    return [result for chunk_results in results for result in chunk_results]
 
 
 def has_error(results: Sequence[UnitResult]) -> bool:
