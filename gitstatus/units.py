@@ -9,8 +9,8 @@ what lets a 2-core machine use both cores for them (docs/performance.md).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
 from collections import deque
+from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
