@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -86,10 +85,11 @@ def run_build(args: list[str]) -> dict[str, float | int | str]:
 
 
 def settle() -> None:
-    """Let the disk finish deleting the last output before the next run is timed.
+    """Let the disk finish writing the last output before the next run is timed.
 
-    On this machine's ext4 (mounted with ``discard``) deleting 10,000 files makes the next
-    run's file creation several seconds slower, which is the previous run's cost, not this one's.
+    On this machine's ext4 (mounted with ``discard``) deleting 10,000 files just before a run
+    makes its file creation several seconds slower, which is not the build's own cost, so
+    outputs are kept until the end of the benchmark (the temporary folder is removed then).
     """
     if hasattr(os, "sync"):
         os.sync()
@@ -113,8 +113,7 @@ def bench(size: int, jobs: list[int | None], runs: int, workdir: Path, seed: int
             if result["exit"] != 0:
                 raise SystemExit(f"build failed: {result['output']}")
             samples.append(result)
-            shutil.rmtree(out, ignore_errors=True)
-            settle()
+            settle()  # outputs are deleted after all runs: deleting one is slow on this disk, see settle()
         seconds = [float(s["seconds"]) for s in samples]
         rows.append({
             "incidents": size,
