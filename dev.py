@@ -4,6 +4,10 @@
     python3 dev.py site            build the example status page into site/ (add --serve to preview it live)
     python3 dev.py test            run the whole test suite (extra arguments go to pytest)
 
+The example is built as of the moment its incidents were written for (EXAMPLE_NOW), so it
+shows an incident in progress and maintenance ahead whenever you build it; pass
+--now TIME (or --now "now") to build it for another moment.
+
 Each command creates .venv/ on first use and installs gitstatus into it (editable), so
 the two commands above are the whole set-up. Later runs reuse the environment and only
 reinstall when pyproject.toml changes.
@@ -19,6 +23,7 @@ import venv
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+EXAMPLE_NOW = "2026-11-26 15:00 UTC"
 VENV = HERE / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
@@ -56,6 +61,11 @@ def main(argv: list[str]) -> int:
         return run([str(PYTHON), "-m", "pytest", *rest])
     ensure_environment("")
     gitstatus = [str(PYTHON), "-m", "gitstatus"]
+    if "--now" not in rest:
+        rest += ["--now", EXAMPLE_NOW]
+    elif rest[rest.index("--now") + 1:][:1] == ["now"]:  # the clock: drop the option
+        index = rest.index("--now")
+        del rest[index:index + 2]
     if "--serve" in rest:
         rest.remove("--serve")
         return run([*gitstatus, "serve", *rest])
