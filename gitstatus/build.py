@@ -1,7 +1,8 @@
 """The pipeline: load, validate, derive, render, write. ``check`` is the first three.
 
-Incident pages are rendered in a process pool when there are many: Markdown is the
-dominant cost of a cold build (see docs/performance.md) and each page is independent.
+Each incident goes through all of it as an independent unit, spread over processes
+(units.py): Markdown and templates are most of a cold build (docs/performance.md). The
+aggregate pages and machine outputs follow in one pass each over the derived state.
 """
 
 from __future__ import annotations
@@ -10,10 +11,8 @@ import datetime as dt
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from jinja2 import TemplateError
@@ -23,17 +22,10 @@ from .diagnostics import Diagnostic, has_errors
 from .load import check_root, incident_paths, load_components
 from .model import Site, StatusPage
 from .outputs import BuildContext, OutputFile
-from .state import IncidentState, SiteState, activity_warnings, derive
+from .state import SiteState, activity_warnings, derive
 from .templating import ThemeError, template_problem
 from .units import UnitSettings, run_units
 from .write import Staging
-
-if TYPE_CHECKING:  # the renderers are imported when a build renders, so 'check' starts fast
-    from .outputs.pages import PageRenderer
-
-#: Below this many incidents one process is faster than starting a pool.
-POOL_THRESHOLD = 400
-CHUNK = 250
 
 
 class BuildError(Exception):
@@ -103,36 +95,6 @@ def _check(
     return CheckResult(page, state, diagnostics, len(paths) + 1), pages
 
 
-# --- incident pages, possibly in worker processes ------------------------------------------------
-
-_worker: PageRenderer | None = None
-
-
-def _init_worker(ctx: BuildContext, names: dict[str, str]) -> None:
-    from .outputs.pages import PageRenderer
-
-    global _worker
-    _worker = PageRenderer(ctx, names)
-
-
-def _render_chunk(states: Sequence[IncidentState]) -> list[OutputFile]:
-    assert _worker is not None
-    try:
-        return _worker.incidents(states)
-    except TemplateError as err:  # tracebacks do not cross processes: describe it here
-        raise BuildError(template_problem(err)) from None
-
-
-def render_incident_pages(
-    renderer: PageRenderer, states: Sequence[IncidentState], names: dict[str, str], jobs: int
-) -> list[OutputFile]:
-    if jobs <= 1 or len(states) < POOL_THRESHOLD:
-        return renderer.incidents(states)
-    chunks = [states[i:i + CHUNK] for i in range(0, len(states), CHUNK)]
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(renderer.ctx, names)) as pool:
-        return [page for pages in pool.map(_render_chunk, chunks) for page in pages]
-
-
 def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -156,31 +118,28 @@ def build_context(root: Path, site: Site, base_url: str) -> tuple[BuildContext, 
 
 
 def render_site(
-    state: SiteState, root: Path, base_url: str, jobs: int, incident_pages: Sequence[OutputFile] | None = None
+    state: SiteState, root: Path, base_url: str, incident_pages: Sequence[OutputFile] | None = None
 ) -> list[OutputFile]:
     """Every output file of the site, in a stable order.
 
-    ``incident_pages`` are the pages the check already rendered (see units.py); without
-    them the incident pages are rendered here.
+    ``incident_pages`` are pages rendered elsewhere (a build's units write their own; the
+    preview keeps them in a cache): then only the aggregate pages and outputs are made here.
     """
     try:
-        return _render_site(state, root, base_url, jobs, incident_pages)
+        return _render_site(state, root, base_url, incident_pages)
     except TemplateError as err:
         raise BuildError(template_problem(err)) from None
 
 
 def _render_site(
-    state: SiteState, root: Path, base_url: str, jobs: int, incident_pages: Sequence[OutputFile] | None
+    state: SiteState, root: Path, base_url: str, incident_pages: Sequence[OutputFile] | None
 ) -> list[OutputFile]:
-    ctx, statics = build_context(root, state.page.site, base_url)
-    names = {c.id: c.name for c in state.page.components}
     from .outputs.pages import PageRenderer, sitemap
 
-    renderer = PageRenderer(ctx, names)
+    ctx, statics = build_context(root, state.page.site, base_url)
+    renderer = PageRenderer(ctx, {c.id: c.name for c in state.page.components})
     files = list(statics)
-    if incident_pages is None:
-        incident_pages = render_incident_pages(renderer, state.incidents, names, jobs)
-    files += incident_pages
+    files += renderer.incidents(state.incidents) if incident_pages is None else incident_pages
     files.append(renderer.index(state))
     files += renderer.history(state)
     files.append(renderer.not_found())
@@ -242,7 +201,7 @@ def build(root: Path, out: Path, now: dt.datetime, base_url: str | None = None, 
         if result.failed():
             return BuildResult(result)
         url = resolve_base_url(base_url, result.page.site.url)
-        files = render_site(result.state, root, url, jobs, incident_pages=[])
+        files = render_site(result.state, root, url, incident_pages=[])  # the units wrote them
         staging.add(files)
         written = staging.commit(written_elsewhere=pages)
         paths = [*staging.paths, *pages]

@@ -204,7 +204,7 @@ class Builder:
             return _Outcome(False, format_text(result.diagnostics))
         try:
             pages = self.cache.incident_pages(result.state, self.root, self.base_url, self.generation)
-            files = render_site(result.state, self.root, self.base_url, 1, incident_pages=pages)
+            files = render_site(result.state, self.root, self.base_url, incident_pages=pages)
         except BuildError as err:  # a theme template's mistake, described by the build
             return _Outcome(False, [_relative(str(err), self.root)])
         except Exception as err:

@@ -803,7 +803,6 @@ def many_incidents(count: int) -> dict[str, str]:
 
 
 def test_process_pool_output_matches_a_single_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from gitstatus import build as build_module
     from gitstatus import units
 
     # incident pages are rendered in units' pool (as they are validated); enough for several chunks, one partial
@@ -819,7 +818,6 @@ def test_process_pool_output_matches_a_single_process(tmp_path: Path, monkeypatc
         return CountingPool
 
     monkeypatch.setattr(units, "ProcessPoolExecutor", counting("units"))
-    monkeypatch.setattr(build_module, "ProcessPoolExecutor", counting("build"))
     one = build(root, tmp_path / "one", "--jobs", "1", now=NOW)
     assert one.exit_code == 0, one.output
     assert pools == [], "--jobs 1 renders in this process"
