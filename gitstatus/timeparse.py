@@ -68,13 +68,18 @@ def format_time(moment: dt.datetime, tz: dt.tzinfo) -> str:
     text = local.strftime("%Y-%m-%d %H:%M")
     if local.second:
         text += local.strftime(":%S")
+    return f"{text} {format_offset(local, zero='UTC')}"
+
+
+def format_offset(local: dt.datetime, zero: str) -> str:
+    """``+05:30`` or ``-04:00``; ``zero`` (``UTC``, ``Z``) when the offset is nil."""
     offset = local.utcoffset() or dt.timedelta(0)
     if not offset:
-        return text + " UTC"
+        return zero
     total = int(offset.total_seconds()) // 60
     sign = "-" if total < 0 else "+"
     hours, minutes = divmod(abs(total), 60)
-    return f"{text} {sign}{hours:02d}:{minutes:02d}"
+    return f"{sign}{hours:02d}:{minutes:02d}"
 
 
 def load_zone(name: str) -> ZoneInfo:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..model import Component, ComponentStatus, Impact, Incident, Status
 from ..state import ComponentRow, GroupRow, IncidentState, Indicator, Phase, SiteState
+from ..timeparse import format_offset
 from . import BuildContext, OutputFile
 from .machine import activity_at, is_maintenance, midnight, newest, page_updated_at, short_id
 from .pages import incident_path
@@ -55,14 +56,7 @@ def api_time(moment: dt.datetime, tz: dt.tzinfo) -> str:
     """Statuspage's timestamp: ISO 8601 in the page's timezone with milliseconds and an
     offset, ``Z`` when the offset is zero (``2026-06-11T16:02:00.000+02:00``)."""
     local = moment.astimezone(tz)
-    text = f"{local:%Y-%m-%dT%H:%M:%S}.{local.microsecond // 1000:03d}"
-    offset = local.utcoffset() or dt.timedelta(0)
-    if not offset:
-        return text + "Z"
-    minutes = int(offset.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"{text}{sign}{hours:02d}:{rest:02d}"
+    return f"{local:%Y-%m-%dT%H:%M:%S}.{local.microsecond // 1000:03d}{format_offset(local, zero='Z')}"
 
 
 def incident_status(state: IncidentState) -> str:
