@@ -3,27 +3,14 @@ page while a file is broken, and comes back to the site once it is fixed, all by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import Page, expect
 
-from ..test_serve import INCIDENT, MAINTENANCE, WAIT, Preview
+from .. import test_serve
+from ..test_serve import WAIT, Preview
+
+preview = test_serve.preview  # the same fixture: a running `gitstatus serve` on a temporary repo
 
 TIMEOUT = WAIT * 1000
-
-
-@pytest.fixture
-def preview(make_repo: Callable[..., Path]) -> Iterator[Preview]:
-    root = make_repo({"incidents/2026-06-11-api-slow.md": INCIDENT,
-                      "incidents/2026-06-11-database-upgrade.md": MAINTENANCE})
-    server = Preview(root)
-    try:
-        yield server
-    finally:
-        code, log = server.stop()
-        assert code == 0 and "Traceback" not in log, log
 
 
 def test_the_page_follows_saves_errors_and_fixes(page: Page, preview: Preview) -> None:
