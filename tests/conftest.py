@@ -53,3 +53,10 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
         return write_tree(root, files or {})
 
     return make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", default=False,
+        help="Rebuild the golden example site in tests/golden/site instead of comparing with it.",
+    )
