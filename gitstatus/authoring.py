@@ -6,6 +6,11 @@ with pure functions, then checks the whole repo *as it would be* after the chang
 temporary file in the same folder, then a rename) and keeps the file's mode, so a refused or
 interrupted command leaves every file exactly as it was.
 
+Two commands at the same moment must not both read a file and then each rename their version
+over it (the second would drop the first's update), so the reading, checking and writing happen
+under the repo's write lock (:mod:`writelock`): the second command waits, then reads the repo
+as the first left it and appends after it, or refuses when that is no longer valid.
+
 ``update`` and ``resolve`` append exactly :func:`canonical.update_section` and keep every
 byte before it: a file without a final newline gets one first, and a file written with
 CRLF line ends gets the new update with CRLF too.
@@ -18,11 +23,12 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import canonical
+from . import canonical, writelock
 from .config import validate_components
 from .diagnostics import Diagnostic, Severity, suggest
 from .load import (
@@ -360,12 +366,15 @@ def _current(path: Path) -> bytes | None:
 
 
 def apply(root: Path, change: Change) -> None:
-    """Make ``change`` atomically, after making sure the file still holds what was checked."""
+    """Make ``change`` atomically, if the file still holds what was checked.
+
+    Other gitstatus commands wait for the write lock, so the file can only have changed if
+    another program wrote it: its bytes are compared once more right before the rename, and a
+    difference refuses the change rather than overwrite that program's work.
+    """
     target = root / change.relpath
-    if _current(target) != change.before:
-        what = "was created" if change.before is None else "changed"
-        raise Refused(f"{change.relpath} {what} while this command ran; nothing was written, try again")
     if change.data is None:
+        _ensure_unchanged(target, change)
         target.unlink()
         _fsync_folder(target.parent)
         return
@@ -380,6 +389,7 @@ def apply(root: Path, change: Change) -> None:
             os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(temp, mode)
+        _ensure_unchanged(target, change)
         if change.before is None:
             _create(temp, target, change.relpath)
         else:
@@ -388,6 +398,13 @@ def apply(root: Path, change: Change) -> None:
         temp.unlink(missing_ok=True)
         raise
     _fsync_folder(target.parent)
+
+
+def _ensure_unchanged(target: Path, change: Change) -> None:
+    if _current(target) != change.before:
+        what = "was created" if change.before is None else "changed"
+        raise Refused(f"{change.relpath} {what} while this command ran (another program wrote it); "
+                      "nothing was written, try again")
 
 
 def _create(temp: Path, target: Path, relpath: str) -> None:
@@ -437,15 +454,31 @@ def find_incident(root: Path, ref: str) -> str:
 
 # --- the commands, start to finish ---------------------------------------------------------------------
 
+@contextmanager
+def _locked(repo: Repo, doing: str) -> Iterator[Repo]:
+    """Hold the repo's write lock and yield the repo read afresh under it.
+
+    What was read before (to refuse early, before the editor opens) may be stale by now: the
+    change is planned and checked again on what the lock's last holder left.
+    """
+    try:
+        with writelock.hold(repo.root, doing):
+            yield open_repo(repo.root, repo.now)
+    except writelock.LockError as err:
+        raise Refused(str(err)) from None
+
+
 def create(repo: Repo, spec: NewIncident, message: str | None, source: MessageSource) -> str:
     """Write a new incident file; returns its relpath."""
     status = spec.status or default_status(spec.impact, spec.window)
     if message is None:
         ensure_valid(repo, plan_new(repo, spec, _BODY_PLACEHOLDER))  # refuse before asking for a message
         message = source(Prompt(f"The first update of \"{' '.join(spec.title.split())}\" ({status.label})."))
-    change = plan_new(repo, spec, checked_message(message))
-    ensure_valid(repo, change)
-    apply(repo.root, change)
+    message = checked_message(message)
+    with _locked(repo, "writing a new incident") as fresh:
+        change = plan_new(fresh, spec, message)
+        ensure_valid(fresh, change)
+        apply(fresh.root, change)
     return change.relpath
 
 
@@ -457,13 +490,16 @@ def add_update(repo: Repo, ref: str, status: Status | None, at: str | None, mess
         trial, update, incident = plan_update(repo, relpath, status, at, _BODY_PLACEHOLDER, final)
         ensure_valid(repo, trial)  # refuse before asking for a message
         message = source(Prompt(f"The new {update.status.label} update of {relpath}.", incident.last_update, repo.tz))
-    change, update, _ = plan_update(repo, relpath, status, at, checked_message(message), final)
-    ensure_valid(repo, change)
-    apply(repo.root, change)
+    message = checked_message(message)
+    with _locked(repo, f"adding an update to {relpath}") as fresh:
+        change, update, _ = plan_update(fresh, relpath, status, at, message, final)
+        ensure_valid(fresh, change)
+        apply(fresh.root, change)
     return relpath, update
 
 
 def remove(repo: Repo, relpath: str) -> None:
-    change = plan_delete(repo, relpath)
-    ensure_valid(repo, change)
-    apply(repo.root, change)
+    with _locked(repo, f"deleting {relpath}") as fresh:
+        change = plan_delete(fresh, relpath)
+        ensure_valid(fresh, change)
+        apply(fresh.root, change)

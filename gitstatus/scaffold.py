@@ -74,6 +74,8 @@ components:
 GITIGNORE = """\
 # gitstatus build output
 /site/
+# held by 'gitstatus new/update/resolve/delete' while they write (in .git/ when this folder has one)
+/.gitstatus.lock
 """
 
 STATUS_CHECK_YML = """\
