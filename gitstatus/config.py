@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from .diagnostics import Diagnostic, suggest
+from .diagnostics import Diagnostic, printable, suggest
 from .load import COMPONENTS_FILE
 from .model import Component, Site
 from .slug import ID_HINT, is_id, slugify
@@ -98,12 +98,6 @@ URL_EXAMPLE = "https://status.example.com/"
 _URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&()*+,;=%")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-
-
-def printable(text: str) -> str:
-    """``text`` with control and other invisible characters written as escapes (``\\r``, ``\\u2028``),
-    so quoting a value back keeps a diagnostic on one line and shows what is really there."""
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def check_site_url(text: str) -> str:

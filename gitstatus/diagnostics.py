@@ -108,6 +108,12 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
+def printable(text: str) -> str:
+    """``text`` with control and other invisible characters written as escapes (``\\r``, ``\\u2028``),
+    so a value quoted back keeps its diagnostic on one line and shows what is really there."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def has_errors(diagnostics: Iterable[Diagnostic], strict: bool = False) -> bool:
     """True when the run must fail: any error, or with ``strict`` any warning too."""
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
