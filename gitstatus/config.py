@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from .diagnostics import Diagnostic, printable, suggest
 from .load import COMPONENTS_FILE
 from .model import Component, Site
-from .slug import ID_HINT, is_id, slugify
+from .slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
 from .timeparse import TimeError, load_zone
 from .yamlnodes import Node
 
@@ -98,6 +98,7 @@ URL_EXAMPLE = "https://status.example.com/"
 _URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&()*+,;=%")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_USERINFO = re.compile(r"^([^:/?#]*://)[^/?#]*@")
 
 
 def check_site_url(text: str) -> str:
@@ -110,7 +111,8 @@ def check_site_url(text: str) -> str:
     """
     problem = _url_problem(text)
     if problem:
-        raise UrlError(f"must be an absolute http(s) address like '{URL_EXAMPLE}', not '{printable(text)}': {problem}")
+        shown = printable(_USERINFO.sub(r"\1***@", text))  # a password stays out of CI logs
+        raise UrlError(f"must be an absolute http(s) address like '{URL_EXAMPLE}', not '{shown}': {problem}")
     return text if text.endswith("/") else text + "/"
 
 
@@ -229,7 +231,12 @@ def _component(checker: Checker, node: Node, position: int) -> Component | None:
         hint = f" (e.g. '{better}')" if better else ""
         checker.error(where.line, where.col, "E402", f"component id '{component_id}' is not valid: {ID_HINT}{hint}")
         component_id = None
+    component_id = _file_name_id(checker, fields.get("id"), component_id)
     group = checker.text(fields.get("group"), "group")
+    if group and is_device_name(group_slug(group)):
+        where = fields["group"]
+        checker.error(where.line, where.col, "E409", f"group '{group}' has the id '{group_slug(group)}', a device name "
+                      f"on Windows, where its badge badges/{group_slug(group)}.svg cannot be written: rename the group")
     start_date = _date(checker, fields.get("start_date"), "start_date")
     if component_id is None or name is None:
         return None
@@ -241,6 +248,23 @@ def _component(checker: Checker, node: Node, position: int) -> Component | None:
         start_date=start_date,
         line=node.line,
     )
+
+
+def _file_name_id(checker: Checker, node: Node | None, component_id: str | None) -> str | None:
+    """The id, when it can name a file on every system (the build writes ``badges/<id>.svg``)."""
+    if component_id is None or node is None:
+        return component_id
+    if len(component_id) > MAX_ID_LENGTH:
+        checker.error(node.line, node.col, "E408", f"component id is {len(component_id)} characters long, over the "
+                      f"limit of {MAX_ID_LENGTH}: it is also the name of its badge, badges/<id>.svg, which must fit "
+                      f"every file system; use a shorter id, such as '{slugify(component_id)}'")
+        return None
+    if is_device_name(component_id):
+        checker.error(node.line, node.col, "E409", f"component id '{component_id}' is a device name on Windows "
+                      f"(like CON, NUL or COM1), where its badge badges/{component_id}.svg cannot be written: "
+                      f"use another id, e.g. '{component_id}-service'")
+        return None
+    return component_id
 
 
 def _components(checker: Checker, node: Node | None) -> list[Component]:

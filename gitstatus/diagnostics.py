@@ -29,6 +29,8 @@ CODES: dict[str, str] = {
     "E002": "the file is not valid UTF-8",
     "E003": "the file is larger than 1 MiB",
     "E004": "the file name is not a valid incident id",
+    "E010": "the incident id is too long",
+    "E011": "the incident id is a device name on Windows",
     # front matter and YAML (incident files and components.yaml)
     "E101": "the file does not start with a front matter block (---)",
     "E102": "the front matter block is never closed with ---",
@@ -67,6 +69,8 @@ CODES: dict[str, str] = {
     "E405": "invalid site URL",
     "E406": "invalid number",
     "E407": "invalid date",
+    "E408": "a component id is too long",
+    "E409": "a component or group id is a device name on Windows",
     # history (check --base)
     "E501": "a published update was removed",
     "E502": "a published update's time or status was changed",
@@ -126,7 +130,7 @@ _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTICE: 
 
 
 def location(d: Diagnostic) -> str:
-    parts = [d.path]
+    parts = [printable(d.path)]  # a file name may hold a line break; the report stays one line per problem
     if d.line:
         parts.append(str(d.line))
         if d.col:

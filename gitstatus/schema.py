@@ -22,7 +22,7 @@ from typing import Any
 
 from .config import COMPONENT_KEYS, SITE_KEYS, TOP_KEYS
 from .model import ComponentStatus, Impact
-from .slug import ID_RE
+from .slug import ID_RE, MAX_ID_LENGTH
 from .validate import INCIDENT_KEYS, REQUIRED_KEYS
 
 Schema = dict[str, Any]
@@ -61,7 +61,8 @@ def _text(description: str, required: bool = False, examples: list[str] | None =
 def _id(description: str) -> Schema:
     return {
         "description": description,
-        "anyOf": [{"type": "string", "pattern": ID_RE.pattern}, {"type": "integer", "minimum": 0}],
+        "anyOf": [{"type": "string", "pattern": ID_RE.pattern, "maxLength": MAX_ID_LENGTH},
+                  {"type": "integer", "minimum": 0}],
     }
 
 
@@ -93,7 +94,7 @@ def incident_schema() -> Schema:
         "component_status": {
             "description": "Overrides the status the impact implies, for some of this incident's components.",
             "type": "object",
-            "propertyNames": {"pattern": ID_RE.pattern},
+            "propertyNames": {"pattern": ID_RE.pattern, "maxLength": MAX_ID_LENGTH},
             "additionalProperties": {"enum": _OVERRIDES},
         },
         "scheduled": _closed(
