@@ -14,7 +14,7 @@ MAX_ID_LENGTH = 100
 most file systems allow 255 bytes a name, eCryptfs 143, and Windows 260 characters a whole path by
 default; 100 leaves room for the suffixes, the folders above and tools' own (``.swp``, ``.gz``)."""
 
-WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))})
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))})
 """Names Windows keeps for devices, with any extension: ``nul.html`` cannot be created or checked out there."""
 
 
