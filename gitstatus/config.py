@@ -117,6 +117,7 @@ def check_site_url(text: str) -> str:
 
 
 def _url_problem(text: str) -> str | None:
+    """The first thing wrong with ``text`` as a base URL, said so a writer can fix it; None when fine."""
     for char in text:
         if char in _URL_CHARS:
             continue
