@@ -7,13 +7,15 @@ problem reported with its line, so a writer fixes the whole file in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from .diagnostics import Diagnostic, suggest
+from .diagnostics import Diagnostic, printable, suggest
 from .load import COMPONENTS_FILE
 from .model import Component, Site
-from .slug import ID_HINT, is_id, slugify
+from .slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
 from .timeparse import TimeError, load_zone
 from .yamlnodes import Node
 
@@ -86,17 +88,103 @@ def _positive_int(checker: Checker, node: Node | None, key: str, default: int) -
     return int(text)
 
 
+class UrlError(ValueError):
+    """An address that cannot be the site's base URL; the message says why and how to fix it."""
+
+
+URL_EXAMPLE = "https://status.example.com/"
+#: RFC 3986's characters (unreserved, reserved, percent), less the quote: an address made of these
+#: needs no escaping in an HTML attribute, XML, an iCalendar line or JSON, where every link is written.
+_URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&()*+,;=%")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_USERINFO = re.compile(r"^([^:/?#]*://)[^/?#]*@")
+
+
+def check_site_url(text: str) -> str:
+    """``text`` as the site's base URL, with a trailing slash; :class:`UrlError` when it cannot be one.
+
+    The one rule for ``site.url`` and ``--base-url``. Every absolute link of the site (feeds,
+    sitemap, calendar, canonical links, API) is this address plus a path, so it must be an
+    absolute http(s) URL that a path can follow: no credentials (they would be published), no
+    query or fragment, a real host name, and only characters that mean the same in every format.
+    """
+    problem = _url_problem(text)
+    if problem:
+        shown = printable(_USERINFO.sub(r"\1***@", text))  # a password stays out of CI logs
+        raise UrlError(f"must be an absolute http(s) address like '{URL_EXAMPLE}', not '{shown}': {problem}")
+    return text if text.endswith("/") else text + "/"
+
+
+def _url_problem(text: str) -> str | None:
+    """The first thing wrong with ``text`` as a base URL, said so a writer can fix it; None when fine."""
+    for char in text:
+        if char in _URL_CHARS:
+            continue
+        if char == " ":
+            return "it contains a space: write it as %20"
+        if not char.isprintable() or char.isspace():
+            return f"it contains the invisible character {printable(char)}: remove it"
+        if not char.isascii():
+            return (f"it contains the character '{char}': percent-encode it, and write an international "
+                    "domain name in its xn-- form")
+        shown = f'"{char}"' if char == "'" else f"'{char}'"
+        return f"it contains the character {shown}, which an address cannot hold: write it as %{ord(char):02X}"
+    if _BAD_PERCENT.search(text):
+        return "a '%' must start an escape of two hex digits, like %20"
+    try:
+        parts = urlsplit(text)
+    except ValueError as err:
+        return f"it is not a URL ({err})"
+    if parts.scheme not in ("http", "https") or not text[len(parts.scheme):].startswith("://"):
+        return "it must start with https:// (or http://)"
+    if "@" in parts.netloc:
+        return "a user name or password must not be in the address: it would be published in every feed"
+    if "?" in text or "#" in text:
+        return "every page's address is this one plus a path, so it cannot have a query (?…) or fragment (#…)"
+    return _host_problem(parts.netloc)
+
+
+def _host_problem(netloc: str) -> str | None:
+    """What is wrong with ``host[:port]`` (an IPv6 address in brackets), or None."""
+    if netloc.startswith("["):
+        host, _, rest = netloc[1:].partition("]")
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return f"'[{host}]' is not an IPv6 address"
+        if rest and not rest.startswith(":"):
+            return f"'{netloc}' is not a host and port"
+        port = rest[1:] if rest else None
+    else:
+        host, colon, port_text = netloc.partition(":")
+        port = port_text if colon else None
+        if not host:
+            return "it has no host name"
+        labels = host.lower().split(".")
+        if len(host) > 253 or not all(_LABEL.match(label) for label in labels):
+            return (f"'{host}' is not a host name: use labels of letters, digits and inner hyphens "
+                    "(at most 63 characters each) joined by dots, like status.example.com")
+        if labels[-1].isdigit():
+            try:
+                ipaddress.IPv4Address(host)
+            except ValueError:
+                return f"'{host}' is neither a host name nor an IPv4 address"
+    if port is not None and not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        return f"the port '{port}' is not a number from 1 to 65535 (or leave out the colon)"
+    return None
+
+
 def _url(checker: Checker, node: Node | None) -> str | None:
     text = checker.text(node, "url") if node is not None else None
     if text is None:
         return None
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        return check_site_url(text)
+    except UrlError as err:
         assert node is not None
-        checker.error(node.line, node.col, "E405", f"url must be an absolute http(s) address like "
-                      f"'https://status.example.com/', not '{text}'")
+        checker.error(node.line, node.col, "E405", f"url {err}")
         return None
-    return text if text.endswith("/") else text + "/"
 
 
 def _site(checker: Checker, node: Node | None) -> Site:
@@ -144,7 +232,12 @@ def _component(checker: Checker, node: Node, position: int) -> Component | None:
         hint = f" (e.g. '{better}')" if better else ""
         checker.error(where.line, where.col, "E402", f"component id '{component_id}' is not valid: {ID_HINT}{hint}")
         component_id = None
+    component_id = _file_name_id(checker, fields.get("id"), component_id)
     group = checker.text(fields.get("group"), "group")
+    if group and is_device_name(group_slug(group)):
+        where = fields["group"]
+        checker.error(where.line, where.col, "E409", f"group '{group}' has the id '{group_slug(group)}', a device name "
+                      f"on Windows, where its badge badges/{group_slug(group)}.svg cannot be written: rename the group")
     start_date = _date(checker, fields.get("start_date"), "start_date")
     if component_id is None or name is None:
         return None
@@ -156,6 +249,23 @@ def _component(checker: Checker, node: Node, position: int) -> Component | None:
         start_date=start_date,
         line=node.line,
     )
+
+
+def _file_name_id(checker: Checker, node: Node | None, component_id: str | None) -> str | None:
+    """The id, when it can name a file on every system (the build writes ``badges/<id>.svg``)."""
+    if component_id is None or node is None:
+        return component_id
+    if len(component_id) > MAX_ID_LENGTH:
+        checker.error(node.line, node.col, "E408", f"component id is {len(component_id)} characters long, over the "
+                      f"limit of {MAX_ID_LENGTH}: it is also the name of its badge, badges/<id>.svg, which must fit "
+                      f"every file system; use a shorter id, such as '{slugify(component_id)}'")
+        return None
+    if is_device_name(component_id):
+        checker.error(node.line, node.col, "E409", f"component id '{component_id}' is a device name on Windows "
+                      f"(like CON, NUL or COM1), where its badge badges/{component_id}.svg cannot be written: "
+                      f"use another id, e.g. '{component_id}-service'")
+        return None
+    return component_id
 
 
 def _components(checker: Checker, node: Node | None) -> list[Component]:

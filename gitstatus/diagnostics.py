@@ -29,6 +29,8 @@ CODES: dict[str, str] = {
     "E002": "the file is not valid UTF-8",
     "E003": "the file is larger than 1 MiB",
     "E004": "the file name is not a valid incident id",
+    "E010": "the incident id is too long",
+    "E011": "the incident id is a device name on Windows",
     # front matter and YAML (incident files and components.yaml)
     "E101": "the file does not start with a front matter block (---)",
     "E102": "the front matter block is never closed with ---",
@@ -67,6 +69,8 @@ CODES: dict[str, str] = {
     "E405": "invalid site URL",
     "E406": "invalid number",
     "E407": "invalid date",
+    "E408": "a component id is too long",
+    "E409": "a component or group id is a device name on Windows",
     # history (check --base)
     "E501": "a published update was removed",
     "E502": "a published update's time or status was changed",
@@ -108,6 +112,12 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
+def printable(text: str) -> str:
+    """``text`` with control and other invisible characters written as escapes (``\\r``, ``\\u2028``),
+    so a value quoted back keeps its diagnostic on one line and shows what is really there."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def has_errors(diagnostics: Iterable[Diagnostic], strict: bool = False) -> bool:
     """True when the run must fail: any error, or with ``strict`` any warning too."""
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
@@ -120,7 +130,7 @@ _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTICE: 
 
 
 def location(d: Diagnostic) -> str:
-    parts = [d.path]
+    parts = [printable(d.path)]  # a file name may hold a line break; the report stays one line per problem
     if d.line:
         parts.append(str(d.line))
         if d.col:

@@ -139,7 +139,8 @@ def render(text: str) -> str:
 def render_at(text: str, root: str) -> str:
     """Message Markdown to safe HTML for a page whose way to the site root is ``root``.
 
-    ``root`` is ``""`` on the index, ``"../"`` one folder down, or an absolute URL in feeds.
+    ``root`` is ``""`` on the index, ``"../"`` one folder down, or an absolute URL in feeds; it
+    is escaped for the attribute it lands in, whatever it holds.
     """
     html = render(text)
-    return html.replace(f'href="{ROOT_MARK}', f'href="{root}') if ROOT_MARK in html else html
+    return html.replace(f'href="{ROOT_MARK}', f'href="{escapeHtml(root)}') if ROOT_MARK in html else html

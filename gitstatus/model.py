@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from zoneinfo import ZoneInfo
 
+from .timeparse import load_zone
+
 
 class Impact(str, Enum):
     """How bad an incident is, as its writer judged it."""
@@ -126,7 +128,8 @@ class Site:
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        """The zone, from the tzdata package (never the build machine's zone files)."""
+        return load_zone(self.timezone)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 
 from .config import COMPONENT_KEYS, SITE_KEYS, TOP_KEYS
 from .model import ComponentStatus, Impact
-from .slug import ID_RE
+from .slug import ID_RE, MAX_ID_LENGTH
 from .validate import INCIDENT_KEYS, REQUIRED_KEYS
 
 Schema = dict[str, Any]
@@ -32,7 +32,11 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 #: editors evaluate patterns in JavaScript.
 TIME_PATTERN = (r"^\s*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2})?\s*(?:[Uu][Tt][Cc]|[Zz]|[+-]\d{2}:?\d{2})?\s*$")
 DATE_PATTERN = r"^\s*\d{4}-\d{2}-\d{2}\s*$"
-URL_PATTERN = r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s]"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+#: The checker's rule for site.url (config.check_site_url) as far as a pattern can say it: a host name or
+#: [IPv6], a port, a path of URL characters; no credentials, query, fragment, quotes, spaces or controls.
+URL_PATTERN = (rf"^\s*[Hh][Tt][Tt][Pp][Ss]?://(?:\[[0-9A-Fa-f:.]+\]|{_LABEL}(?:\.{_LABEL})*)(?::[1-9][0-9]{{0,4}})?"
+               r"(?:/(?:[A-Za-z0-9\-._~!$&()*+,;=:@/]|%[0-9A-Fa-f]{2})*)?\s*$")
 PAST_DAYS_PATTERN = r"^\s*0*(?:[1-9]\d{0,2}|[12]\d{3}|3[0-5]\d{2}|36[0-4]\d|3650)\s*$"
 _OVERRIDES = [s.value for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL]
 
@@ -57,7 +61,8 @@ def _text(description: str, required: bool = False, examples: list[str] | None =
 def _id(description: str) -> Schema:
     return {
         "description": description,
-        "anyOf": [{"type": "string", "pattern": ID_RE.pattern}, {"type": "integer", "minimum": 0}],
+        "anyOf": [{"type": "string", "pattern": ID_RE.pattern, "maxLength": MAX_ID_LENGTH},
+                  {"type": "integer", "minimum": 0}],
     }
 
 
@@ -89,7 +94,7 @@ def incident_schema() -> Schema:
         "component_status": {
             "description": "Overrides the status the impact implies, for some of this incident's components.",
             "type": "object",
-            "propertyNames": {"pattern": ID_RE.pattern},
+            "propertyNames": {"pattern": ID_RE.pattern, "maxLength": MAX_ID_LENGTH},
             "additionalProperties": {"enum": _OVERRIDES},
         },
         "scheduled": _closed(

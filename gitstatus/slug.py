@@ -9,8 +9,23 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_HINT = "use lowercase letters, digits and single hyphens, like 'api-gateway'"
 
 
+MAX_ID_LENGTH = 100
+"""The longest id. An id becomes file names (``incidents/<id>.md`` and ``.html``, ``badges/<id>.svg``):
+most file systems allow 255 bytes a name, eCryptfs 143, and Windows 260 characters a whole path by
+default; 100 leaves room for the suffixes, the folders above and tools' own (``.swp``, ``.gz``)."""
+
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))})
+"""Names Windows keeps for devices, with any extension: ``nul.html`` cannot be created or checked out there."""
+
+
 def is_id(text: str) -> bool:
-    return bool(ID_RE.match(text))
+    """The whole text has the id's shape (``fullmatch``: ``$`` alone would let a final newline through)."""
+    return bool(ID_RE.fullmatch(text))
+
+
+def is_device_name(text: str) -> bool:
+    """An id that cannot be a file name on Windows, whatever the extension."""
+    return text.lower() in WINDOWS_DEVICES
 
 
 def slugify(text: str, max_length: int = 60) -> str:

@@ -8,9 +8,14 @@ page's timezone. Every time leaves this module timezone-aware.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from collections.abc import Callable
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from .diagnostics import printable, suggest
 
 UTC = dt.UTC
 
@@ -82,16 +87,45 @@ def format_offset(local: dt.datetime, zero: str) -> str:
     return f"{sign}{hours:02d}:{minutes:02d}"
 
 
+NOT_A_PLACE = frozenset({"Factory"})
+"""In tzdata, but the zone of no place: its times read '-00', never what a status page means."""
+
+
+@functools.cache
+def zone_names() -> frozenset[str]:
+    """The timezone names gitstatus accepts: those of the tzdata package it depends on.
+
+    IANA names, including the 'backward' links such as ``US/Pacific`` or ``Europe/Kiev`` (old
+    names that tzdata keeps meaning the same place), but not what only some machines have:
+    ``localtime`` (whatever the build machine is set to), ``posixrules``, ``posix/…``, ``right/…``.
+    """
+    text = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+    return frozenset(text.split()) - NOT_A_PLACE
+
+
+class _PackagedZone(ZoneInfo):
+    """A zone read from the tzdata package, pickled by name (worker processes load their own)."""
+
+    def __reduce__(self) -> tuple[Callable[[str], ZoneInfo], tuple[str]]:
+        return load_zone, (self.key,)
+
+
+@functools.cache
+def _packaged_zone(name: str) -> ZoneInfo:
+    with resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).open("rb") as handle:
+        return _PackagedZone.from_file(handle, key=name)
+
+
 def load_zone(name: str) -> ZoneInfo:
-    """An IANA zone by name. Raises :class:`TimeError` with a hint for unknown names."""
-    try:
-        if not name or name.startswith("/") or ".." in name:
-            raise ZoneInfoNotFoundError(name)
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise TimeError(
-            f"unknown timezone '{name}': use an IANA name such as 'UTC', 'Europe/Berlin' or 'America/New_York'"
-        ) from None
+    """An IANA zone by name, from the tzdata package only. Raises :class:`TimeError` with a hint.
+
+    Never from the machine's zone files (``ZoneInfo(name)`` would try /usr/share/zoneinfo and
+    PYTHONTZPATH first): the same repo must give the same times, and so the same site, on any machine.
+    """
+    if name not in zone_names():
+        raise TimeError(f"unknown timezone '{printable(name)}'{suggest(name, zone_names())}: use an IANA name such "
+                        "as 'UTC', 'Europe/Berlin' or 'America/New_York'")
+    return _packaged_zone(name)
 
 
 def resolve_now(option: str | None, tz: dt.tzinfo = UTC) -> dt.datetime:

@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterable, Mapping
 
 from .config import Checker, kind, validate_components
-from .diagnostics import Diagnostic, Severity, suggest
+from .diagnostics import Diagnostic, Severity, printable, suggest
 from .load import RawIncident, RawRepo, RawSection
 from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage, Update, Window
-from .slug import ID_HINT, is_id, slugify
+from .slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
 from .timeparse import TimeError, parse_time
 from .yamlnodes import Node
 
@@ -41,13 +41,26 @@ def parse_status(word: str) -> Status | None:
 
 
 def _incident_id(checker: Checker, path: str) -> str | None:
+    """The file name's id, when it has the id's shape and can be a file name on every system.
+
+    The build writes ``incidents/<id>.html``; what ``check`` passes, the build must be able to write.
+    """
     stem = path.rsplit("/", 1)[-1][: -len(".md")]
-    if is_id(stem):
-        return stem
-    better = slugify(stem)
-    hint = f": rename it to '{better}.md'" if better else ""
-    checker.error(0, 0, "E004", f"'{stem}' is not a valid incident id ({ID_HINT}){hint}")
-    return None
+    if not is_id(stem):
+        better = slugify(stem)
+        hint = f": rename it to '{better}.md'" if better else ""
+        checker.error(0, 0, "E004", f"'{printable(stem)}' is not a valid incident id ({ID_HINT}){hint}")
+        return None
+    if len(stem) > MAX_ID_LENGTH:
+        checker.error(0, 0, "E010", f"the incident id is {len(stem)} characters long, over the limit of "
+                      f"{MAX_ID_LENGTH}: it is also the name of its page, incidents/<id>.html, which must fit every "
+                      f"file system; rename the file to a shorter id, such as '{slugify(stem)}.md'")
+        return None
+    if is_device_name(stem):
+        checker.error(0, 0, "E011", f"'{stem}' is a device name on Windows (like CON, NUL or COM1), where no file "
+                      f"incidents/{stem}.md or {stem}.html can be created: rename it, e.g. to '{stem}-incident.md'")
+        return None
+    return stem
 
 
 def _impact(checker: Checker, node: Node | None) -> Impact | None:

@@ -2,8 +2,8 @@
 
 People subscribe once and see every announced window in their own calendar. The
 encoder is small and written here (the format is simple, and its pitfalls are few and
-tested): text escaping of backslash, semicolon, comma and newline, lines folded at
-75 octets without cutting a UTF-8 character, CRLF line ends, times in UTC.
+tested): text escaping of backslash, semicolon, comma and newline, URIs percent-encoded,
+lines folded at 75 octets without cutting a UTF-8 character, CRLF line ends, times in UTC.
 
 Included: maintenance with a ``scheduled`` window that is upcoming or in progress, or
 that ended within the last :data:`RECENT_DAYS` days. Every date comes from the content
@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ..model import Incident, Status
 from ..state import IncidentState, Phase, SiteState
@@ -40,6 +40,12 @@ def escape_text(value: str) -> str:
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _CONTROL.sub("", value)
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def uri(value: str) -> str:
+    """A URI value (RFC 5545 3.3.13), which is not TEXT-escaped: every character a URI cannot hold
+    (controls, spaces, quotes, non-ASCII) is percent-encoded, so no value can end its line."""
+    return quote(value, safe="!#$%&'()*+,/:;=?@[]~")
 
 
 def fold(line: str) -> list[str]:
@@ -119,7 +125,7 @@ def event(state: IncidentState, ctx: BuildContext, host: str, names: dict[str, s
         ("DTEND", utc_compact(window.end)),
         ("SUMMARY", escape_text(f"Maintenance: {incident.title}")),
         ("DESCRIPTION", escape_text(description(state, ctx, names, url))),
-        ("URL", url),
+        ("URL", uri(url)),
         ("STATUS", "CANCELLED" if is_cancelled(incident) else "CONFIRMED"),
         ("TRANSP", "TRANSPARENT"),
         ("CATEGORIES", "Maintenance"),

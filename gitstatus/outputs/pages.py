@@ -22,6 +22,7 @@ from .. import markdown
 from ..state import IncidentState, Phase, SiteState
 from ..templating import asset_version, make_environment, static_files
 from . import BuildContext, OutputFile
+from .machine import xml_safe
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,6 @@ def sitemap(state: SiteState, ctx: BuildContext) -> OutputFile:
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path, lastmod in entries:
         extra = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-        lines.append(f"  <url><loc>{xml_escape(ctx.absolute(path))}</loc>{extra}</url>")
+        lines.append(f"  <url><loc>{xml_escape(xml_safe(ctx.absolute(path)))}</loc>{extra}</url>")
     lines.append("</urlset>")
     return OutputFile("sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))
