@@ -283,10 +283,11 @@ def _refuse_unless_ours(folder: Path, shown: str) -> None:
         raise OutFolderError(f"refusing to build into {shown}: {_why_without_manifest(folder)}")
     unlisted = _unlisted(folder, listed)
     if unlisted:
+        them = "it" if len(unlisted) == 1 else "them"
         raise OutFolderError(
             f"refusing to build into {shown}: it holds a site gitstatus built, but also {_count(unlisted)} "
             f"gitstatus did not write: {_names(unlisted)}. The output folder is replaced as a whole, which would "
-            "delete them. Move them out of it and build again (a file the site needs belongs in the theme's "
+            f"delete {them}. Move {them} out of it and build again (a file the site needs belongs in the theme's "
             "static/ folder), or build into another folder")
 
 
@@ -442,11 +443,14 @@ def clean_stale(out: Path) -> list[Path]:
 
 
 def _running(pid: int) -> bool:
+    """Whether ``pid`` may be running here; only a certain no is False."""
+    if pid <= 0:
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except OSError:  # e.g. another user's process: it runs
+    except (OSError, OverflowError):  # another user's process runs; a pid too large for this system is no proof
         return True
     return True
 

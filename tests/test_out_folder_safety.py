@@ -421,6 +421,10 @@ def test_only_provably_stale_folders_of_this_output_are_deleted(repo: Path, tmp_
         f".site.lock-{stale_link}": "gitstatus staging lock\n",
         f".site.lock-{dead}-{'e' * 16}": "not our lock's text\n",
         f".site.new-{dead}-{'e' * 16}/index.html": "beside a lock file gitstatus did not write\n",
+        f".site.lock-{'9' * 30}-{'f' * 16}": "gitstatus staging lock\n",  # no pid this system can have
+        f".site.new-{'9' * 30}-{'f' * 16}/index.html": "x\n",
+        f".site.lock-0-{'f' * 16}": "gitstatus staging lock\n",
+        f".site.new-0-{'f' * 16}/index.html": "x\n",
     })
     (tmp_path / f".site.new-{stale_link}").symlink_to(elsewhere, target_is_directory=True)
     before = {name: tree(tmp_path / name) if (tmp_path / name).is_dir() else None for name in beside(out)}
