@@ -317,12 +317,14 @@ def _read_manifest(folder: Path, shown: str) -> frozenset[str] | None:
                              "(it is a link or a folder); build into a new or empty folder")
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as err:
-        data = err
-    if isinstance(data, dict) and isinstance(data.get("format"), int) and data["format"] > MANIFEST_FORMAT:
+    except ValueError:  # not UTF-8, or not JSON
+        data = None
+    version = data.get("format") if isinstance(data, dict) else None
+    if type(version) is int and version > MANIFEST_FORMAT:
         raise OutFolderError(f"refusing to build into {shown}: it was built by a newer gitstatus (manifest format "
-                             f"{data['format']}); build with that version, or delete the folder yourself")
-    files = data.get("files") if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else None
+                             f"{version}); build with that version, or delete the folder yourself")
+    known = isinstance(data, dict) and type(version) is int and version == MANIFEST_FORMAT
+    files = data.get("files") if known and isinstance(data, dict) else None
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
         raise OutFolderError(f"refusing to build into {shown}: its {MANIFEST} cannot be read as a gitstatus "
                              "manifest, so gitstatus cannot tell what else is in it; check the folder and delete "

@@ -160,6 +160,7 @@ def test_a_manifest_that_is_a_link_is_not_trusted(repo: Path, tmp_path: Path) ->
     ("{not json", "cannot be read"),
     ('{"format": 1, "generator": "gitstatus", "files": "index.html"}', "cannot be read"),
     ('["index.html"]', "cannot be read"),
+    ('{"format": true, "generator": "gitstatus", "files": []}', "cannot be read"),
     (b"\xff\xfe", "cannot be read"),
 ])
 def test_a_manifest_gitstatus_cannot_read_is_refused(
