@@ -162,20 +162,9 @@ def resolve_base_url(option: str | None, site_url: str | None) -> str:
         raise BuildError(f"{'--base-url' if option else 'site.url'} {err}") from None
 
 
-def check_out_folder(root: Path, out: Path) -> None:
-    """Refuse an output folder whose replacement would delete the status repo or another project.
-
-    The output folder is replaced as a whole, so it must not be the repo, hold it, lie inside its
-    sources, or be something that is clearly not a built site (a git checkout, a status repo).
-    """
-    repo, target = root.resolve(), out.resolve()
-    sources = [repo / "incidents", repo / "theme", repo / "components.yaml", repo / ".git"]
-    if target == repo or target in repo.parents or any(target == s or s in target.parents for s in sources):
-        raise BuildError(f"refusing to build into {out}: the output folder is replaced as a whole and this one "
-                         f"holds the status repo's own files; use a folder of its own, such as {root / 'site'}")
-    if target.is_dir() and any((target / name).exists() for name in (".git", "components.yaml")):
-        raise BuildError(f"refusing to build into {out}: it holds a git checkout or a status repo, which "
-                         "replacing it would delete; use an empty folder or a previously built site")
+def repo_sources(root: Path) -> list[Path]:
+    """The status repo's own files and folders, which no output folder may be, hold or lie inside."""
+    return [root / "incidents", root / "theme", root / "components.yaml", root / ".git"]
 
 
 def build(root: Path, out: Path, now: dt.datetime, base_url: str | None = None, jobs: int | None = None) -> BuildResult:
@@ -183,7 +172,6 @@ def build(root: Path, out: Path, now: dt.datetime, base_url: str | None = None, 
     started = time.perf_counter()
     jobs = jobs or default_jobs()
     check_root(root)
-    check_out_folder(root, out)
 
     def context(site: Site) -> BuildContext | None:
         try:
@@ -191,7 +179,8 @@ def build(root: Path, out: Path, now: dt.datetime, base_url: str | None = None, 
         except BuildError:
             return None  # reported after the check, so content errors are shown first
 
-    with Staging(out) as staging:  # leaving the block without commit() deletes it: the old site stays
+    # Refuses (OutFolderError) an output folder that holds what a build did not write, before any work.
+    with Staging(out, protect=repo_sources(root)) as staging:  # leaving without commit() deletes it
         try:
             result, pages = _check(root, now, jobs, render=context, stage=staging.path)
         except TemplateError as err:

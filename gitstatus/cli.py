@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, format_github, format_json, format_text, ha
 from .load import RootError, load_components
 from .model import Impact
 from .timeparse import UTC, TimeError, format_time, load_zone, resolve_now
-from .write import WriteError
+from .write import OutFolderError, WriteError
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -202,6 +202,9 @@ def build_command(root: Path, out: Path | None, now_text: str | None, base_url: 
     except BuildError as err:
         click.echo(f"gitstatus: {err}", err=True)
         sys.exit(1)
+    except OutFolderError as err:  # a folder that is not the build's to replace: the user must choose
+        fail_usage(str(err))
+        return
     except (WriteError, OSError) as err:
         click.echo(f"gitstatus: cannot write {out}: {err}; the previous site was left as it was", err=True)
         sys.exit(1)

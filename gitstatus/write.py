@@ -4,24 +4,54 @@ It refuses two outputs on one path and any path that would land outside the fold
 writes everything into a temporary sibling folder and then swaps it in, so a reader
 (or a crash, or a failed build) never sees a half-built site, and files that no longer
 belong (a deleted incident) are gone.
+
+Swapping deletes the old folder, so it replaces only a folder that is absent, empty or a
+site it built: every site carries a manifest of the files it wrote (:data:`MANIFEST`), and
+a folder holding anything else is refused (:class:`OutFolderError`). The staging folders a
+killed build leaves beside the output are deleted by the next build that succeeds, once a
+lock file shows their build is gone (:func:`clean_stale`).
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import json
 import os
+import re
+import secrets
+import shlex
 import shutil
+import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .outputs import OutputFile
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock, so no leftover is ever proven stale and all are kept
+    fcntl = None  # type: ignore[assignment]
+
+MANIFEST = ".gitstatus-manifest.json"
+"""Written into every site: the files the build wrote, so the next build knows the folder is its own."""
+MANIFEST_FORMAT = 1
+_LOCK_TEXT = b"gitstatus staging lock\n"
+_SHOWN = 5
+"""How many of the files in the way a refusal names."""
+
 
 class WriteError(Exception):
     """The outputs cannot be written as asked (a bug in a renderer or theme, or the disk)."""
+
+
+class OutFolderError(WriteError):
+    """The output folder may not be replaced: replacing it would delete what gitstatus did not write.
+
+    A usage error (exit 2): nothing was written, and the user has to choose another folder or
+    clear this one, which gitstatus never does on its own.
+    """
 
 
 def check_paths(files: Iterable[OutputFile]) -> list[OutputFile]:
@@ -96,21 +126,28 @@ class Staging:
 
     Used as a context manager: leaving the block without :meth:`commit` (an error, a failed
     check, Ctrl-C) deletes the staging folder and leaves the output exactly as it was.
-    Worker processes may write into :attr:`path` with :func:`write_files`.
+    Worker processes may write into :attr:`path` with :func:`write_files`. ``protect`` are
+    paths the output may not be, hold or lie inside (the status repo's own sources).
     """
 
-    def __init__(self, out: Path) -> None:
-        out = out.absolute()
-        if out.is_symlink():  # replace the folder it points to and keep the link (e.g. site -> /var/www/status)
-            out = out.resolve()
-        if out.exists() and not out.is_dir():
-            raise WriteError(f"{out} exists and is not a folder")
-        self._made = [folder for folder in (out.parent, *out.parent.parents) if not folder.exists()]
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.out = out
-        self.path = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    def __init__(self, out: Path, protect: Iterable[Path] = ()) -> None:
+        self.out = check_out_folder(out, protect)
+        self._shown = out
+        self._made = [folder for folder in (self.out.parent, *self.out.parent.parents) if not folder.exists()]
+        self.out.parent.mkdir(parents=True, exist_ok=True)
         self.paths: list[str] = []
         self._open = True
+        try:
+            self._lock = _Lock.create(self.out)
+        except BaseException:
+            self._remove_made()
+            raise
+        self.path = self._lock.folder("new")
+        try:
+            self.path.mkdir(0o700)
+        except BaseException:
+            self.discard()
+            raise
 
     def __enter__(self) -> Staging:
         return self
@@ -122,27 +159,40 @@ class Staging:
         self.paths += write_files(self.path, files)
 
     def commit(self, written_elsewhere: Iterable[str] = ()) -> int:
-        """Check every path (duplicates, escapes), then swap the staging folder in. Returns the file count."""
+        """Check every path (duplicates, escapes), write the manifest, then swap the staging folder in.
+
+        The output folder is checked again just before the swap: a file put there during the
+        build is not deleted with it. Returns the file count, the manifest included.
+        """
         paths = [*self.paths, *written_elsewhere]
-        check_paths(OutputFile(p, b"") for p in paths)
+        check_paths(OutputFile(p, b"") for p in [*paths, MANIFEST])
+        self.add([OutputFile(MANIFEST, manifest(paths))])
+        _refuse_unless_ours(self.out, _describe(self._shown, self.out))
         self.path.chmod(0o755)
         if self.out.exists():
-            _replace(self.path, self.out)
+            _replace(self.path, self.out, self._lock.folder("old"))
         else:
             os.rename(self.path, self.out)
         self._open = False
-        return len(paths)
+        self._lock.release()
+        clean_stale(self.out)  # the build succeeded: tidy up after the ones that crashed
+        return len(paths) + 1
 
     def discard(self) -> None:
         """Delete the staging folder unless it was committed (then it is the output, or the old site is gone)."""
         if self._open:
             shutil.rmtree(self.path, ignore_errors=True)
+            self._lock.release()
             self._open = False
-            for folder in self._made:  # the folders made for it, deepest first: a failed build leaves no trace
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
+            self._remove_made()
+
+    def _remove_made(self) -> None:
+        """Remove the folders made for the output, deepest first: a failed build leaves no trace."""
+        for folder in self._made:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
 
 
 def write_site(files: Iterable[OutputFile], out: Path) -> int:
@@ -156,13 +206,18 @@ def write_site(files: Iterable[OutputFile], out: Path) -> int:
         return staging.commit()
 
 
-def _replace(staging: Path, out: Path) -> None:
-    """Put ``staging`` where ``out`` is and delete the old ``out``; on failure ``out`` is as it was."""
+def _replace(staging: Path, out: Path, old: Path) -> None:
+    """Put ``staging`` where ``out`` is and delete the old ``out``; on failure ``out`` is as it was.
+
+    ``old`` is an unused name beside ``out`` for the two-rename fallback; like ``staging`` it is
+    named after the build's lock, so should the build die before the old site is deleted, the
+    next one can tell it is a leftover.
+    """
     if _exchange(staging, out):
         shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
         return
     # Two renames: a reader may briefly find no folder, but never a half-built one.
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    old.mkdir(0o700)
     try:
         os.rename(out, old / "site")
     except BaseException:
@@ -175,3 +230,254 @@ def _replace(staging: Path, out: Path) -> None:
         old.rmdir()
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+# --- which folder may be replaced --------------------------------------------------------------------
+
+def manifest(paths: Iterable[str]) -> bytes:
+    """The manifest of a site made of ``paths``: sorted, so the same site gives the same bytes."""
+    files = sorted({safe_path(p).as_posix() for p in paths})
+    data = {"format": MANIFEST_FORMAT, "generator": "gitstatus", "files": files}
+    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def check_out_folder(out: Path, protect: Iterable[Path] = ()) -> Path:
+    """The folder that writing a site to ``out`` replaces, or :class:`OutFolderError` saying why it may not.
+
+    A symlinked ``out`` (``site -> /var/www/status``) stands for the folder it points to, which is
+    replaced while the link stays. That folder must not be, hold or lie inside any ``protect`` path,
+    and must be absent, empty or a site gitstatus built and nobody added to.
+    """
+    target = out.absolute()
+    if target.is_symlink():
+        target = target.resolve()
+    shown = _describe(out, target)
+    real = target.resolve()
+    for path in protect:
+        source = path.resolve()
+        if real == source or real in source.parents or source in real.parents:
+            raise OutFolderError(
+                f"refusing to build into {shown}: the output folder is replaced as a whole, and this one is, holds "
+                f"or lies inside the status repo's own files ({path}); use a folder of its own, such as site/ "
+                "in the status repo")
+    _refuse_unless_ours(target, shown)
+    return target
+
+
+def _describe(out: Path, target: Path) -> str:
+    return str(out) if target == out.absolute() else f"{out} (a link to {target})"
+
+
+def _refuse_unless_ours(folder: Path, shown: str) -> None:
+    """Raise :class:`OutFolderError` unless ``folder`` is absent, empty or entirely a site gitstatus wrote."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise OutFolderError(f"refusing to build into {shown}: it exists and is not a folder; "
+                             "choose another path, or move that file away")
+    with os.scandir(folder) as entries:
+        if next(entries, None) is None:
+            return
+    listed = _read_manifest(folder, shown)
+    if listed is None:
+        raise OutFolderError(f"refusing to build into {shown}: {_why_without_manifest(folder)}")
+    unlisted = _unlisted(folder, listed)
+    if unlisted:
+        them = "it" if len(unlisted) == 1 else "them"
+        raise OutFolderError(
+            f"refusing to build into {shown}: it holds a site gitstatus built, but also {_count(unlisted)} "
+            f"gitstatus did not write: {_names(unlisted)}. The output folder is replaced as a whole, which would "
+            f"delete {them}. Move {them} out of it and build again (a file the site needs belongs in the theme's "
+            "static/ folder), or build into another folder")
+
+
+def _why_without_manifest(folder: Path) -> str:
+    """Why a folder without a manifest is refused: a site of an older gitstatus gets its own advice."""
+    if (folder / "index.html").is_file() and (folder / "api" / "v2" / "summary.json").is_file():
+        return ("it looks like a site built by an older gitstatus, which did not record the files it wrote, "
+                "so gitstatus cannot tell whether anything else is in it, and replacing it would delete "
+                "everything. Check that nothing of yours is in it, delete it yourself "
+                f"(rm -r {shlex.quote(str(folder))}) and build again; from then on each build replaces it on its own")
+    with os.scandir(folder) as entries:
+        held = sorted(e.name + ("/" if e.is_dir(follow_symlinks=False) else "") for e in entries)
+    return (f"it holds {_names(held)}, and is not a site gitstatus built (there is no {MANIFEST} in it); the output "
+            "folder is replaced as a whole, which would delete everything in it. Build into a new or empty "
+            "folder, or, if nothing in this one is needed, delete it yourself and build again")
+
+
+def _read_manifest(folder: Path, shown: str) -> frozenset[str] | None:
+    """The files the manifest in ``folder`` lists; None when there is none; refused when it cannot be trusted."""
+    path = folder / MANIFEST
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(info.st_mode):  # a link could make any folder look like a site
+        raise OutFolderError(f"refusing to build into {shown}: its {MANIFEST} is not a file gitstatus wrote "
+                             "(it is a link or a folder); build into a new or empty folder")
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except ValueError:  # not UTF-8, or not JSON
+        data = None
+    version = data.get("format") if isinstance(data, dict) else None
+    if type(version) is int and version > MANIFEST_FORMAT:
+        raise OutFolderError(f"refusing to build into {shown}: it was built by a newer gitstatus (manifest format "
+                             f"{version}); build with that version, or delete the folder yourself")
+    known = isinstance(data, dict) and type(version) is int and version == MANIFEST_FORMAT
+    files = data.get("files") if known and isinstance(data, dict) else None
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise OutFolderError(f"refusing to build into {shown}: its {MANIFEST} cannot be read as a gitstatus "
+                             "manifest, so gitstatus cannot tell what else is in it; check the folder and delete "
+                             "it yourself, or build into another folder")
+    return frozenset(files)
+
+
+def _unlisted(folder: Path, listed: frozenset[str]) -> list[str]:
+    """Everything in ``folder`` that the manifest does not list as a file, folders as ``name/``, sorted.
+
+    Links are never followed; an unlisted folder is named, not entered.
+    """
+    folders = {parent.as_posix() for f in listed for parent in PurePosixPath(f).parents[:-1]}
+    found: list[str] = []
+
+    def walk(directory: Path, prefix: str) -> None:
+        with os.scandir(directory) as entries:  # an unreadable folder raises: what it holds is unknown
+            for entry in sorted(entries, key=lambda e: e.name):
+                relpath = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if relpath in folders:
+                        walk(Path(entry.path), relpath + "/")
+                    else:
+                        found.append(relpath + "/")
+                elif not (relpath in listed and entry.is_file(follow_symlinks=False)) and relpath != MANIFEST:
+                    found.append(relpath)
+
+    walk(folder, "")
+    return found
+
+
+def _names(entries: list[str]) -> str:
+    """The first few of ``entries``, and how many more."""
+    more = len(entries) - _SHOWN
+    return ", ".join(entries[:_SHOWN]) + (f" and {more} more" if more > 0 else "")
+
+
+def _count(unlisted: list[str]) -> str:
+    return "1 entry" if len(unlisted) == 1 else f"{len(unlisted)} entries"
+
+
+# --- staging folders, and the ones crashed builds left ----------------------------------------------
+
+class _Lock:
+    """The lock file of one build's staging folders: ``.<out>.lock-<pid>-<token>`` beside the output.
+
+    The build holds it (flock) while it runs; the folders it stages in and moves the old site
+    to are ``.<out>.new-<pid>-<token>`` and ``.<out>.old-<pid>-<token>``. A lock file with our
+    text whose process is gone and whose lock is free marks them as a crash's leftovers. The
+    lock is released when the process dies, however it dies (SIGKILL, power loss).
+    """
+
+    def __init__(self, out: Path, tag: str, fd: int) -> None:
+        self.out, self.tag, self.fd = out, tag, fd
+        self.path = out.parent / f".{out.name}.lock-{tag}"
+
+    @classmethod
+    def create(cls, out: Path) -> _Lock:
+        tag = f"{os.getpid()}-{secrets.token_hex(8)}"
+        lock = cls(out, tag, -1)
+        lock.fd = os.open(lock.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+        try:
+            if fcntl is not None:
+                fcntl.flock(lock.fd, fcntl.LOCK_EX)
+            os.write(lock.fd, _LOCK_TEXT)  # only once locked: a cleaner never mistakes it for a dead build's
+        except BaseException:
+            lock.release()
+            raise
+        return lock
+
+    def folder(self, kind: str) -> Path:
+        return self.out.parent / f".{self.out.name}.{kind}-{self.tag}"
+
+    def release(self) -> None:
+        """Let go of the lock, and delete the lock file unless a folder of ours is left to clean up.
+
+        The file goes first, so no one finds it free and ours while the folders are being deleted;
+        a folder that could not be deleted keeps its lock file, so a later build deletes it.
+        """
+        if self.fd < 0:
+            return
+        left = any(os.path.lexists(self.folder(kind)) for kind in ("new", "old"))
+        if fcntl is None:  # Windows deletes no open file; with no lock there is no order to keep
+            os.close(self.fd)
+            self.fd = -1
+        try:
+            if not left:
+                self.path.unlink(missing_ok=True)
+        finally:
+            if self.fd >= 0:
+                os.close(self.fd)
+                self.fd = -1
+
+
+def clean_stale(out: Path) -> list[Path]:
+    """Delete the staging folders that killed builds into ``out`` left beside it; return what was deleted.
+
+    Only what is provably such a leftover: a lock file named for this output, holding our text,
+    whose process is not running here and whose lock nobody holds (a build in another container
+    has a pid this one cannot see, but still holds its lock), and the real folders (not links)
+    of the same build. Anything else that looks alike (an older gitstatus's ``.site.new-x1y2z3``,
+    a concurrent build's folders) is left alone. Best effort: a leftover that cannot be deleted
+    now is tried again by the next build.
+    """
+    if fcntl is None:
+        return []
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.lock-([0-9]+)-[0-9a-f]{{16}}")
+    removed: list[Path] = []
+    try:
+        with os.scandir(out.parent) as entries:
+            locks = [(entry.name, int(m[1])) for entry in entries if (m := pattern.fullmatch(entry.name))]
+    except OSError:
+        return removed
+    for name, pid in sorted(locks):
+        if not _running(pid):
+            removed += _remove_leftover(out, name.split(".lock-", 1)[1])
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` may be running here; only a certain no is False."""
+    if pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # another user's process runs; a pid too large for this system is no proof
+        return True
+    return True
+
+
+def _remove_leftover(out: Path, tag: str) -> list[Path]:
+    """Delete the folders of the build ``tag`` and its lock file, if that lock is free and ours."""
+    assert fcntl is not None
+    lock = _Lock(out, tag, -1)
+    try:
+        fd = os.open(lock.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return []
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held: the build runs (in another pid namespace)
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or os.read(fd, len(_LOCK_TEXT) + 1) != _LOCK_TEXT:
+            return []
+        folders = [lock.folder(kind) for kind in ("new", "old")]
+        if any(f.is_symlink() or (f.exists() and not f.is_dir()) for f in folders):
+            return []  # not what a build of ours leaves
+        removed = [f for f in folders if f.exists()]
+        for folder in removed:
+            shutil.rmtree(folder)
+        lock.path.unlink()
+        return removed
+    except OSError:
+        return []
+    finally:
+        os.close(fd)

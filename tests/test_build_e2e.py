@@ -714,7 +714,7 @@ def test_refuses_to_replace_the_status_repo(make_repo: Callable[..., Path], wher
     root = make_repo({"incidents/2026-06-01-old.md": RESOLVED, "theme/static/extra.css": "p {}\n"})
     before = sorted(p.relative_to(root.parent).as_posix() for p in root.parent.rglob("*"))
     result = build(root, root / where, now=NOW)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "refusing to build into" in result.stderr
     assert "Traceback" not in result.output
     assert sorted(p.relative_to(root.parent).as_posix() for p in root.parent.rglob("*")) == before
@@ -728,7 +728,7 @@ def test_refuses_to_replace_a_checkout_or_another_status_repo(
     marker_file = f"{marker}/HEAD" if marker == ".git" else marker
     other = write_tree(tmp_path / "other", {marker_file: "x\n", "notes.txt": "mine\n"})
     result = build(root, other, now=NOW)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "refusing to build into" in result.stderr
     assert sorted(p.name for p in other.iterdir()) == sorted([marker, "notes.txt"])
 

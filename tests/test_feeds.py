@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from gitstatus.cli import main
 
+from .htmlparse import site_files
 from .test_api import BASE, FIXTURE, big_site, cli_build  # noqa: F401  (big_site is a fixture)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -192,14 +193,13 @@ def test_a_build_without_a_base_url_fails_clearly_and_writes_nothing(
     assert not out.exists()
     assert sorted(p.name for p in root.iterdir()) == ["components.yaml", "incidents"]
 
-    out.mkdir()
-    (out / "keep.txt").write_text("old site", encoding="utf-8")
+    cli_build(root, out, "2026-06-15 12:00 UTC", "--base-url", "https://old.example.org/")
+    old_site = site_files(out)
     args = ["build", "--root", str(root), "--now", "2026-06-15 12:00 UTC", "--out", str(out)]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 1
-    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert site_files(out) == old_site
 
     cli_build(root, out, "2026-06-15 12:00 UTC", "--base-url", "https://example.org/status")
     feed = feedparser.parse((out / "history.atom").read_bytes())
     assert feed.entries[0].id == "https://example.org/status/incidents/2026-06-10-x.html"
-    assert not (out / "keep.txt").exists()

@@ -14,7 +14,7 @@ import pytest
 
 from gitstatus import write
 from gitstatus.outputs import OutputFile
-from gitstatus.write import WriteError, check_paths, write_site
+from gitstatus.write import MANIFEST, WriteError, check_paths, manifest, write_site
 
 from .htmlparse import site_files
 
@@ -25,7 +25,8 @@ NEW = [OutputFile("index.html", b"new index"), OutputFile("incidents/kept.html",
 
 
 def as_dict(files: list[OutputFile]) -> dict[str, bytes]:
-    return {f.path: f.data for f in files}
+    """The site ``files`` make on disk: they and the manifest that lists them."""
+    return {f.path: f.data for f in files} | {MANIFEST: manifest(f.path for f in files)}
 
 
 @pytest.mark.parametrize("path", [
@@ -57,7 +58,7 @@ def test_check_paths_accepts_ordinary_paths() -> None:
 
 def test_writes_a_new_folder(tmp_path: Path) -> None:
     out = tmp_path / "deep" / "site"
-    assert write_site(NEW, out) == len(NEW)
+    assert write_site(NEW, out) == len(NEW) + 1, "the manifest counts"
     assert site_files(out) == as_dict(NEW)
     assert sorted(p.name for p in out.parent.iterdir()) == ["site"]
     assert (out.stat().st_mode & 0o777) == 0o755, "a web server must be able to read the folder"
@@ -66,7 +67,6 @@ def test_writes_a_new_folder(tmp_path: Path) -> None:
 def test_replaces_the_whole_folder(tmp_path: Path) -> None:
     out = tmp_path / "site"
     write_site(OLD, out)
-    (out / "stray.txt").write_text("left by hand")
     write_site(NEW, out)
     assert site_files(out) == as_dict(NEW), "files that no longer belong are gone"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], "no temporary folder is left"
