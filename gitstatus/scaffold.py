@@ -72,8 +72,9 @@ components:
 """
 
 GITIGNORE = """\
-# gitstatus build output
+# gitstatus build output, and the staging folders and lock of a build that is running (or crashed)
 /site/
+/.site.*
 # held by 'gitstatus new/update/resolve/delete' while they write (in .git/ when this folder has one)
 /.gitstatus.lock
 """
