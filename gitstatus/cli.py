@@ -124,7 +124,7 @@ def check_command(root: Path, now_text: str | None, output_format: str, strict: 
     now = get_now(root, now_text)
     try:
         result = check(root, now, jobs=default_jobs())
-        compared = history.compare(root, base_ref, result.page.site.tz) if base_ref is not None else None
+        compared = history.compare(root, base_ref, result.page.site.tz, now) if base_ref is not None else None
     except (RootError, history.HistoryError) as err:
         fail_usage(str(err))
         return
