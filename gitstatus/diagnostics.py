@@ -55,6 +55,7 @@ CODES: dict[str, str] = {
     "E206": "the incident has no updates",
     "E207": "an update has no message",
     "E208": "a code block is never closed and hides an update heading",
+    "E209": "git merge conflict markers are left in the file",
     # lifecycle
     "E301": "an update is earlier than the one before it",
     "E302": "an update follows the final update",

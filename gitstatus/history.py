@@ -58,8 +58,8 @@ from .validate import _window as read_window
 #: Old files are validated only to read them; "in the future" is not their problem here.
 _FAR_FUTURE = dt.datetime(9000, 1, 1, tzinfo=UTC)
 #: Problems that leave a working-tree file without readable updates: comparing it would only
-#: repeat them as "every update vanished".
-_UNREADABLE = {"E001", "E002", "E003", "E101", "E102"}
+#: repeat them as "every update vanished" (or, for a merge conflict, as edited messages).
+_UNREADABLE = {"E001", "E002", "E003", "E101", "E102", "E209"}
 
 
 class HistoryError(Exception):
