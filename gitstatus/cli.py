@@ -124,7 +124,7 @@ def check_command(root: Path, now_text: str | None, output_format: str, strict: 
     now = get_now(root, now_text)
     try:
         result = check(root, now, jobs=default_jobs())
-        compared = history.compare(root, base_ref, result.page.site.tz) if base_ref is not None else None
+        compared = history.compare(root, base_ref, result.page.site.tz, now) if base_ref is not None else None
     except (RootError, history.HistoryError) as err:
         fail_usage(str(err))
         return
@@ -170,6 +170,32 @@ def init_command(directory: Path, force: bool, requirement: str | None, now_text
         click.echo(f"  wrote {directory / relpath}")
     click.echo(f"A new status repo is in {directory}. Next: edit components.yaml, run 'gitstatus check' "
                "and 'gitstatus serve', and read README.md for publishing to GitHub Pages.")
+
+
+@main.command("merge-driver")
+@click.argument("ancestor", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("current", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("other", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("pathname", required=False, default="")
+def merge_driver_command(ancestor: Path, current: Path, other: Path, pathname: str) -> None:
+    """Merge an incident file for git: updates appended on both branches are kept, by time.
+
+    Git runs it as 'gitstatus merge-driver %O %A %B %P' once .gitattributes says
+    'incidents/*.md merge=gitstatus' and 'git config merge.gitstatus.driver' names it. The result
+    is written over CURRENT; exit 0 merged, 1 conflict (git's markers are in CURRENT), 2 error.
+    """
+    from . import merge_driver
+
+    try:
+        merged = merge_driver.run(ancestor, current, other, pathname)
+    except merge_driver.DriverError as err:
+        click.echo(f"gitstatus merge-driver: {err}", err=True)
+        sys.exit(2)
+    if merged.conflicts:
+        why = "; ".join(merged.reasons) or "conflicting changes"
+        click.echo(f"gitstatus merge-driver: {pathname or current}: {why}: resolve the conflict markers, "
+                   "keeping both sides' updates oldest first, then run 'gitstatus check'", err=True)
+        sys.exit(1)
 
 
 @main.command("schema")

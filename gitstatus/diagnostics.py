@@ -57,6 +57,7 @@ CODES: dict[str, str] = {
     "E206": "the incident has no updates",
     "E207": "an update has no message",
     "E208": "a code block is never closed and hides an update heading",
+    "E209": "git merge conflict markers are left in the file",
     # lifecycle
     "E301": "an update is earlier than the one before it",
     "E302": "an update follows the final update",
@@ -76,12 +77,18 @@ CODES: dict[str, str] = {
     "E502": "a published update's time or status was changed",
     "E503": "a resolved incident was reopened",
     "E504": "a published incident was renamed",
+    "E505": "an update was added before a published update",
+    "E506": "a closed incident was made to look less severe",
+    "E507": "a maintenance window was moved where it has passed",
     # warnings
     "W101": "an active incident has had no update for over 60 minutes",
     "W102": "an incident has been active for over 7 days",
     # notices
     "N501": "a published incident was deleted",
     "N502": "a published update's message was edited",
+    "N503": "a published incident's title was changed",
+    "N504": "a published incident's impact or components were changed",
+    "N505": "a maintenance window was moved ahead of time",
 }
 
 

@@ -7,7 +7,12 @@ REF and reports, on the line to fix:
 - E501 a published update that vanished, E502 one whose time or status changed;
 - E503 a resolved incident that was reopened (an update after its final update at REF);
 - E504 an incident whose id (file name) changed;
-- N501 a deleted incident (a false alarm), N502 an edited message (typo fixes are fine).
+- E505 an update added before a published update (backdating what readers saw);
+- E506 a closed incident's impact, components or component status made less severe;
+- E507 a maintenance window moved where it has passed (or into the past);
+- N501 a deleted incident (a false alarm), N502 an edited message (typo fixes are fine);
+- N503 a changed title; N504 a changed impact, components or component status (an open
+  incident, or a closed one made more severe); N505 a window moved while still ahead.
 
 It also lists what the change will show users (new incidents, new updates, resolutions,
 deletions) for the pull request's job summary. Git is asked three times whatever the size of
@@ -28,7 +33,7 @@ from enum import Enum
 from pathlib import Path
 
 from . import yamlnodes
-from .config import validate_components
+from .config import Checker, validate_components
 from .diagnostics import Diagnostic
 from .load import (
     COMPONENTS_FILE,
@@ -41,16 +46,20 @@ from .load import (
     parse_incident,
     read_file,
 )
-from .model import Incident, Status
-from .timeparse import UTC, TimeError, load_zone, parse_time
+from .model import IMPACT_COMPONENT_STATUS, ComponentStatus, Impact, Incident, Status, Window
+from .timeparse import UTC, TimeError, format_time, load_zone, parse_time
 from .validate import _HEADING_RE as HEADING_RE  # the one definition of an update heading
-from .validate import parse_status, validate_incident
+from .validate import INCIDENT_KEYS, parse_status, validate_incident
+from .validate import _component_status as read_component_status  # the checker's readers of each key, so
+from .validate import _components as read_components  # that history reads the front matter as the page does
+from .validate import _impact as read_impact
+from .validate import _window as read_window
 
 #: Old files are validated only to read them; "in the future" is not their problem here.
 _FAR_FUTURE = dt.datetime(9000, 1, 1, tzinfo=UTC)
 #: Problems that leave a working-tree file without readable updates: comparing it would only
-#: repeat them as "every update vanished".
-_UNREADABLE = {"E001", "E002", "E003", "E101", "E102"}
+#: repeat them as "every update vanished" (or, for a merge conflict, as edited messages).
+_UNREADABLE = {"E001", "E002", "E003", "E101", "E102", "E209"}
 
 
 class HistoryError(Exception):
@@ -66,6 +75,11 @@ class ChangeKind(str, Enum):
     EDITED = "Message edited"
     RENAMED = "Renamed"
     DELETED = "Deleted"
+    TITLE = "Title changed"
+    IMPACT = "Impact changed"
+    COMPONENTS = "Components changed"
+    COMPONENT_STATUS = "Component status changed"
+    WINDOW = "Maintenance window changed"
 
 
 @dataclass(frozen=True, order=True)
@@ -106,14 +120,44 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class FrontMatter:
+    """The front-matter keys that shape the page, each read as the checker reads it.
+
+    A key that is written but does not read (the checker reports why) is in ``unread`` and is
+    not compared; an optional key that is absent reads as ``{}`` or ``None``.
+    """
+
+    title: str | None
+    impact: Impact | None
+    components: tuple[str, ...] | None
+    component_status: dict[str, ComponentStatus] | None
+    scheduled: Window | None
+    unread: frozenset[str]
+    where: dict[str, tuple[int, int]]
+    """Where each value is written (``scheduled.start``, ``scheduled.end`` too); ``""``: the front matter."""
+
+    def at(self, *keys: str) -> tuple[int, int]:
+        """The position of the first of ``keys`` that is written, else of the front matter itself."""
+        return next((self.where[k] for k in keys if k in self.where), self.where[""])
+
+    def effective(self, component: str) -> ComponentStatus | None:
+        """The status this incident gives ``component`` on the page (what uptime is made of)."""
+        if self.impact is None or self.component_status is None:
+            return None
+        return self.component_status.get(component, IMPACT_COMPONENT_STATUS[self.impact])
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    """An incident file at one point in time: its title and its updates."""
+    """An incident file at one point in time: its title, its updates and its front matter."""
 
     path: str
     title: str | None
     entries: tuple[Entry, ...]
     first_line: int
     """Where to point when there is no update to point at: the first line of the body."""
+    front: FrontMatter | None = None
+    """``None`` when the front matter is not a mapping at all."""
 
     @property
     def is_final(self) -> bool:
@@ -226,6 +270,36 @@ def _title(raw: RawIncident) -> str | None:
     return node.value.strip()
 
 
+def _front_matter(raw: RawIncident, tz: dt.tzinfo) -> FrontMatter | None:
+    """The front matter read leniently, key by key, with the checker's own readers.
+
+    Their complaints are dropped: the checker reports them on its own, and history only
+    compares what reads.
+    """
+    checker = Checker(raw.path)
+    fields = checker.mapping(raw.meta, "the front matter", INCIDENT_KEYS) if raw.meta is not None else None
+    if fields is None or raw.meta is None:
+        return None
+    title = checker.text(fields.get("title"), "title") or None
+    impact = read_impact(checker, fields.get("impact"))
+    listed = read_components(checker, fields.get("components"), None)
+    overrides = read_component_status(checker, fields.get("component_status"), listed) if listed is not None else None
+    window = read_window(checker, fields.get("scheduled"), impact, tz)
+    values: dict[str, object] = {"title": title, "impact": impact, "components": listed,
+                                 "component_status": overrides}
+    unread = {key for key, value in values.items() if value is None}
+    if "scheduled" in fields and window is None:
+        unread.add("scheduled")
+    where = {"": (raw.meta.line, raw.meta.col)}
+    for key, node in fields.items():
+        where[key] = (node.line, node.col)
+        if key == "scheduled" and isinstance(node.value, dict):
+            for edge in ("start", "end"):
+                if edge in node.value:
+                    where[f"scheduled.{edge}"] = (node.value[edge].line, node.value[edge].col)
+    return FrontMatter(title, impact, listed, overrides, window, frozenset(unread), where)
+
+
 def _entry(section: RawSection, tz: dt.tzinfo) -> Entry:
     """One section read leniently: what cannot be read stays ``None`` (the checker reports why)."""
     at: dt.datetime | None = None
@@ -260,7 +334,7 @@ def current_snapshot(root: Path, relpath: str, tz: dt.tzinfo) -> Snapshot | None
     if any(d.code in _UNREADABLE for d in problems):
         return None
     entries = tuple(_entry(s, tz) for s in raw.sections)
-    return Snapshot(relpath, _title(raw), entries, raw.body_line)
+    return Snapshot(relpath, _title(raw), entries, raw.body_line, _front_matter(raw, tz))
 
 
 def published_snapshot(relpath: str, data: bytes, tz: dt.tzinfo) -> Snapshot | None:
@@ -281,7 +355,7 @@ def published_snapshot(relpath: str, data: bytes, tz: dt.tzinfo) -> Snapshot | N
         entry = _entry(section, tz)
         entries.append(Entry(update.at, update.status, update.message, section.heading, section.line,
                              section.col, entry.status_col, section.message_line))
-    return Snapshot(relpath, incident.title, tuple(entries), raw.body_line)
+    return Snapshot(relpath, incident.title, tuple(entries), raw.body_line, _front_matter(raw, tz))
 
 
 def _published_zone(files: dict[str, bytes], fallback: dt.tzinfo) -> dt.tzinfo:
@@ -352,8 +426,36 @@ def _changed(old: Entry, new: Entry, path: str, ref: str) -> Diagnostic | None:
                       "published times and statuses stay as they are (post a new update to correct them)")
 
 
-def compare_incident(old: Snapshot, new: Snapshot, ref: str) -> tuple[list[Diagnostic], list[Change]]:
-    """The history rules for one incident that exists at REF and in the working tree."""
+def _backdated(old: Snapshot, new: Snapshot, j: int, published: dict[int, int], ref: str,
+               tz: dt.tzinfo) -> Diagnostic | None:
+    """E505 when the added update ``new.entries[j]`` stands before a published update.
+
+    Readers saw the published updates as the story so far; an update slipped in before one of
+    them rewrites that story after the fact, whatever time it claims.
+    """
+    later = [k for k in published if k > j]
+    if not later:
+        return None
+    before = old.entries[published[min(later)]]
+    assert before.at is not None and before.status is not None  # published updates were valid at REF
+    last = old.entries[-1]
+    assert last.at is not None
+    advice = (f"this incident was closed at {ref}, so nothing is added to it: for news, open a new incident"
+              if old.is_final else
+              f"new updates go at the end of the file, with a time after the last published one "
+              f"({format_time(last.at, tz)})")
+    return Diagnostic(new.path, new.entries[j].line, 1, "E505",
+                      f"this update is added before the published update at {format_time(before.at, tz)} "
+                      f"({before.status.label}, as at {ref}): that backdates history readers already saw; {advice}")
+
+
+def compare_incident(old: Snapshot, new: Snapshot, ref: str, tz: dt.tzinfo = UTC,
+                     now: dt.datetime | None = None) -> tuple[list[Diagnostic], list[Change]]:
+    """The history rules for one incident that exists at REF and in the working tree.
+
+    ``tz`` is the page's timezone (for times in messages); ``now`` decides whether a moved
+    maintenance window had already begun (default: the clock).
+    """
     diagnostics: list[Diagnostic] = []
     changes: list[Change] = []
     title = new.title or old.title or new.path
@@ -371,11 +473,11 @@ def compare_incident(old: Snapshot, new: Snapshot, ref: str) -> tuple[list[Diagn
                                           f"this message was edited since {ref} (fine for a typo fix; readers "
                                           "who already saw it are not told: for news, post a new update)"))
             changes.append(Change(new.path, entry.line, ChangeKind.EDITED, title, entry.status, entry.at))
-    paired = set(pairs.values())
-    last_published = pairs.get(len(old.entries) - 1, max(paired, default=-1))
+    published = {j: i for i, j in pairs.items()}
+    last_published = pairs.get(len(old.entries) - 1, max(published, default=-1))
     reopened = False
     for j, entry in enumerate(new.entries):
-        if j in paired:
+        if j in published:
             continue
         if old.is_final and j > last_published and not reopened:
             reopened = True
@@ -383,9 +485,143 @@ def compare_incident(old: Snapshot, new: Snapshot, ref: str) -> tuple[list[Diagn
             diagnostics.append(Diagnostic(new.path, entry.line, 1, "E503",
                                           f"this incident was closed at {ref} by '## {final.heading}': a closed "
                                           "incident stays closed; for a new problem open a new incident"))
+        backdated = _backdated(old, new, j, published, ref, tz)
+        if backdated is not None:
+            diagnostics.append(backdated)
         kind = ChangeKind.RESOLVED if entry.status is not None and entry.status.is_final else ChangeKind.UPDATE
         changes.append(Change(new.path, entry.line, kind, title, entry.status, entry.at))
+    if old.front is not None and new.front is not None:
+        found = compare_front_matter(old, new, ref, tz, now if now is not None else dt.datetime.now(UTC))
+        diagnostics += [d for d, _ in found]
+        changes += [c for _, c in found]
     return diagnostics, changes
+
+
+# --- front matter: what the page says about a published incident -----------------------------------------
+
+#: The keys whose change alters the page's record of an incident (the title only its wording).
+_RECORD_KEYS = {"impact": ChangeKind.IMPACT, "components": ChangeKind.COMPONENTS,
+                "component_status": ChangeKind.COMPONENT_STATUS}
+
+
+def _closed(old: Snapshot, now: dt.datetime) -> bool:
+    """Over as readers saw it at REF: a final update, or maintenance whose window has ended."""
+    window = old.front.scheduled if old.front is not None else None
+    return old.is_final or (window is not None and window.end <= now)
+
+
+def _shown(key: str, front: FrontMatter) -> str:
+    """A key's value as the diagnostic and the job summary show it."""
+    if key == "impact" and front.impact is not None:
+        return front.impact.value
+    if key == "components" and front.components is not None:
+        return "[" + ", ".join(front.components) + "]"
+    if key == "component_status" and front.component_status is not None:
+        return "{" + ", ".join(f"{c}: {s.value}" for c, s in front.component_status.items()) + "}"
+    return str(front.title)
+
+
+def _differs(key: str, old: FrontMatter, new: FrontMatter) -> bool:
+    """Whether the page says something else now (the order of components is not a change)."""
+    if key == "components":
+        return set(old.components or ()) != set(new.components or ())
+    return bool(getattr(old, key) != getattr(new, key))
+
+
+def _softer(key: str, old: FrontMatter, new: FrontMatter) -> bool:
+    """Whether the change makes the incident look less severe than it was published."""
+    if key == "impact":
+        return old.impact is not None and new.impact is not None and new.impact.rank < old.impact.rank
+    if key == "components":
+        return bool(set(old.components or ()) - set(new.components or ()))
+    for component in set(old.components or ()) & set(new.components or ()):
+        was, now = old.effective(component), new.effective(component)
+        if was is not None and now is not None and now.rank < was.rank:
+            return True
+    return False
+
+
+def _record_change(key: str, old: Snapshot, new: Snapshot, ref: str, closed: bool) -> Diagnostic:
+    """E506 for a closed incident made to look less severe, N504 for any other change of its record."""
+    assert old.front is not None and new.front is not None
+    line, col = new.front.at(key)
+    what = f"{key} changed since {ref}: {_shown(key, old.front)} → {_shown(key, new.front)}"
+    if closed and _softer(key, old.front, new.front):
+        return Diagnostic(new.path, line, col, "E506",
+                          f"{what}, on an incident closed at {ref}: that makes the uptime history readers already "
+                          "saw look better than it was; keep what was published (a correction that makes the "
+                          "record worse, after a postmortem, is allowed)")
+    why = ("a correction that makes the record worse: the page's history changes with it" if closed else
+           "fine while the incident is open, as understanding grows: the page shows it for the whole incident")
+    return Diagnostic(new.path, line, col, "N504", f"{what} ({why})")
+
+
+def _window_changes(old: Snapshot, new: Snapshot, ref: str, tz: dt.tzinfo,
+                    now: dt.datetime) -> list[tuple[Diagnostic, str, int]]:
+    """E507 for a window moved where it has passed or into the past, N505 while it is all ahead.
+
+    Returns each diagnostic with the job summary's detail and the line it is on. A window added
+    or removed as a whole is one change; otherwise each moved edge is one.
+    """
+    assert old.front is not None and new.front is not None
+    was, will = old.front.scheduled, new.front.scheduled
+    if was == will:
+        return []
+    moved: list[tuple[str, str, list[dt.datetime], tuple[int, int]]] = []
+    """(what moved, old → new, the moments involved, where): one per change."""
+    if was is None or will is None:
+        shown = [format_time(w.start, tz) + " – " + format_time(w.end, tz) if w else "none" for w in (was, will)]
+        moments = [m for w in (was, will) if w is not None for m in (w.start, w.end)]
+        moved.append(("", f"{shown[0]} → {shown[1]}", moments, new.front.at("scheduled")))
+    else:
+        for edge in ("start", "end"):
+            a, b = getattr(was, edge), getattr(will, edge)
+            if a != b:
+                moved.append((edge, f"{format_time(a, tz)} → {format_time(b, tz)}", [a, b],
+                              new.front.at(f"scheduled.{edge}", "scheduled")))
+    found = []
+    for edge, detail, moments, (line, col) in moved:
+        what = f"the maintenance window's {edge}" if edge else "the maintenance window"
+        text = f"{what} changed since {ref}: {detail}"
+        if min(moments) <= now:
+            diagnostic = Diagnostic(new.path, line, col, "E507",
+                                    f"{text}, a moment that has passed (now is {format_time(now, tz)}): readers saw "
+                                    "the window as published; keep it, and say in a new update what really happened")
+        else:
+            diagnostic = Diagnostic(new.path, line, col, "N505",
+                                    f"{text} (fine while both moments are ahead: readers see the new window)")
+        found.append((diagnostic, f"{edge}: {detail}" if edge else detail, line))
+    return found
+
+
+def compare_front_matter(old: Snapshot, new: Snapshot, ref: str, tz: dt.tzinfo,
+                         now: dt.datetime) -> list[tuple[Diagnostic, Change]]:
+    """Each changed key of a published incident's front matter, as a diagnostic and a summary row.
+
+    Keys that do not read on either side are left to the checker.
+    """
+    assert old.front is not None and new.front is not None
+    skip = old.front.unread | new.front.unread
+    title = new.title or old.title or new.path
+    found: list[tuple[Diagnostic, Change]] = []
+    if "title" not in skip and old.front.title != new.front.title:
+        line, col = new.front.at("title")
+        found.append((Diagnostic(new.path, line, col, "N503",
+                                 f"title changed since {ref}: '{old.front.title}' → '{new.front.title}' (fine for a "
+                                 "wording fix; the page and feeds show the new title from now on)"),
+                      Change(new.path, line, ChangeKind.TITLE, title,
+                             detail=f"{old.front.title} → {new.front.title}")))
+    closed = _closed(old, now)
+    for key, kind in _RECORD_KEYS.items():
+        if key in skip or not _differs(key, old.front, new.front):
+            continue
+        diagnostic = _record_change(key, old, new, ref, closed)
+        detail = f"{_shown(key, old.front)} → {_shown(key, new.front)}"
+        found.append((diagnostic, Change(new.path, diagnostic.line, kind, title, detail=detail)))
+    if "scheduled" not in skip:
+        for diagnostic, detail, line in _window_changes(old, new, ref, tz, now):
+            found.append((diagnostic, Change(new.path, line, ChangeKind.WINDOW, title, detail=detail)))
+    return found
 
 
 def _new_incident(new: Snapshot) -> Change:
@@ -409,12 +645,14 @@ def _renames(deleted: Sequence[Snapshot], added: Sequence[Snapshot]) -> dict[str
     return renames
 
 
-def compare(root: Path, ref: str, tz: dt.tzinfo) -> HistoryResult:
+def compare(root: Path, ref: str, tz: dt.tzinfo, now: dt.datetime | None = None) -> HistoryResult:
     """Every history diagnostic and every visible change between REF and the working tree.
 
     ``tz`` is the page's timezone now; the one at REF is read from REF's components.yaml.
+    ``now`` (default: the clock) tells a maintenance window still ahead from one that began.
     Raises :class:`HistoryError` when git cannot answer (exit code 2).
     """
+    now = now if now is not None else dt.datetime.now(UTC)
     commit, prefix = resolve(root, ref)
     files = files_at(root, commit, prefix)
     old_tz = _published_zone(files, tz)
@@ -453,7 +691,7 @@ def compare(root: Path, ref: str, tz: dt.tzinfo) -> HistoryResult:
         if old is None:  # new, or broken at REF (so never on the page)
             changes.append(_new_incident(new))
             continue
-        problems, found = compare_incident(old, new, ref)
+        problems, found = compare_incident(old, new, ref, tz, now)
         diagnostics += problems
         changes += found
     for old in deleted:

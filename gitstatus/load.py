@@ -30,6 +30,9 @@ _CLOSING_HASHES_RE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _SPACELESS_UPDATE_RE = re.compile(r"^ {0,3}##\d")
 # Only lines whose first non-space character is one of these can open, close or be a heading.
 _MARKERS = frozenset("#`~")
+# Git's merge conflict markers: seven '<', '|' or '>' at the very start of a line, then a space and a
+# label or nothing; and the '=======' between the two sides (alone, a Markdown heading underline).
+_CONFLICT_RE = re.compile(r"^(?:(<{7}|\|{7}|>{7})(?: .*)?|={7})$", re.M)
 
 
 class RootError(Exception):
@@ -206,9 +209,60 @@ def split_sections(body: str, first_line: int, path: str) -> tuple[list[RawSecti
     return sections, diagnostics
 
 
+def conflict_blocks(text: str) -> list[list[int]]:
+    """The line numbers of git's conflict markers in ``text``, one list per conflict.
+
+    A conflict runs from ``<<<<<<<`` to ``>>>>>>>``, with ``|||||||`` (diff3) and ``=======``
+    between. A ``=======`` line outside one is a Markdown heading underline and is left alone;
+    a lone ``<<<<<<<``, ``|||||||`` or ``>>>>>>>`` line is what is left of a conflict.
+    """
+    if "<<<<<<<" not in text and ">>>>>>>" not in text and "|||||||" not in text:
+        return []  # the usual case, without a regular expression over the whole file
+    blocks: list[list[int]] = []
+    current: list[int] | None = None
+    line, counted = 1, 0
+    for match in _CONFLICT_RE.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        kind = match[0][0]
+        if kind == "<":
+            if current is not None:
+                blocks.append(current)
+            current = [line]
+        elif current is not None:
+            current.append(line)
+            if kind == ">":
+                blocks.append(current)
+                current = None
+        elif kind != "=":
+            blocks.append([line])
+    if current is not None:
+        blocks.append(current)
+    return blocks
+
+
+def _conflict(path: str, lines: list[int]) -> Diagnostic:
+    if len(lines) == 1:
+        which = f"marker line {lines[0]}"
+    else:
+        which = "marker lines " + ", ".join(str(n) for n in lines[:-1]) + f" and {lines[-1]}"
+    return Diagnostic(path, lines[0], 1, "E209",
+                      f"a git merge conflict is left here ({which}): keep what both sides wrote (two responders' "
+                      "updates both stay, oldest first) and delete the marker lines; 'gitstatus merge-driver' "
+                      "merges appended updates by itself (see docs/github.md)")
+
+
 def parse_incident(text: str, path: str) -> tuple[RawIncident, list[Diagnostic]]:
-    """One incident file's text to a raw incident (pure; used by the loader and by authoring)."""
+    """One incident file's text to a raw incident (pure; used by the loader and by authoring).
+
+    Conflict markers are reported first: a front matter with one in it is not read as YAML (it
+    would only add a syntax error about the markers), and one in the body stays in the message.
+    """
+    conflicts = conflict_blocks(text)
     yaml_text, yaml_line, body, body_line, diagnostics = split_front_matter(text, path)
+    diagnostics = [_conflict(path, lines) for lines in conflicts] + diagnostics
+    if yaml_text is not None and any(yaml_line <= n < body_line for lines in conflicts for n in lines):
+        yaml_text = None
     meta = None
     if yaml_text is not None:
         meta, problems = yamlnodes.parse(yaml_text, path, yaml_line)

@@ -2,10 +2,11 @@
 
 It writes components.yaml with a few example components, one resolved example incident (dated
 the day before ``now``, so it shows on the front page until the writers delete it), a .gitignore
-for the build output, a README for the people who will write incidents, and the status-check and
-publish workflows. The files are checked with ``gitstatus check`` before anything is written, no
-existing file is overwritten without ``--force``, and every file is staged beside its target
-before any is moved into place, so a refused or failed run leaves the folder as it was.
+for the build output, a .gitattributes that names the merge driver for incident files, a README
+for the people who will write incidents, and the status-check and publish workflows. The files
+are checked with ``gitstatus check`` before anything is written, no existing file is overwritten
+without ``--force``, and every file is staged beside its target before any is moved into place,
+so a refused or failed run leaves the folder as it was.
 """
 
 from __future__ import annotations
@@ -77,6 +78,17 @@ GITIGNORE = """\
 /.site.*
 # held by 'gitstatus new/update/resolve/delete' while they write (in .git/ when this folder has one)
 /.gitstatus.lock
+"""
+
+GITATTRIBUTES = """\
+# Two people posting updates to the same incident on two branches is normal: git's text merge
+# calls it a conflict (both added lines at the end of the file); gitstatus's merge driver keeps
+# both updates, oldest first. Git takes the driver's command from each clone's configuration,
+# never from the repository, so run this once in every clone (without it, git merges as text):
+#
+#   git config merge.gitstatus.driver "gitstatus merge-driver %O %A %B %P"
+#
+incidents/*.md merge=gitstatus
 """
 
 STATUS_CHECK_YML = """\
@@ -276,6 +288,17 @@ gitstatus resolve api-slow --message "The fix is deployed and response times are
 Maintenance uses Scheduled, In progress, Verifying and Completed. During an outage, post at
 least every 30–60 minutes, even "We are still investigating": silence is worse than no news.
 
+When two people post updates to the same incident on two branches, git's own merge calls it a
+conflict. Once in your clone, tell git to merge incident files with gitstatus (`.gitattributes`
+already names it), and both updates are kept, oldest first:
+
+```sh
+git config merge.gitstatus.driver "gitstatus merge-driver %O %A %B %P"
+```
+
+GitHub's merge button cannot use it: when a pull request has a conflict in `incidents/`, merge
+`main` into its branch on your machine (`git pull origin main`) and push.
+
 ## What the checks enforce
 
 Run `gitstatus check` before you push, and `gitstatus serve` to preview the page while you edit.
@@ -340,6 +363,7 @@ def files(now: dt.datetime, requirement: str | None = None) -> dict[str, str]:
         "components.yaml": COMPONENTS_YAML.format(start=example.started_at.date().isoformat()),
         f"incidents/{example.id}.md": incident_text(example, UTC),
         ".gitignore": GITIGNORE,
+        ".gitattributes": GITATTRIBUTES,
         "README.md": readme.replace("@@REQUIREMENT@@", requirement),
         **{path: text.replace("@@REQUIREMENT@@", requirement) for path, text in workflows.items()},
     }

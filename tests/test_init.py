@@ -17,6 +17,7 @@ from gitstatus.load import RawIncident, load_repo
 NOW = "2026-06-12 12:00 UTC"
 NOW_DT = dt.datetime(2026, 6, 12, 12, tzinfo=dt.UTC)
 EXPECTED = [
+    ".gitattributes",
     ".github/workflows/publish.yml",
     ".github/workflows/status-check.yml",
     ".gitignore",
