@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from .diagnostics import Diagnostic, suggest
+from .diagnostics import Diagnostic, unknown
 from .load import COMPONENTS_FILE
 from .model import Component, Site
 from .slug import ID_HINT, is_id, slugify
@@ -45,7 +45,8 @@ class Checker:
         for key, value in node.value.items():
             if key not in allowed:
                 line, col = value.key_at
-                self.error(line, col, "E106", f"unknown key '{key}' in {what}{suggest(key, allowed)}; "
+                named = unknown(key, allowed)
+                self.error(line, col, "E106", f"unknown key {named.quoted} in {what}{named.note}; "
                            f"allowed keys: {', '.join(allowed)}")
         return {k: v for k, v in node.value.items() if k in allowed}
 

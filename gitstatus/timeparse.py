@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from .diagnostics import unknown
 
 UTC = dt.UTC
 
@@ -90,7 +92,8 @@ def load_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise TimeError(
-            f"unknown timezone '{name}': use an IANA name such as 'UTC', 'Europe/Berlin' or 'America/New_York'"
+            f"unknown timezone {unknown(name, available_timezones())}: use an IANA name such as 'UTC', "
+            "'Europe/Berlin' or 'America/New_York'"
         ) from None
 
 
