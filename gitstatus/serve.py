@@ -38,7 +38,7 @@ from .diagnostics import format_text
 from .load import COMPONENTS_FILE, INCIDENTS_DIR, RootError, check_root, is_editor_temp
 from .outputs import OutputFile
 from .outputs.pages import PageRenderer
-from .preview_http import Hub, PreviewServer, Snapshot, make_server, server_url
+from .preview_http import Hub, PreviewServer, Snapshot, is_loopback, make_server, server_url
 from .state import SiteState
 from .templating import template_problem as build_template_problem
 from .terminal import printable
@@ -366,6 +366,10 @@ def run(root: Path, host: str, port: int, open_browser: bool = False, now: dt.da
             hint = ": pass another --port, or --port 0 for a free one" if port else ""
             print(printable(f"gitstatus: cannot listen on {host}:{port}: {err.strerror or err}{hint}"), file=sys.stderr)
             return 1
+        if not is_loopback(server.server_address[0]):
+            print(printable(f"gitstatus: warning: the preview listens on {host}, so anyone who can reach this "
+                            "machine over the network can read it, drafts and errors included; "
+                            "--host 127.0.0.1 keeps it to this machine"), file=sys.stderr, flush=True)
         url = server_url(host, server.server_address[1])
         return _serve(root, server, url, out, open_browser, now)
     finally:
