@@ -366,7 +366,7 @@ def run(root: Path, host: str, port: int, open_browser: bool = False, now: dt.da
             hint = ": pass another --port, or --port 0 for a free one" if port else ""
             print(printable(f"gitstatus: cannot listen on {host}:{port}: {err.strerror or err}{hint}"), file=sys.stderr)
             return 1
-        if not is_loopback(server.server_address[0]):
+        if not is_loopback(str(server.server_address[0])):
             print(printable(f"gitstatus: warning: the preview listens on {host}, so anyone who can reach this "
                             "machine over the network can read it, drafts and errors included; "
                             "--host 127.0.0.1 keeps it to this machine"), file=sys.stderr, flush=True)
