@@ -104,11 +104,6 @@ class Diagnostic:
         return Diagnostic(os.path.join(prefix, self.path), self.line, self.col, self.code, self.message)
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """The note after a quoted unknown word: ``(did you mean 'x'?)``; prefer :func:`unknown`, which quotes it too."""
-    return unknown(word, choices).note
-
-
 @dataclass(frozen=True)
 class Unknown:
     """A word that is not one of a closed set, quoted as written, and what to say about it."""
