@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import canonical, writelock
 from .config import validate_components
-from .diagnostics import Diagnostic, Severity, suggest
+from .diagnostics import Diagnostic, Severity, unknown
 from .load import (
     INCIDENTS_DIR,
     RawIncident,
@@ -143,7 +143,7 @@ def parse_status_option(word: str, option: str = "--status") -> Status:
     status = parse_status(word)
     if status is None:
         words = [s.value for s in Status]
-        raise Refused(f"{option}: unknown status '{word}'{suggest(word, words)}; use one of: {', '.join(words)}",
+        raise Refused(f"{option}: unknown status {unknown(word, words)}; use one of: {', '.join(words)}",
                       usage=True)
     return status
 
@@ -447,7 +447,7 @@ def find_incident(root: Path, ref: str) -> str:
     if len(matches) == 1:
         return f"{INCIDENTS_DIR}/{matches[0]}.md"
     if not matches:
-        raise Refused(f"no incident matches '{ref}'{suggest(ref, ids)}: see 'gitstatus list'", usage=True)
+        raise Refused(f"no incident matches {unknown(ref, ids)}: see 'gitstatus list'", usage=True)
     shown = "\n".join(f"  {m}" for m in matches[:20]) + ("\n  …" if len(matches) > 20 else "")
     raise Refused(f"'{ref}' matches {len(matches)} incidents; give more of the id:\n{shown}", usage=True)
 

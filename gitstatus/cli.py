@@ -21,6 +21,7 @@ from .config import validate_components
 from .diagnostics import Diagnostic, format_github, format_json, format_text, has_errors, summary_line
 from .load import RootError, load_components
 from .model import Impact
+from .terminal import printable
 from .timeparse import UTC, TimeError, format_time, load_zone, resolve_now
 from .write import OutFolderError, WriteError
 
@@ -66,7 +67,7 @@ def get_now(root: Path, now_text: str | None) -> dt.datetime:
     try:
         return resolve_now(now_text, page_timezone(root) if now_text else UTC)
     except TimeError as err:
-        raise click.UsageError(f"--now: {err}") from None
+        raise click.UsageError(printable(f"--now: {err}")) from None
 
 
 def resolve_format(output_format: str) -> str:
@@ -93,8 +94,17 @@ def report(diagnostics: Sequence[Diagnostic], output_format: str, root: Path, ch
     click.echo(summary_line(shown, checked))
 
 
+def say(text: str, err: bool = False) -> None:
+    """Print a message that carries paths, ids or words from the user or the files.
+
+    Those may hold escape sequences, bidi overrides or invisible characters, shown as escapes
+    (``\\x1b``, ``\\u202e``); the line breaks of the message itself are kept.
+    """
+    click.echo(printable(text, keep="\n"), err=err)
+
+
 def fail_usage(message: str) -> None:
-    click.echo(f"gitstatus: {message}", err=True)
+    say(f"gitstatus: {message}", err=True)
     sys.exit(2)
 
 
@@ -136,7 +146,7 @@ def check_command(root: Path, now_text: str | None, output_format: str, strict: 
         problem = summary.append_to_step_summary(
             summary.render(diagnostics, checked, result.page.site.tz, compared, prefix))
         if problem:
-            click.echo(f"gitstatus: {problem}", err=True)
+            say(f"gitstatus: {problem}", err=True)
     sys.exit(1 if has_errors(diagnostics, strict) else 0)
 
 
@@ -164,11 +174,11 @@ def init_command(directory: Path, force: bool, requirement: str | None, now_text
     try:
         written = scaffold.init(directory, get_now(directory, now_text), force=force, requirement=requirement)
     except scaffold.ScaffoldError as err:
-        click.echo(f"gitstatus: {err}", err=True)
+        say(f"gitstatus: {err}", err=True)
         sys.exit(2 if err.usage else 1)
     for relpath in written:
-        click.echo(f"  wrote {directory / relpath}")
-    click.echo(f"A new status repo is in {directory}. Next: edit components.yaml, run 'gitstatus check' "
+        say(f"  wrote {directory / relpath}")
+    say(f"A new status repo is in {directory}. Next: edit components.yaml, run 'gitstatus check' "
                "and 'gitstatus serve', and read README.md for publishing to GitHub Pages.")
 
 
@@ -226,25 +236,25 @@ def build_command(root: Path, out: Path | None, now_text: str | None, base_url: 
         fail_usage(str(err))
         return
     except BuildError as err:
-        click.echo(f"gitstatus: {err}", err=True)
+        say(f"gitstatus: {err}", err=True)
         sys.exit(1)
     except OutFolderError as err:  # a folder that is not the build's to replace: the user must choose
         fail_usage(str(err))
         return
     except (WriteError, OSError) as err:
-        click.echo(f"gitstatus: cannot write {out}: {err}; the previous site was left as it was", err=True)
+        say(f"gitstatus: cannot write {out}: {err}; the previous site was left as it was", err=True)
         sys.exit(1)
     checked = result.check
     if checked.failed():
         report(checked.diagnostics, output_format, root, _checked_text(checked.files_checked - 1))
-        click.echo(f"Build failed: fix the errors above. {out} was left as it was.", err=True)
+        say(f"Build failed: fix the errors above. {out} was left as it was.", err=True)
         sys.exit(1)
     problems = checked.diagnostics
     if problems:
         report(problems, output_format, root, _checked_text(checked.files_checked - 1))
     count = len(checked.page.incidents)
     pages = sum(1 for path in result.paths if path.endswith(".html"))
-    click.echo(f"Built {pages} pages and {result.written - pages} other files into {out} in {result.seconds:.2f} s "
+    say(f"Built {pages} pages and {result.written - pages} other files into {out} in {result.seconds:.2f} s "
                f"({count} incident{'' if count == 1 else 's'}). Open {out / 'index.html'}")
 
 
@@ -279,7 +289,7 @@ def _write(root: Path, action: Callable[[], None]) -> None:
     try:
         action()
     except authoring.Refused as err:
-        click.echo(f"gitstatus: {err.message}", err=True)
+        say(f"gitstatus: {err.message}", err=True)
         prefix = "" if root == Path(".") else str(root)
         for line in format_text([d.at(prefix) for d in err.diagnostics]):
             click.echo(f"  {line}", err=True)
@@ -290,7 +300,7 @@ def _write(root: Path, action: Callable[[], None]) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     except OSError as err:
-        click.echo(f"gitstatus: cannot write: {err}; nothing was written", err=True)
+        say(f"gitstatus: cannot write: {err}; nothing was written", err=True)
         sys.exit(1)
 
 
@@ -319,7 +329,7 @@ def new_command(title: str, impact: str, components: tuple[str, ...], status: st
             status=authoring.parse_status_option(status) if status else None,
             at=at, window=authoring.parse_window(start, end, repo),
         )
-        click.echo(_shown(root, authoring.create(repo, spec, message, editor.message_source())))
+        say(_shown(root, authoring.create(repo, spec, message, editor.message_source())))
     _write(root, run)
 
 
@@ -337,7 +347,7 @@ def update_command(incident: str, status: str | None, message: str | None, at: s
         repo = _authoring_repo(root)
         parsed = authoring.parse_status_option(status) if status else None
         relpath, update = authoring.add_update(repo, incident, parsed, at, message, editor.message_source())
-        click.echo(f"{_shown(root, relpath)}: {update.status.label} at {format_time(update.at, repo.tz)}")
+        say(f"{_shown(root, relpath)}: {update.status.label} at {format_time(update.at, repo.tz)}")
     _write(root, run)
 
 
@@ -351,7 +361,7 @@ def resolve_command(incident: str, message: str | None, at: str | None, root: Pa
     def run() -> None:
         repo = _authoring_repo(root)
         relpath, update = authoring.add_update(repo, incident, None, at, message, editor.message_source(), final=True)
-        click.echo(f"{_shown(root, relpath)}: {update.status.label} at {format_time(update.at, repo.tz)}")
+        say(f"{_shown(root, relpath)}: {update.status.label} at {format_time(update.at, repo.tz)}")
     _write(root, run)
 
 
@@ -368,10 +378,11 @@ def delete_command(incident: str, yes: bool, root: Path) -> None:
             if not sys.stdin.isatty():
                 raise authoring.Refused(f"not deleting {_shown(root, relpath)} without confirmation: "
                                         "pass --yes when there is no terminal to ask on", usage=True)
-            if not click.confirm(f"Delete {_shown(root, relpath)} and all its updates from the page?", default=False):
+            question = f"Delete {printable(_shown(root, relpath))} and all its updates from the page?"
+            if not click.confirm(question, default=False):
                 raise authoring.Refused("nothing was deleted")
         authoring.remove(repo, relpath)
-        click.echo(f"Deleted {_shown(root, relpath)}")
+        say(f"Deleted {_shown(root, relpath)}")
     _write(root, run)
 
 

@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from .diagnostics import Diagnostic, printable, suggest
+from .diagnostics import Diagnostic, unknown
+from .terminal import printable
 from .load import COMPONENTS_FILE
 from .model import Component, Site
 from .slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
@@ -47,7 +48,8 @@ class Checker:
         for key, value in node.value.items():
             if key not in allowed:
                 line, col = value.key_at
-                self.error(line, col, "E106", f"unknown key '{key}' in {what}{suggest(key, allowed)}; "
+                named = unknown(key, allowed)
+                self.error(line, col, "E106", f"unknown key {named.quoted} in {what}{named.note}; "
                            f"allowed keys: {', '.join(allowed)}")
         return {k: v for k, v in node.value.items() if k in allowed}
 

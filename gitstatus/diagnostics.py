@@ -8,11 +8,13 @@ reporters (text, github, json) only format that list.
 from __future__ import annotations
 
 import difflib
-import json
 import os
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import Enum
+
+from . import terminal
 
 
 class Severity(str, Enum):
@@ -113,16 +115,55 @@ class Diagnostic:
         return Diagnostic(os.path.join(prefix, self.path), self.line, self.col, self.code, self.message)
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """A ``(did you mean 'x'?)`` suffix, or an empty string when nothing is close."""
-    matches = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+@dataclass(frozen=True)
+class Unknown:
+    """A word that is not one of a closed set, quoted as written, and what to say about it."""
+
+    quoted: str
+    """``'word'``, with lookalike and invisible characters written as escapes."""
+    note: str
+    """`` (U+0435 … is not a Latin letter; did you mean 'x'?)``, or an empty string."""
+
+    def __str__(self) -> str:
+        return self.quoted + self.note
 
 
-def printable(text: str) -> str:
-    """``text`` with control and other invisible characters written as escapes (``\\r``, ``\\u2028``),
-    so a value quoted back keeps its diagnostic on one line and shows what is really there."""
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+def unknown(word: str, choices: Iterable[str]) -> Unknown:
+    """How every message about a word outside a closed set (statuses, impacts, keys, ids) shows it.
+
+    A lookalike letter (Cyrillic 'е' in "Invеstigating") or an invisible one (a zero-width space)
+    makes a word that reads exactly like a choice and is not; "unknown status 'Investigating'" would
+    leave the writer staring at it. So every character that is neither plain ASCII nor in any of the
+    choices, and every hidden one, is written as an escape, the first is named, and the close
+    choice is suggested as before.
+    """
+    choices = list(choices)
+    alphabet = set("".join(choices))
+    odd = [(i, c) for i, c in enumerate(word, 1)
+           if terminal.is_hidden(c) or (not c.isascii() and c not in alphabet)]
+    marked = {i for i, _ in odd}
+    quoted = "'" + "".join(terminal.escape(c) if i in marked else c for i, c in enumerate(word, 1)) + "'"
+    notes = [_odd_character(*odd[0])] if odd else []
+    visible = "".join(c for c in word if not terminal.is_hidden(c))
+    lowered = {c.lower(): c for c in choices}  # letter case is no difference worth a worse suggestion
+    matches = difflib.get_close_matches(visible.lower(), lowered, n=1, cutoff=0.6)
+    if matches:
+        notes.append(f"did you mean '{lowered[matches[0]]}'?")
+    return Unknown(quoted, f" ({'; '.join(notes)})" if notes else "")
+
+
+def _odd_character(position: int, char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "")
+    if terminal.is_hidden(char):
+        if not name:  # controls have no name, nor do lone surrogates (bytes of a name that are not UTF-8)
+            what = "a control character" if unicodedata.category(char) == "Cc" else "not a character"
+            return f"{code}, {what}, at position {position} is invisible"
+        return f"{code} {name} at position {position} is invisible"
+    if unicodedata.category(char).startswith("L"):
+        kind = "a plain ASCII letter" if name.startswith("LATIN") else "a Latin letter"
+        return f"{code} {name} at position {position} is not {kind}"
+    return f"{code} {name or 'a character'} at position {position} is not an ASCII character"
 
 
 def has_errors(diagnostics: Iterable[Diagnostic], strict: bool = False) -> bool:
@@ -137,7 +178,7 @@ _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTICE: 
 
 
 def location(d: Diagnostic) -> str:
-    parts = [printable(d.path)]  # a file name may hold a line break; the report stays one line per problem
+    parts = [terminal.printable(d.path)]  # a file name may hold a line break; the report stays one line per problem
     if d.line:
         parts.append(str(d.line))
         if d.col:
@@ -146,14 +187,18 @@ def location(d: Diagnostic) -> str:
 
 
 def format_text(diagnostics: Sequence[Diagnostic], colour: bool = False) -> list[str]:
-    """``path:line:col: CODE message`` lines, sorted, for people and for editors' problem matchers."""
+    """``path:line:col: CODE message`` lines, sorted, for people and for editors' problem matchers.
+
+    Paths and messages carry text from files: hidden characters are shown as escapes.
+    """
     import click
 
     lines = []
     for d in sorted(diagnostics):
         code = click.style(d.code, fg=_COLOURS[d.severity], bold=True) if colour else d.code
-        where = click.style(location(d), bold=True) if colour else location(d)
-        lines.append(f"{where}: {code} {d.message}")
+        where = terminal.printable(location(d))
+        where = click.style(where, bold=True) if colour else where
+        lines.append(f"{where}: {code} {terminal.printable(d.message)}")
     return lines
 
 
@@ -170,8 +215,8 @@ def summary_line(diagnostics: Sequence[Diagnostic], checked: str) -> str:
         if n
     ]
     if not parts:
-        return f"All good: {checked}, no problems."
-    return f"{', '.join(parts)} in {checked}."
+        return terminal.printable(f"All good: {checked}, no problems.")
+    return terminal.printable(f"{', '.join(parts)} in {checked}.")
 
 
 def _escape_data(text: str) -> str:
@@ -183,16 +228,21 @@ def _escape_property(text: str) -> str:
 
 
 def format_github(diagnostics: Sequence[Diagnostic]) -> list[str]:
-    """GitHub workflow commands, which become annotations on the pull request's diff."""
+    """GitHub workflow commands, which become annotations on the pull request's diff.
+
+    One line each, whatever a path or message holds: GitHub's own escapes (``%0A``, ``%3A``, …) keep
+    a line break from starting a second command and ``:`` or ``,`` from ending a property; other
+    hidden characters are shown as escapes, as in the text format (the run's log is a terminal too).
+    """
     lines = []
     for d in sorted(diagnostics):
-        props = {"title": f"gitstatus {d.code}", "file": d.path}
+        props = {"title": f"gitstatus {d.code}", "file": terminal.printable(d.path, keep="\r\n")}
         if d.line:
             props["line"] = str(d.line)
             if d.col:
                 props["col"] = str(d.col)
         rendered = ",".join(f"{k}={_escape_property(v)}" for k, v in props.items())
-        message = f"{location(d)}: {d.code} {d.message}"
+        message = terminal.printable(f"{location(d)}: {d.code} {d.message}", keep="\r\n")
         lines.append(f"::{d.severity.value} {rendered}::{_escape_data(message)}")
     return lines
 
@@ -200,4 +250,4 @@ def format_github(diagnostics: Sequence[Diagnostic]) -> list[str]:
 def format_json(diagnostics: Sequence[Diagnostic]) -> str:
     """A JSON list of objects, one per diagnostic, for tools."""
     items = [{**asdict(d), "severity": d.severity.value} for d in sorted(diagnostics)]
-    return json.dumps(items, indent=2, ensure_ascii=False)
+    return terminal.dumps(items)

@@ -7,10 +7,10 @@ without a final update reads "Completed"), so the list and the page never disagr
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import terminal
 from .authoring import Repo
 from .diagnostics import Diagnostic, Severity
 from .state import IncidentState, Phase, derive
@@ -60,12 +60,15 @@ def incident_rows(repo: Repo, active_only: bool) -> tuple[list[Row], list[Diagno
 
 
 def format_table(rows: Sequence[Row], tz: dt.tzinfo) -> list[str]:
-    """Aligned columns; the title comes last, so a long one does not push the others."""
-    body = [r.cells(tz) for r in rows]
+    """Aligned columns; the title comes last, so a long one does not push the others.
+
+    Titles are the writers' text: hidden characters are shown as escapes (and counted in the widths).
+    """
+    body = [tuple(terminal.printable(cell) for cell in r.cells(tz)) for r in rows]
     widths = [max(len(row[i]) for row in [HEADER, *body]) for i in range(len(HEADER) - 1)]
     return ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]).rstrip()
             for row in [HEADER, *body]]
 
 
 def format_json(rows: Sequence[Row]) -> str:
-    return json.dumps([r.as_json() for r in rows], indent=2, ensure_ascii=False)
+    return terminal.dumps([r.as_json() for r in rows])

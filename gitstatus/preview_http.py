@@ -4,23 +4,44 @@ Only files inside the preview folder are served (``..``, encoded slashes and lin
 outside get a 404). HTML responses get a one-line script that listens on a Server-Sent Events
 stream and reloads the page when a new build is published; the files on disk never carry it.
 While the repo has errors, every HTML request gets a page listing them instead of a stale page.
+
+Any web page the writer has open can make the browser send requests here; with DNS rebinding
+(its own host name resolving to 127.0.0.1) it could also read the answers. So a request must
+name the server by an address or by one of its own names (``Host``), or it gets 421. Each
+connection has a deadline for sending its request, and an over-long one gets 414 or 431.
 """
 
 from __future__ import annotations
 
 import html
+import io
+import ipaddress
+import re
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 PREFIX = "/__gitstatus/"
 EVENTS_PATH = PREFIX + "events"
 SCRIPT_PATH = PREFIX + "live-reload.js"
 KEEPALIVE = 15.0
+REQUEST_TIMEOUT = 20.0
+"""Seconds a client has to send its request line and headers; a silent or trickling one is dropped."""
+SOCKET_TIMEOUT = 60.0
+"""Seconds any one read or write may wait; longer than KEEPALIVE, so the event stream's pauses are fine."""
+MAX_TARGET = 8192
+"""Longest request path (414 past it); the standard library allows 64 KiB per line (414 and 431 past it)."""
+_HOST_RE = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[^\s:\[\]/@\\]+)(?::\d{1,5})?")
+WILDCARDS = ("", "0.0.0.0", "::")
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -84,6 +105,52 @@ class Hub:
         with self._cond:
             self._cond.wait_for(lambda: self.stopped or self.snapshot.version != version, timeout)
             return self.snapshot
+
+
+def allowed_hosts(host: str) -> frozenset[str]:
+    """The host names a server bound to ``host`` answers to, besides IP addresses and ``*.localhost``.
+
+    A name typed with ``--host`` is its own; bound to every address, the machine's host name (and
+    its ``.local`` form) is too, as other machines on the network would call it.
+    """
+    names = {"localhost", host.lower().strip("[]").rstrip(".")}
+    if host in WILDCARDS:
+        machine = socket.gethostname().lower()
+        names |= {machine, machine.split(".")[0] + ".local"}
+    return frozenset(names - {""})
+
+
+def host_allowed(header: str | None, names: frozenset[str]) -> bool:
+    """True when a ``Host`` header names this server: an IP address, localhost, or one of ``names``.
+
+    Any port is fine (an SSH tunnel or a container maps it); what a rebinding attack needs is its own
+    host name, and that is never one of these. No header at all comes only from old non-browser clients.
+    """
+    if header is None:
+        return True
+    match = _HOST_RE.fullmatch(header.strip())
+    if not match:
+        return False
+    name = match["name"].lower().rstrip(".")
+    if name.startswith("["):
+        return _is_address(name[1:-1], ipaddress.IPv6Address)
+    return _is_address(name, ipaddress.IPv4Address) or name in names or name.endswith(".localhost")
+
+
+def _is_address(text: str, kind: type[ipaddress.IPv4Address] | type[ipaddress.IPv6Address]) -> bool:
+    try:
+        kind(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_loopback(address: str) -> bool:
+    """True when a bound address is reachable from this machine only."""
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
 
 
 def safe_target(out: Path, request_path: str) -> tuple[Path, list[str]] | None:
@@ -154,6 +221,13 @@ this page returns to the site by itself.</p>
     return inject(page.encode("utf-8"), snapshot.version)
 
 
+MISDIRECTED = b"""\
+This is a gitstatus preview. It answers only to the names and addresses it listens on (such as
+127.0.0.1 or localhost), not to another host name: a web page may be trying to read it through
+DNS rebinding. Open the address that 'gitstatus serve' printed instead.
+"""
+
+
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -161,6 +235,7 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], out: Path, hub: Hub | None = None) -> None:
         self.out = out
         self.hub = hub
+        self.allowed_hosts = allowed_hosts(address[0])
         super().__init__(address, RequestHandler)
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -170,12 +245,63 @@ class PreviewServer(ThreadingHTTPServer):
         print(f"gitstatus serve: error while answering a request: {err!r}", file=sys.stderr)
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The socket's input, read with a deadline while ``deadline`` is set: a per-read timeout alone
+    would let a client that sends a byte now and then keep its thread forever."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.deadline: float | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the request was not sent in time")
+            self.sock.settimeout(min(left, SOCKET_TIMEOUT))
+        return self.sock.recv_into(buffer)
+
+
 class RequestHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "gitstatus-preview"
+    timeout = SOCKET_TIMEOUT
 
     def log_message(self, format: str, *args: object) -> None:  # the base class's parameter names
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # the plain reader; the connection itself stays open
+        self.reader = _DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self.reader)
+
+    def handle_one_request(self) -> None:
+        """One request; the base class drops the connection when the deadline passes (TimeoutError)."""
+        self.reader.deadline = time.monotonic() + REQUEST_TIMEOUT
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        """The base class's parsing, then this server's limits: the deadline ends, path length, Host."""
+        if not super().parse_request():
+            return False
+        self.reader.deadline = None
+        self.connection.settimeout(SOCKET_TIMEOUT)
+        if len(self.path) > MAX_TARGET:
+            self.send_error(414, f"The path is longer than {MAX_TARGET} characters")
+            return False
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            self.send_error(400, "More than one Host header")
+            return False
+        if not host_allowed(hosts[0] if hosts else None, self.server.allowed_hosts):
+            self.close_connection = True
+            self.send(421, "text/plain; charset=utf-8", MISDIRECTED, self.command == "HEAD")
+            return False
+        return True
 
     def do_HEAD(self) -> None:
         self.respond(head=True)
@@ -199,7 +325,11 @@ class RequestHandler(BaseHTTPRequestHandler):
             self.not_found(snapshot, head, html_wanted=False)
             return
         target, segments = found
-        if target.is_dir():
+        try:
+            is_dir = target.is_dir()
+        except OSError:  # e.g. a name longer than the file system allows: no such page
+            is_dir = False
+        if is_dir:
             if not path.endswith("/"):
                 location = "/" + "/".join(quote(s) for s in segments) + "/"
                 self.send(301, "text/plain; charset=utf-8", b"", head, {"Location": location})

@@ -38,9 +38,10 @@ from .diagnostics import format_text
 from .load import COMPONENTS_FILE, INCIDENTS_DIR, RootError, check_root, is_editor_temp
 from .outputs import OutputFile
 from .outputs.pages import PageRenderer
-from .preview_http import Hub, PreviewServer, Snapshot, make_server, server_url
+from .preview_http import Hub, PreviewServer, Snapshot, is_loopback, make_server, server_url
 from .state import SiteState
 from .templating import template_problem as build_template_problem
+from .terminal import printable
 from .timeparse import resolve_now
 from .write import check_paths
 
@@ -234,7 +235,8 @@ def _count(n: int, noun: str) -> str:
 def _changed_text(changed: Sequence[str]) -> str:
     if not changed:
         return ""
-    shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    shown = ", ".join(printable(path) for path in changed[:3])  # a file's name must not break the log's lines
+    shown += f" and {len(changed) - 3} more" if len(changed) > 3 else ""
     return f" ({shown} changed)"
 
 
@@ -347,7 +349,9 @@ class Watcher(FileSystemEventHandler):
 # --- the command ----------------------------------------------------------------------------------------
 
 def _log(message: str) -> None:
-    print(f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
+    """One timestamped entry; file names and problems in it are shown with hidden characters as escapes."""
+    shown = printable(message, keep="\n")  # its own line breaks (problem lists, tracebacks) are meant
+    print(f"{time.strftime('%H:%M:%S')} {shown}", file=sys.stderr, flush=True)
 
 
 def run(root: Path, host: str, port: int, open_browser: bool = False, now: dt.datetime | None = None) -> int:
@@ -360,8 +364,12 @@ def run(root: Path, host: str, port: int, open_browser: bool = False, now: dt.da
             server = make_server(host, port, out)
         except OSError as err:
             hint = ": pass another --port, or --port 0 for a free one" if port else ""
-            print(f"gitstatus: cannot listen on {host}:{port}: {err.strerror or err}{hint}", file=sys.stderr)
+            print(printable(f"gitstatus: cannot listen on {host}:{port}: {err.strerror or err}{hint}"), file=sys.stderr)
             return 1
+        if not is_loopback(str(server.server_address[0])):
+            print(printable(f"gitstatus: warning: the preview listens on {host}, so anyone who can reach this "
+                            "machine over the network can read it, drafts and errors included; "
+                            "--host 127.0.0.1 keeps it to this machine"), file=sys.stderr, flush=True)
         url = server_url(host, server.server_address[1])
         return _serve(root, server, url, out, open_browser, now)
     finally:
@@ -393,7 +401,7 @@ def _serve(root: Path, server: PreviewServer, url: str, out: Path, open_browser:
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="gitstatus-http",
                          daemon=True).start()
         serving = True
-        print(f"Serving the preview at {url} (Ctrl-C to stop)", flush=True)
+        print(printable(f"Serving the preview at {url} (Ctrl-C to stop)"), flush=True)
         if open_browser:
             webbrowser.open(url)
         while not stop.wait(0.5):

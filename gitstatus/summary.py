@@ -2,18 +2,21 @@
 
 Annotations show at most ten errors per step on the diff; the summary, shown on the run's page,
 has room for the whole list and for what the change will show readers of the status page.
-GitHub renders it as Markdown, and titles and messages come from incident files, so every piece
-of text from a file is escaped: no table cell can be broken, no HTML or link injected.
+GitHub renders it as Markdown (cmark-gfm, with GitHub's extensions), and titles and messages come
+from incident files, so every piece of text from a file is escaped: no table cell can be broken,
+no HTML, markup or link injected, and no address in the text turned into a link.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Sequence
 
 from .diagnostics import Diagnostic, location, summary_line
 from .history import Change, HistoryResult
+from .terminal import printable
 from .timeparse import format_time
 
 #: Rows of problems shown; past it the summary says how many more (GitHub caps a summary at 1 MiB).
@@ -22,24 +25,33 @@ MAX_ROWS = 300
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 #: The characters that can start inline markup in a table cell: code, emphasis, links, images,
 #: strikethrough, math, a cell edge, or an escape. Block markers (#, -, +, 1.) cannot, inside a cell.
-_MARKUP = set("\\`*_[]()!|~$@#")
+_MARKUP = set("\\`*_[]()!|~$#")
+#: Where GitHub's autolink extension would make a link of plain text. It reads ``www.`` and
+#: ``scheme://`` in the raw text, so the ``.`` or ``:`` there is escaped (shown the same, never
+#: matched); it finds e-mail addresses after parsing, where escapes are gone, so an empty HTML
+#: comment after each ``@`` ends the text node there (and shows nothing): no address is whole.
+_AUTOLINK = re.compile(r"(?<=www)\.|:(?=/)|@", re.IGNORECASE)
+_AUTOLINK_BREAK = {".": "\\.", ":": "\\:", "@": "@<!-- -->"}
 
 
 def escape(text: str) -> str:
     """Text safe in a Markdown table cell: one line, HTML-escaped, inline markup characters escaped.
 
     CommonMark lets a backslash escape any ASCII punctuation, and GitHub's tables take ``\\|``
-    for a literal pipe, so nothing in ``text`` can become markup, a link, an image or a cell edge.
+    for a literal pipe, so nothing in ``text`` can become markup, a link, an image or a cell edge;
+    ``www.``, ``scheme://`` and ``@`` are broken up so that no address becomes a link either
+    (see ``_AUTOLINK``). Hidden characters (bidi overrides, controls) are shown as
+    escapes, as on a terminal, so they cannot reorder or hide a row.
     """
     out = []
-    for char in " ".join(text.split()):
+    for char in printable(" ".join(text.split())):
         if char in _ENTITIES:
             out.append(_ENTITIES[char])
         elif char in _MARKUP:
             out.append("\\" + char)
         else:
             out.append(char)
-    return "".join(out)
+    return _AUTOLINK.sub(lambda m: _AUTOLINK_BREAK[m[0]], "".join(out))
 
 
 def _where(path: str, line: int, prefix: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-from .diagnostics import printable, suggest
+from .diagnostics import unknown
 
 UTC = dt.UTC
 
@@ -123,7 +123,7 @@ def load_zone(name: str) -> ZoneInfo:
     PYTHONTZPATH first): the same repo must give the same times, and so the same site, on any machine.
     """
     if name not in zone_names():
-        raise TimeError(f"unknown timezone '{printable(name)}'{suggest(name, zone_names())}: use an IANA name such "
+        raise TimeError(f"unknown timezone {unknown(name, zone_names())}: use an IANA name such "
                         "as 'UTC', 'Europe/Berlin' or 'America/New_York'")
     return _packaged_zone(name)
 

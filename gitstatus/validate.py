@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 
 from .config import Checker, kind, validate_components
-from .diagnostics import Diagnostic, Severity, printable, suggest
+from .diagnostics import Diagnostic, Severity, unknown
+from .terminal import printable
 from .load import RawIncident, RawRepo, RawSection
 from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage, Update, Window
 from .slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
@@ -72,7 +73,7 @@ def _impact(checker: Checker, node: Node | None) -> Impact | None:
     except ValueError:
         choices = [i.value for i in Impact]
         checker.error(node.line, node.col, "E109",
-                      f"unknown impact '{text}'{suggest(text, choices)}; use one of: {', '.join(choices)}")
+                      f"unknown impact {unknown(text, choices)}; use one of: {', '.join(choices)}")
         return None
 
 
@@ -96,7 +97,7 @@ def _components(
             ok = False
         elif known is not None and item.value not in known:
             checker.error(item.line, item.col, "E110",
-                          f"unknown component '{item.value}'{suggest(item.value, known)}; "
+                          f"unknown component {unknown(item.value, known)}; "
                           "components are listed in components.yaml")
             ok = False
         elif item.value in ids:
@@ -120,14 +121,16 @@ def _component_status(checker: Checker, node: Node | None, listed: Iterable[str]
     for component_id, value in fields.items():
         line, col = value.key_at
         if component_id not in listed:
-            checker.error(line, col, "E112", f"component_status names '{component_id}', which is not in this "
-                          f"incident's components{suggest(component_id, listed)}: add it there or remove it here")
+            named = unknown(component_id, listed)
+            checker.error(line, col, "E112", f"component_status names {named.quoted}, which is not in this "
+                          f"incident's components{named.note}: add it there or remove it here")
             ok = False
             continue
         word = value.value if isinstance(value.value, str) else ""
         if word not in _OVERRIDE_STATUSES:
-            checker.error(value.line, value.col, "E112", f"'{word}' is not a component status"
-                          f"{suggest(word, _OVERRIDE_STATUSES)}; use one of: {', '.join(_OVERRIDE_STATUSES)}")
+            named = unknown(word, _OVERRIDE_STATUSES)
+            checker.error(value.line, value.col, "E112", f"{named.quoted} is not a component status{named.note}; "
+                          f"use one of: {', '.join(_OVERRIDE_STATUSES)}")
             ok = False
             continue
         result[component_id] = ComponentStatus(word)
@@ -184,7 +187,7 @@ def _update(checker: Checker, section: RawSection, impact: Impact | None, tz: dt
     if status is None:
         word = match["status"]
         checker.error(section.line, status_col, "E204",
-                      f"unknown status '{word}'{suggest(word, _STATUS_WORDS)}; use investigating, identified, "
+                      f"unknown status {unknown(word, _STATUS_WORDS)}; use investigating, identified, "
                       "monitoring or resolved (maintenance also: scheduled, in progress, verifying, completed)")
     elif status.is_maintenance_word and impact is not None and impact is not Impact.MAINTENANCE:
         checker.error(section.line, status_col, "E205",

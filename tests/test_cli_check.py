@@ -197,7 +197,8 @@ def test_github_escapes_data_and_properties(make_repo: Callable[..., Path], monk
     }))
     lines = run("--now", NOW, "--format", "github").output.splitlines()
     assert lines[0].startswith("::error title=gitstatus E109,file=incidents/2026-06-11-api.md,line=3,col=9::")
-    assert "unknown impact '50%25%0D%0Amajor'" in lines[0]
+    # the word is shown with its line break as an escape, and named (see test_terminal_escaping.py)
+    assert "unknown impact '50%25\\r\\nmajor' (U+000D, a control character, at position 4 is invisible" in lines[0]
     assert lines[1].startswith("::error title=gitstatus E004,file=incidents/a%2Cb%3Ac.md::incidents/a,b:c.md: E004 ")
     assert len(lines) == 3  # no raw line break split a command
 
