@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, unknown
-from .terminal import printable
 from .load import COMPONENTS_FILE
 from .model import Component, Site
 from .slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
+from .terminal import printable
 from .timeparse import TimeError, load_zone
 from .yamlnodes import Node
 

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 
 from .config import Checker, kind, validate_components
 from .diagnostics import Diagnostic, Severity, unknown
-from .terminal import printable
 from .load import RawIncident, RawRepo, RawSection
 from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage, Update, Window
 from .slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
+from .terminal import printable
 from .timeparse import TimeError, parse_time
 from .yamlnodes import Node
 
