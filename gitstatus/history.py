@@ -33,12 +33,12 @@ from .diagnostics import Diagnostic
 from .load import (
     COMPONENTS_FILE,
     INCIDENTS_DIR,
-    MAX_BYTES,
     RawIncident,
     RawSection,
     decode,
     incident_paths,
     parse_incident,
+    read_bytes,
     read_file,
 )
 from .model import Incident, Status
@@ -243,14 +243,6 @@ def _entry(section: RawSection, tz: dt.tzinfo) -> Entry:
                  section.message_line)
 
 
-def _read_bytes(path: Path) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except OSError:
-        return None
-
-
 def current_snapshot(root: Path, relpath: str, tz: dt.tzinfo) -> Snapshot | None:
     """A working-tree incident, or ``None`` when its updates cannot be read at all."""
     text, problems = read_file(root, relpath)
@@ -426,7 +418,7 @@ def compare(root: Path, ref: str, tz: dt.tzinfo) -> HistoryResult:
     current: dict[str, Snapshot] = {}
     for relpath in sorted(present | (files.keys() - {COMPONENTS_FILE})):
         data = files.get(relpath)
-        if data is not None and relpath in present and same_zone and _read_bytes(root / relpath) == data:
+        if data is not None and relpath in present and same_zone and read_bytes(root, relpath)[0] == data:
             continue
         old = published_snapshot(relpath, data, old_tz) if data is not None else None
         if old is not None:
