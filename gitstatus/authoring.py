@@ -41,6 +41,7 @@ from .load import (
     incident_paths,
     load_repo,
     parse_incident,
+    read_bytes,
 )
 from .model import Impact, Incident, Site, Status, Update, Window
 from .slug import slugify
@@ -270,12 +271,17 @@ def plan_new(repo: Repo, spec: NewIncident, message: str) -> Change:
     return Change(f"{INCIDENTS_DIR}/{incident_id}.md", text.encode("utf-8"), None)
 
 
+def current_bytes(repo: Repo, relpath: str) -> bytes:
+    """The incident file's bytes, read as ``check`` reads it: never through a link out of the repo, never a pipe."""
+    data, problems = read_bytes(repo.root, relpath)
+    if data is None:
+        raise Refused(f"cannot use {relpath}; fix it first", problems)
+    return data
+
+
 def read_incident(repo: Repo, relpath: str) -> tuple[bytes, Incident | None, list[Diagnostic]]:
     """The file's bytes and the incident they hold (``None`` with the reasons when invalid)."""
-    try:
-        data = (repo.root / relpath).read_bytes()
-    except OSError as err:
-        raise Refused(f"cannot read {relpath}: {err.strerror or err}") from None
+    data = current_bytes(repo, relpath)
     page, diagnostics = validate(_overlay(repo.raw, relpath, data), repo.now)
     mine = [d for d in diagnostics if d.path == relpath]
     found = next((i for i in page.incidents if i.path == relpath), None)
@@ -301,11 +307,7 @@ def plan_update(repo: Repo, relpath: str, status: Status | None, at_text: str | 
 
 
 def plan_delete(repo: Repo, relpath: str) -> Change:
-    try:
-        data = (repo.root / relpath).read_bytes()
-    except OSError as err:
-        raise Refused(f"cannot read {relpath}: {err.strerror or err}") from None
-    return Change(relpath, None, data)
+    return Change(relpath, None, current_bytes(repo, relpath))
 
 
 # --- validating a change against the whole repo ------------------------------------------------------

@@ -22,7 +22,7 @@ from .load import check_root, incident_paths, load_components
 from .model import Site, StatusPage
 from .outputs import BuildContext, OutputFile
 from .state import SiteState, activity_warnings, derive
-from .templating import ThemeError, template_problem
+from .templating import ThemeError, template_problem, theme_problems
 from .units import UnitSettings, run_units
 from .write import Staging
 
@@ -72,6 +72,7 @@ def _check(
     diagnostics += problems
     paths, problems = incident_paths(root)
     diagnostics += problems
+    diagnostics += theme_problems(root)
     ctx = render(site) if render is not None and not has_errors(diagnostics) else None
     settings = UnitSettings(
         root=root,
@@ -112,7 +113,10 @@ def build_context(root: Path, site: Site, base_url: str) -> tuple[BuildContext, 
     """The shared render context and the static files it fingerprints."""
     from .outputs.pages import asset_versions, static_outputs
 
-    statics = static_outputs(root)
+    try:
+        statics = static_outputs(root)
+    except ThemeError as err:  # check reported it already, unless the file changed since
+        raise BuildError(str(err)) from None
     return BuildContext(root=root, base_url=base_url, site=site, assets=asset_versions(statics)), statics
 
 

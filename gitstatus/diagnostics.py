@@ -31,6 +31,9 @@ CODES: dict[str, str] = {
     "E002": "the file is not valid UTF-8",
     "E003": "the file is larger than 1 MiB",
     "E004": "the file name is not a valid incident id",
+    "E005": "a symbolic link leads outside the status repo",
+    "E006": "the file is not a regular file",
+    "E007": "a folder gitstatus reads is not a folder it can list",
     "E010": "the incident id is too long",
     "E011": "the incident id is a device name on Windows",
     # front matter and YAML (incident files and components.yaml)

@@ -38,12 +38,12 @@ from .diagnostics import Diagnostic
 from .load import (
     COMPONENTS_FILE,
     INCIDENTS_DIR,
-    MAX_BYTES,
     RawIncident,
     RawSection,
     decode,
     incident_paths,
     parse_incident,
+    read_bytes,
     read_file,
 )
 from .model import IMPACT_COMPONENT_STATUS, ComponentStatus, Impact, Incident, Status, Window
@@ -315,14 +315,6 @@ def _entry(section: RawSection, tz: dt.tzinfo) -> Entry:
         status_col = section.col + match.start("status")
     return Entry(at, status, section.message, section.heading, section.line, section.col, status_col,
                  section.message_line)
-
-
-def _read_bytes(path: Path) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except OSError:
-        return None
 
 
 def current_snapshot(root: Path, relpath: str, tz: dt.tzinfo) -> Snapshot | None:
@@ -664,7 +656,7 @@ def compare(root: Path, ref: str, tz: dt.tzinfo, now: dt.datetime | None = None)
     current: dict[str, Snapshot] = {}
     for relpath in sorted(present | (files.keys() - {COMPONENTS_FILE})):
         data = files.get(relpath)
-        if data is not None and relpath in present and same_zone and _read_bytes(root / relpath) == data:
+        if data is not None and relpath in present and same_zone and read_bytes(root, relpath)[0] == data:
             continue
         old = published_snapshot(relpath, data, old_tz) if data is not None else None
         if old is not None:

@@ -2,14 +2,17 @@
 
 A status repo's ``theme/templates/x.html`` replaces the built-in ``x.html`` of the same
 name; its ``theme/static/`` files are copied over the built-in ones. Templates see
-the variables documented in docs/themes.md and the filters registered here.
+the variables documented in docs/themes.md and the filters registered here. The repo's
+own theme files are read only through load.py's one door (:func:`load.read_bytes`), so a
+theme file cannot bring anything from outside the repo into the site.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from importlib.resources import files
 from pathlib import Path
@@ -18,7 +21,6 @@ from jinja2 import (
     BaseLoader,
     ChoiceLoader,
     Environment,
-    FileSystemLoader,
     PackageLoader,
     StrictUndefined,
     TemplateError,
@@ -26,8 +28,11 @@ from jinja2 import (
     TemplateSyntaxError,
     select_autoescape,
 )
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
+from .diagnostics import Diagnostic
+from .load import list_files, list_folder, read_bytes, read_file
 from .model import ComponentStatus, Impact, Status
 from .timeparse import iso
 
@@ -40,24 +45,75 @@ def builtin_theme() -> Path:
     return Path(str(files("gitstatus.theme")))
 
 
-def theme_dirs(root: Path) -> list[Path]:
-    """Theme folders in order of precedence: the repo's own first, then the built-in one."""
-    builtin = builtin_theme().resolve()
-    own = (root / "theme").resolve()
-    return [own, builtin] if own.is_dir() and own != builtin else [builtin]
+THEME_DIR = "theme"
 
 
-def static_files(root: Path) -> Iterator[tuple[str, Path]]:
-    """(path under static/, file) pairs, the repo's own files winning over built-in ones."""
-    chosen: dict[str, Path] = {}
-    for folder in reversed(theme_dirs(root)):
-        static = folder / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                hidden = any(part.startswith(".") for part in path.relative_to(static).parts)
-                if path.is_file() and not hidden:
-                    chosen[path.relative_to(static).as_posix()] = path
-    yield from sorted(chosen.items())
+def own_theme(root: Path) -> bool:
+    """Whether the status repo has a ``theme/`` of its own (in gitstatus's own checkout it is the built-in one)."""
+    path = root / THEME_DIR
+    return os.path.lexists(path) and os.path.realpath(path) != os.path.realpath(builtin_theme())
+
+
+def builtin_static() -> dict[str, Path]:
+    """The built-in theme's static files by their path under ``static/``."""
+    static = builtin_theme() / "static"
+    return {
+        path.relative_to(static).as_posix(): path
+        for path in sorted(static.rglob("*"))
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(static).parts)
+    }
+
+
+def own_files(root: Path, folder: str) -> tuple[list[str], list[Diagnostic]]:
+    """The repo's own theme files under ``theme/<folder>`` (paths in the repo, hidden ones left out),
+    and the problems met listing them, ``theme/`` itself included."""
+    if not own_theme(root):
+        return [], []
+    entries, problems = list_folder(root, THEME_DIR)
+    if entries is None:
+        return [], problems
+    return list_files(root, f"{THEME_DIR}/{folder}")
+
+
+def theme_problems(root: Path) -> list[Diagnostic]:
+    """Every own theme file that could not be used, as ``check`` reports it: before a build reads any.
+
+    Each file is read as a build would read it (templates too, used or not), so a link out of
+    the repo or a named pipe in theme/ fails the pull request's check, not only the publishing.
+    """
+    problems: list[Diagnostic] = []
+    for folder in ("templates", "static"):
+        files, found = own_files(root, folder)
+        problems += [d for d in found if d not in problems]  # a refused theme/ is met twice
+        for relpath in files:
+            problems += read_bytes(root, relpath)[1]
+    return problems
+
+
+def describe(problems: Sequence[Diagnostic]) -> str:
+    """Refused theme files as ``path: CODE message`` lines, for errors that are not diagnostics."""
+    return "; ".join(f"{d.path}: {d.code} {d.message}" for d in problems)
+
+
+class ThemeLoader(BaseLoader):
+    """The repo's own ``theme/templates``, read through the one door: no link out of the repo, no pipe.
+
+    Jinja's FileSystemLoader would follow any symbolic link; this one refuses a template that
+    cannot be read with a :class:`TemplateError` naming the file, and lets a missing one fall
+    through to the built-in theme.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool] | None]:
+        relpath = "/".join((THEME_DIR, "templates", *split_template_path(template)))
+        if not os.path.lexists(self.root / relpath):
+            raise TemplateNotFound(template)
+        text, problems = read_file(self.root, relpath)
+        if text is None:
+            raise TemplateError(describe(problems))
+        return text, os.path.join(os.path.realpath(self.root), relpath), None
 
 
 # --- filters: formatting for people (the page's timezone) and for machines (ISO 8601) -------------
@@ -152,7 +208,7 @@ def status_label(status: Status | ComponentStatus) -> str:
 
 def make_environment(root: Path, tz: dt.tzinfo) -> Environment:
     """The environment for one status repo: its own templates first, then the built-in ones."""
-    loaders: list[BaseLoader] = [FileSystemLoader(str(folder / "templates")) for folder in theme_dirs(root)[:-1]]
+    loaders: list[BaseLoader] = [ThemeLoader(root)] if own_theme(root) else []
     loaders.append(PackageLoader("gitstatus.theme", "templates"))
     env = Environment(
         loader=ChoiceLoader(loaders),

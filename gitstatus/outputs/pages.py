@@ -19,8 +19,9 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .. import markdown
+from ..load import read_bytes
 from ..state import IncidentState, Phase, SiteState
-from ..templating import asset_version, make_environment, static_files
+from ..templating import ThemeError, asset_version, builtin_static, describe, make_environment, own_files
 from . import BuildContext, OutputFile
 from .machine import xml_safe
 
@@ -55,8 +56,22 @@ def month_path(key: str) -> str:
 
 
 def static_outputs(root: Path) -> list[OutputFile]:
-    """The theme's static files under ``static/``, the repo's own overriding the built-in ones."""
-    return [OutputFile(f"static/{name}", path.read_bytes()) for name, path in static_files(root)]
+    """The theme's static files under ``static/``, the repo's own overriding the built-in ones.
+
+    The repo's own are read through the one door (a link out of the repo is never published);
+    ``check`` has reported any it refuses, so a refusal here raises :class:`ThemeError`.
+    """
+    chosen = {name: path.read_bytes() for name, path in builtin_static().items()}
+    own, problems = own_files(root, "static")
+    prefix = "theme/static/"
+    for relpath in own:
+        data, found = read_bytes(root, relpath)
+        problems += found
+        if data is not None:
+            chosen[relpath[len(prefix):]] = data
+    if problems:
+        raise ThemeError(f"the theme's static files cannot be published: {describe(problems)}")
+    return [OutputFile(f"static/{name}", data) for name, data in sorted(chosen.items())]
 
 
 def asset_versions(statics: Iterable[OutputFile]) -> dict[str, str]:
