@@ -250,11 +250,11 @@ def check_out_folder(out: Path, protect: Iterable[Path] = ()) -> Path:
     """
     target = out.absolute()
     if target.is_symlink():
-        target = target.resolve()
+        target = _real(target)
     shown = _describe(out, target)
-    real = target.resolve()
+    real = _real(target)
     for path in protect:
-        source = path.resolve()
+        source = _real(path)
         if real == source or real in source.parents or source in real.parents:
             raise OutFolderError(
                 f"refusing to build into {shown}: the output folder is replaced as a whole, and this one is, holds "
@@ -262,6 +262,12 @@ def check_out_folder(out: Path, protect: Iterable[Path] = ()) -> Path:
                 "in the status repo")
     _refuse_unless_ours(target, shown)
     return target
+
+
+def _real(path: Path) -> Path:
+    """``path`` with links resolved as far as they go: a loop (``incidents -> incidents``) is the check's to
+    report, not a reason for this one to fail (``Path.resolve`` raises on loops)."""
+    return Path(os.path.realpath(path))
 
 
 def _describe(out: Path, target: Path) -> str:
