@@ -20,7 +20,7 @@ import re
 import string
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from typing import Any
 
@@ -101,14 +101,20 @@ class Words:
             raise WordsError(f"there are no words for '{key}' in the '{self.language}' catalogue")
         if params.keys() != self.fields[key]:
             raise WordsError(f"the words '{key}' take {_listed(self.fields[key])}, not {_listed(params)}")
+        if not params:  # the commonest call, a fixed text: no formatting (a page makes dozens of them)
+            return self._fixed[key]
         if not isinstance(value, str):
             value = value.get(self.plural(params["count"]), value["other"])
-        if any(hasattr(v, "__html__") for v in params.values()):
-            return Markup(escape(value)).format(**params)
+        for param in params.values():
+            if hasattr(param, "__html__"):
+                return Markup(escape(value)).format(**params)
         return value.format(**params)
 
-    def keys(self) -> frozenset[str]:
-        return frozenset(self.texts)
+    @cached_property
+    def _fixed(self) -> Mapping[str, str]:
+        """The texts without placeholders, formatted once (``{{`` is a literal brace)."""
+        texts = self.texts.items()
+        return {key: value.format() for key, value in texts if isinstance(value, str) and not self.fields[key]}
 
 
 def _entries(source: str, name: str) -> Iterator[tuple[str, str | dict[str, str], int]]:
@@ -221,6 +227,7 @@ def month_key(month: int, abbreviated: bool = False) -> str:
     return f"date.{'month_abbr' if abbreviated else 'month'}.{_MONTHS[month - 1]}"
 
 
+@cache  # every time on every page names its month
 def month_name(month: int, abbreviated: bool = False) -> str:
     """``June``, or ``Jun`` abbreviated: month 1 to 12."""
     return t(month_key(month, abbreviated))
