@@ -22,11 +22,12 @@ from functools import cached_property
 from .slug import ID_RE
 
 _ID = ID_RE.pattern.removeprefix("^").removesuffix("$")
-#: The shape of each route parameter. ``name`` is a static file's path under ``static/``.
+#: The shape of each route parameter. ``name`` is a static file's path under ``static/``: any
+#: relative path that stays there (the theme's files are published under their own names).
 PARAMETERS: Mapping[str, str] = {
     "id": _ID,
     "key": r"\d{4}-\d{2}",
-    "name": r"[^?#]+",
+    "name": r"(?!(?:.*/)?\.\.(?:/|$))[^/].*",
 }
 _FIELD = re.compile(r"\{([a-z_]+)\}")
 
@@ -50,7 +51,7 @@ class Route:
         parts = _FIELD.split(self.pattern)  # literal, parameter, literal, …
         return re.compile("".join(
             f"(?P<{part}>{PARAMETERS[part]})" if n % 2 else re.escape(part) for n, part in enumerate(parts)
-        ))
+        ), re.DOTALL)
 
     def path(self, /, **params: str) -> str:
         """The path for these parameters; a parameter of the wrong shape is refused, never put in a path."""
