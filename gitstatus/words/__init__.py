@@ -34,6 +34,10 @@ PluralRule = Callable[[int], str]
 """A language's plural rule: a count to its CLDR plural category (``one``, ``few``, ``other`` …)."""
 
 CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
+try:  # libyaml, as yamlnodes.py uses it: the pure-Python parser costs 10 ms per process for this file
+    _Loader: type = yaml.CBaseLoader
+except AttributeError:  # pragma: no cover - only without libyaml
+    _Loader = yaml.BaseLoader
 _KEY = re.compile(r"^[a-z0-9_]+(?:\.[a-z0-9_]+)+$")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -120,7 +124,7 @@ class Words:
 def _entries(source: str, name: str) -> Iterator[tuple[str, str | dict[str, str], int]]:
     """(key, text or plural forms, line) of a catalogue, refusing anything else and repeated keys."""
     try:
-        root = yaml.compose(source, Loader=yaml.BaseLoader)  # every scalar as text: "No" stays a word
+        root = yaml.compose(source, Loader=_Loader)  # every scalar as text: "No" stays a word
     except yaml.YAMLError as err:
         raise WordsError(f"{name} is not valid YAML: {err}") from None
     if not isinstance(root, yaml.MappingNode):
