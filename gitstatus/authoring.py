@@ -47,6 +47,7 @@ from .model import Impact, Incident, Site, Status, Update, Window
 from .slug import slugify
 from .timeparse import UTC, TimeError, load_zone, parse_time
 from .validate import parse_status, validate
+from .words import status_label
 
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 _BODY_PLACEHOLDER = "(message)"
@@ -475,7 +476,7 @@ def create(repo: Repo, spec: NewIncident, message: str | None, source: MessageSo
     status = spec.status or default_status(spec.impact, spec.window)
     if message is None:
         ensure_valid(repo, plan_new(repo, spec, _BODY_PLACEHOLDER))  # refuse before asking for a message
-        message = source(Prompt(f"The first update of \"{' '.join(spec.title.split())}\" ({status.label})."))
+        message = source(Prompt(f"The first update of \"{' '.join(spec.title.split())}\" ({status_label(status)})."))
     message = checked_message(message)
     with _locked(repo, "writing a new incident") as fresh:
         change = plan_new(fresh, spec, message)
@@ -491,7 +492,8 @@ def add_update(repo: Repo, ref: str, status: Status | None, at: str | None, mess
     if message is None:
         trial, update, incident = plan_update(repo, relpath, status, at, _BODY_PLACEHOLDER, final)
         ensure_valid(repo, trial)  # refuse before asking for a message
-        message = source(Prompt(f"The new {update.status.label} update of {relpath}.", incident.last_update, repo.tz))
+        message = source(Prompt(f"The new {status_label(update.status)} update of {relpath}.",
+                                incident.last_update, repo.tz))
     message = checked_message(message)
     with _locked(repo, f"adding an update to {relpath}") as fresh:
         change, update, _ = plan_update(fresh, relpath, status, at, message, final)

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 
-from .model import Incident, Update
+from .model import Incident, Status, Update
 from .timeparse import format_time
 
 SEPARATOR = "—"
@@ -57,8 +57,17 @@ def front_matter(incident: Incident, tz: dt.tzinfo) -> str:
     return "\n".join(lines) + "\n"
 
 
+def status_word(status: Status) -> str:
+    """A status as incident files spell it in update headings: ``In progress``.
+
+    Part of the file format, like the heading's time, so never translated (the page's words
+    are in gitstatus/words/).
+    """
+    return status.value.capitalize()
+
+
 def update_heading(update: Update, tz: dt.tzinfo) -> str:
-    return f"## {format_time(update.at, tz)} {SEPARATOR} {update.status.label}"
+    return f"## {format_time(update.at, tz)} {SEPARATOR} {status_word(update.status)}"
 
 
 def message_text(message: str) -> str:

@@ -23,6 +23,7 @@ from .load import RootError, load_components
 from .model import Impact
 from .terminal import printable
 from .timeparse import UTC, TimeError, format_time, load_zone, resolve_now
+from .words import status_label
 from .write import OutFolderError, WriteError
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -347,7 +348,7 @@ def update_command(incident: str, status: str | None, message: str | None, at: s
         repo = _authoring_repo(root)
         parsed = authoring.parse_status_option(status) if status else None
         relpath, update = authoring.add_update(repo, incident, parsed, at, message, editor.message_source())
-        say(f"{_shown(root, relpath)}: {update.status.label} at {format_time(update.at, repo.tz)}")
+        say(f"{_shown(root, relpath)}: {status_label(update.status)} at {format_time(update.at, repo.tz)}")
     _write(root, run)
 
 
@@ -361,7 +362,7 @@ def resolve_command(incident: str, message: str | None, at: str | None, root: Pa
     def run() -> None:
         repo = _authoring_repo(root)
         relpath, update = authoring.add_update(repo, incident, None, at, message, editor.message_source(), final=True)
-        say(f"{_shown(root, relpath)}: {update.status.label} at {format_time(update.at, repo.tz)}")
+        say(f"{_shown(root, relpath)}: {status_label(update.status)} at {format_time(update.at, repo.tz)}")
     _write(root, run)
 
 

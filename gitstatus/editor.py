@@ -18,6 +18,7 @@ from typing import TextIO
 
 from .authoring import Prompt, Refused
 from .timeparse import format_time
+from .words import status_label
 
 _FOOT = (
     "# Write what users should know, in Markdown ('###' for headings).",
@@ -30,7 +31,7 @@ def template(prompt: Prompt) -> str:
     lines = ["", f"# {prompt.heading}"]
     if prompt.last is not None:
         last = prompt.last
-        lines += ["#", f"# The last update ({last.status.label}, {format_time(last.at, prompt.tz)}):"]
+        lines += ["#", f"# The last update ({status_label(last.status)}, {format_time(last.at, prompt.tz)}):"]
         lines += [f"#   {line}".rstrip() for line in last.message.split("\n")]
     return "\n".join([*lines, *_FOOT]) + "\n"
 

@@ -33,6 +33,7 @@ from enum import Enum
 from pathlib import Path
 
 from . import yamlnodes
+from .canonical import status_word
 from .config import Checker, validate_components
 from .diagnostics import Diagnostic
 from .load import (
@@ -438,7 +439,8 @@ def _backdated(old: Snapshot, new: Snapshot, j: int, published: dict[int, int], 
               f"({format_time(last.at, tz)})")
     return Diagnostic(new.path, new.entries[j].line, 1, "E505",
                       f"this update is added before the published update at {format_time(before.at, tz)} "
-                      f"({before.status.label}, as at {ref}): that backdates history readers already saw; {advice}")
+                      f"({status_word(before.status)}, as at {ref}): that backdates history readers already saw; "
+                      f"{advice}")
 
 
 def compare_incident(old: Snapshot, new: Snapshot, ref: str, tz: dt.tzinfo = UTC,

@@ -16,6 +16,7 @@ from .diagnostics import Diagnostic, Severity
 from .state import IncidentState, Phase, derive
 from .timeparse import UTC, format_time
 from .validate import validate
+from .words import status_label
 
 HEADER = ("ID", "IMPACT", "STATUS", "STARTED", "LAST UPDATE", "TITLE")
 
@@ -26,7 +27,7 @@ class Row:
 
     def cells(self, tz: dt.tzinfo) -> tuple[str, ...]:
         incident = self.state.incident
-        status = self.state.status.label + (" (upcoming)" if self.state.phase is Phase.UPCOMING else "")
+        status = status_label(self.state.status) + (" (upcoming)" if self.state.phase is Phase.UPCOMING else "")
         return (incident.id, incident.impact.value, status, format_time(self.state.started_at, tz),
                 format_time(incident.last_update.at, tz), incident.title)
 

@@ -59,11 +59,6 @@ class Status(str, Enum):
     def is_maintenance_word(self) -> bool:
         return self in MAINTENANCE_STATUSES
 
-    @property
-    def label(self) -> str:
-        """The canonical spelling in headings and on the page: ``In progress``."""
-        return self.value.capitalize()
-
 
 MAINTENANCE_STATUSES = frozenset(
     {Status.SCHEDULED, Status.IN_PROGRESS, Status.VERIFYING, Status.COMPLETED}
@@ -84,10 +79,6 @@ class ComponentStatus(str, Enum):
         """Severity for "worst of": maintenance is worse than operational, better than any outage."""
         return _COMPONENT_RANK[self]
 
-    @property
-    def label(self) -> str:
-        return _COMPONENT_LABEL[self]
-
 
 _COMPONENT_RANK = {
     ComponentStatus.OPERATIONAL: 0,
@@ -95,13 +86,6 @@ _COMPONENT_RANK = {
     ComponentStatus.DEGRADED_PERFORMANCE: 2,
     ComponentStatus.PARTIAL_OUTAGE: 3,
     ComponentStatus.MAJOR_OUTAGE: 4,
-}
-_COMPONENT_LABEL = {
-    ComponentStatus.OPERATIONAL: "Operational",
-    ComponentStatus.UNDER_MAINTENANCE: "Under maintenance",
-    ComponentStatus.DEGRADED_PERFORMANCE: "Degraded performance",
-    ComponentStatus.PARTIAL_OUTAGE: "Partial outage",
-    ComponentStatus.MAJOR_OUTAGE: "Major outage",
 }
 
 #: The component status an active incident implies, unless ``component_status`` says otherwise.

@@ -39,18 +39,7 @@ class Indicator(str, Enum):
     CRITICAL = "critical"
     MAINTENANCE = "maintenance"
 
-    @property
-    def description(self) -> str:
-        return _INDICATOR_TEXT[self]
 
-
-_INDICATOR_TEXT = {
-    Indicator.NONE: "All Systems Operational",
-    Indicator.MINOR: "Minor Service Outage",
-    Indicator.MAJOR: "Partial System Outage",
-    Indicator.CRITICAL: "Major System Outage",
-    Indicator.MAINTENANCE: "Service Under Maintenance",
-}
 _IMPACT_INDICATOR = {Impact.MINOR: Indicator.MINOR, Impact.MAJOR: Indicator.MAJOR, Impact.CRITICAL: Indicator.CRITICAL}
 
 

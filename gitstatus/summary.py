@@ -18,6 +18,7 @@ from .diagnostics import Diagnostic, location, summary_line
 from .history import Change, HistoryResult
 from .terminal import printable
 from .timeparse import format_time
+from .words import status_label
 
 #: Rows of problems shown; past it the summary says how many more (GitHub caps a summary at 1 MiB).
 MAX_ROWS = 300
@@ -60,7 +61,7 @@ def _where(path: str, line: int, prefix: str) -> str:
 
 
 def _change_row(change: Change, tz: dt.tzinfo, prefix: str) -> str:
-    status = change.status.label if change.status is not None else ""
+    status = status_label(change.status) if change.status is not None else ""
     when = format_time(change.at, tz) if change.at is not None else ""
     what = change.kind.value + (f" ({change.detail})" if change.detail else "")
     cells = [escape(what), escape(change.title), escape(status), escape(when), _where(change.path, change.line, prefix)]

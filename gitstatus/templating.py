@@ -25,19 +25,23 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
+    TemplateRuntimeError,
     TemplateSyntaxError,
+    pass_context,
     select_autoescape,
 )
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from jinja2.loaders import split_template_path
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from . import routes, words
 from .diagnostics import Diagnostic
 from .load import list_files, list_folder, read_bytes, read_file
 from .model import ComponentStatus, Impact, Status
 from .timeparse import iso
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+from .words import impact_label, month_name, status_label
 
 
 def builtin_theme() -> Path:
@@ -119,22 +123,24 @@ class ThemeLoader(BaseLoader):
 # --- filters: formatting for people (the page's timezone) and for machines (ISO 8601) -------------
 
 def format_date(day: dt.date) -> str:
-    """``June 11, 2026``: locale-independent, so builds are identical on every machine."""
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+    """``June 11, 2026``: the catalogue's words, never the machine's locale, so every machine builds the same."""
+    return words.t("date.day", month=month_name(day.month), day=day.day, year=day.year)
 
 
 def format_month(day: dt.date) -> str:
-    return f"{MONTHS[day.month - 1]} {day.year}"
+    return words.t("date.month_year", month=month_name(day.month), year=day.year)
 
 
 def format_clock(moment: dt.datetime) -> str:
     """``Jun 11, 14:02 UTC``: the moment in its own timezone, with the zone's abbreviation."""
-    return f"{MONTHS[moment.month - 1][:3]} {moment.day}, {moment:%H:%M} {moment.tzname()}"
+    return words.t("date.clock", month=month_name(moment.month, abbreviated=True), day=moment.day,
+                   time=f"{moment:%H:%M}", zone=moment.tzname())
 
 
 def format_full(moment: dt.datetime) -> str:
     """``Jun 11, 2026, 14:02 UTC``."""
-    return f"{MONTHS[moment.month - 1][:3]} {moment.day}, {moment.year}, {moment:%H:%M} {moment.tzname()}"
+    return words.t("date.full", month=month_name(moment.month, abbreviated=True), day=moment.day,
+                   year=moment.year, time=f"{moment:%H:%M}", zone=moment.tzname())
 
 
 def format_duration(span: dt.timedelta | None) -> str:
@@ -143,14 +149,14 @@ def format_duration(span: dt.timedelta | None) -> str:
         return ""
     minutes = int(span.total_seconds() // 60)
     if minutes < 1:
-        return "under a minute"
+        return words.t("duration.under_a_minute")
     days, rest = divmod(minutes, 1440)
     hours, minutes = divmod(rest, 60)
-    parts = [f"{days} d"] if days else []
+    parts = [words.t("duration.days", count=days)] if days else []
     if hours:
-        parts.append(f"{hours} h")
+        parts.append(words.t("duration.hours", count=hours))
     if minutes and not days:
-        parts.append(f"{minutes} min")
+        parts.append(words.t("duration.minutes", count=minutes))
     return " ".join(parts)
 
 
@@ -177,11 +183,11 @@ class TimeFormatter:
 def _badges() -> dict[Enum, Markup]:
     """Every badge, made once: ``<span class="badge badge--major">Major</span>`` and the status words."""
     made: dict[Enum, Markup] = {
-        i: Markup(f'<span class="badge badge--{i.value}">{impact_label(i)}</span>') for i in Impact
+        i: Markup(f'<span class="badge badge--{i.value}">{escape(impact_label(i))}</span>') for i in Impact
     }
     for status in (*Status, *ComponentStatus):
         css = status.value.replace(" ", "-")
-        made[status] = Markup(f'<span class="status-word status-word--{css}">{escape(status.label)}</span>')
+        made[status] = Markup(f'<span class="status-word status-word--{css}">{escape(status_label(status))}</span>')
     return made
 
 
@@ -198,12 +204,56 @@ def component_names(ids: Iterable[str], names: Mapping[str, str]) -> str:
     return ", ".join(names[i] for i in ids)
 
 
-def impact_label(impact: Impact) -> str:
-    return impact.value.capitalize()
+@pass_context
+def url_for(context: Context, name: str, /, root: str | None = None, **params: str) -> str:
+    """``{{ url_for('incident', id=s.id) }}``: the link from this page to a route (gitstatus/routes.py).
+
+    The page's ``root`` prefix comes first; a macro imported without context has no page,
+    so it passes its caller's ``root`` explicitly.
+    """
+    try:
+        path = routes.path(name, **params)
+    except routes.RouteError as err:
+        raise TemplateRuntimeError(str(err)) from None
+    return (context["root"] if root is None else root) + path
 
 
-def status_label(status: Status | ComponentStatus) -> str:
-    return status.label
+def translate(key: str, /, **params: object) -> str:
+    """``{{ t('nav.history') }}``: the catalogue's words (gitstatus/words/), autoescaped like any text."""
+    try:
+        return words.t(key, **params)
+    except words.WordsError as err:
+        raise TemplateRuntimeError(str(err)) from None
+
+
+class FixedWords(Extension):
+    """Compiles ``t('key')`` without parameters to its text, as if the template spelt it out.
+
+    A page holds a dozen fixed words, and a call from a template costs several times the
+    Python call (Jinja dispatches each through its context): this keeps the catalogue from
+    slowing a big build down. A key that is not in the catalogue, or needs parameters, is a
+    syntax error at its line. Calls with parameters stay calls of the ``t`` global.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> list[Token]:
+        tokens = list(stream)
+        out: list[Token] = []
+        n = 0
+        while n < len(tokens):
+            token = tokens[n]
+            shape = [(x.type, x.value if x.type == "name" else None) for x in tokens[n:n + 4]]
+            fixed = shape == [("name", "t"), ("lparen", None), ("string", None), ("rparen", None)]
+            if fixed and not (out and out[-1].type == "dot"):  # x.t('…') is someone else's t
+                try:
+                    text = words.t(tokens[n + 2].value)
+                except words.WordsError as err:
+                    raise TemplateSyntaxError(str(err), token.lineno, stream.name, stream.filename) from None
+                out.append(Token(token.lineno, "string", text))
+                n += 4
+                continue
+            out.append(token)
+            n += 1
+        return out
 
 
 def make_environment(root: Path, tz: dt.tzinfo) -> Environment:
@@ -218,6 +268,7 @@ def make_environment(root: Path, tz: dt.tzinfo) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=[FixedWords],
     )
     formatter = TimeFormatter(tz)
     env.filters.update(
@@ -227,10 +278,11 @@ def make_environment(root: Path, tz: dt.tzinfo) -> Environment:
         iso=iso,
         impact=impact_label,
         status=status_label,
+        banner=words.banner,
         local=formatter.local,
     )
     env.globals.update(time=formatter.time_element, impact_badge=impact_badge, status_badge=status_badge,
-                       component_names=component_names)
+                       component_names=component_names, url_for=url_for, t=translate)
     return env
 
 

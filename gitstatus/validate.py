@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 
+from .canonical import status_word
 from .config import Checker, kind, validate_components
 from .diagnostics import Diagnostic, Severity, unknown
 from .load import RawIncident, RawRepo, RawSection
@@ -191,7 +192,7 @@ def _update(checker: Checker, section: RawSection, impact: Impact | None, tz: dt
                       "monitoring or resolved (maintenance also: scheduled, in progress, verifying, completed)")
     elif status.is_maintenance_word and impact is not None and impact is not Impact.MAINTENANCE:
         checker.error(section.line, status_col, "E205",
-                      f"'{status.label}' is for maintenance; an incident uses investigating, identified, "
+                      f"'{status_word(status)}' is for maintenance; an incident uses investigating, identified, "
                       "monitoring or resolved")
         status = None
     if not section.message.strip():  # reported, but the update still counts for the lifecycle rules
@@ -206,7 +207,7 @@ def _lifecycle(checker: Checker, updates: list[Update], now: dt.datetime) -> Non
     final: Update | None = None
     for previous, update in zip([None, *updates], updates, strict=False):
         if final is not None:
-            checker.error(update.line, 1, "E302", f"an update after the final '{final.status.label}' update on "
+            checker.error(update.line, 1, "E302", f"an update after the final '{status_word(final.status)}' update on "
                           f"line {final.line}: a closed incident stays closed; open a new incident instead")
             break
         if previous is not None and update.at < previous.at:

@@ -27,6 +27,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from . import routes
 from .outputs import OutputFile
 
 try:
@@ -34,7 +35,7 @@ try:
 except ImportError:  # Windows: no flock, so no leftover is ever proven stale and all are kept
     fcntl = None  # type: ignore[assignment]
 
-MANIFEST = ".gitstatus-manifest.json"
+MANIFEST = routes.path("manifest")
 """Written into every site: the files the build wrote, so the next build knows the folder is its own."""
 MANIFEST_FORMAT = 1
 _LOCK_TEXT = b"gitstatus staging lock\n"

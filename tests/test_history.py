@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from gitstatus import history
 from gitstatus.cli import main
+from gitstatus.words import status_label
 
 from .conftest import COMPONENTS_YAML, write_tree
 
@@ -406,7 +407,7 @@ def test_changes_list_what_readers_will_see(repo: Path) -> None:
     import datetime as dt
 
     result = history.compare(repo, "main", dt.UTC)
-    seen = [(c.kind, c.path, c.line, c.title, c.status.label if c.status else None) for c in result.changes]
+    seen = [(c.kind, c.path, c.line, c.title, status_label(c.status) if c.status else None) for c in result.changes]
     assert seen == [
         (history.ChangeKind.DELETED, PATH, 0, "API responding slowly", None),
         (history.ChangeKind.NEW, "incidents/2026-06-12-login.md", 7, "Login slow", "Investigating"),

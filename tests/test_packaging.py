@@ -24,7 +24,7 @@ def test_the_wheel_holds_the_package_and_the_theme_and_builds_a_site(tmp_path: P
     names = set(zipfile.ZipFile(wheel).namelist())
 
     expected = {f"gitstatus/{p.relative_to(REPO / 'gitstatus').as_posix()}"
-                for p in (REPO / "gitstatus").rglob("*.py")}
+                for pattern in ("*.py", "words/*.yaml") for p in (REPO / "gitstatus").rglob(pattern)}
     expected |= {f"gitstatus/theme/{p.relative_to(REPO / 'theme').as_posix()}"
                  for p in (REPO / "theme").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     assert expected - names == set()

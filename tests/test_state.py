@@ -29,6 +29,7 @@ from gitstatus.state import (
     derive,
     incident_state,
 )
+from gitstatus.words import banner, status_label
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 6, 11, 16, 0, tzinfo=UTC)
@@ -53,7 +54,7 @@ def incident(id: str, impact: Impact, components: Sequence[str], updates: Sequen
              overrides: dict[str, ComponentStatus] | None = None, window: tuple[str, str] | None = None) -> Incident:
     return Incident(
         id=id, title=id.title(), impact=impact, components=tuple(components),
-        updates=tuple(Update(at(t), s, f"{s.label}.", line=7 + 4 * n) for n, (t, s) in enumerate(updates)),
+        updates=tuple(Update(at(t), s, f"{status_label(s)}.", line=7 + 4 * n) for n, (t, s) in enumerate(updates)),
         component_status=overrides or {}, scheduled=Window(at(window[0]), at(window[1])) if window else None,
         path=f"incidents/{id}.md",
     )
@@ -185,7 +186,7 @@ def test_layout_keeps_file_order_and_groups_take_their_worst_member() -> None:
 def test_indicator(impacts: tuple[Impact, ...], expected: Indicator, text: str) -> None:
     state = derive(page(*(active(f"i{n}", impact, ["api"]) for n, impact in enumerate(impacts)),
                         resolved("old", Impact.CRITICAL, ["api"])), NOW)
-    assert state.indicator is expected and state.indicator.description == text
+    assert state.indicator is expected and banner(state.indicator) == text
 
 
 def test_indicator_ignores_upcoming_maintenance() -> None:

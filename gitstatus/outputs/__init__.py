@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import routes
 from ..model import Site
 
 
@@ -33,4 +34,9 @@ class BuildContext:
     """Content hashes of static files, for cache-busting query strings."""
 
     def absolute(self, path: str) -> str:
-        return self.base_url + path
+        """The absolute URL of a site-relative path."""
+        return routes.absolute(self.base_url, path)
+
+    def url(self, route: str, /, **params: str) -> str:
+        """The absolute URL of a route: ``ctx.url("incident", id="x")``."""
+        return self.absolute(routes.path(route, **params))

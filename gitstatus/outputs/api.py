@@ -18,16 +18,19 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .. import routes
 from ..model import Component, ComponentStatus, Impact, Incident, Status
 from ..state import ComponentRow, GroupRow, IncidentState, Indicator, Phase, SiteState
 from ..timeparse import format_offset
 from . import BuildContext, OutputFile
 from .machine import activity_at, is_maintenance, midnight, newest, page_updated_at, short_id
-from .pages import incident_path
 
 Json = dict[str, Any]
 
-PREFIX = "api/v2/"
+# The English in this module is a machine contract, not words for readers: Statuspage's API
+# returns these exact descriptions and status values, and clients compare them. They stay here
+# and are never translated; what a reader sees (pages, feeds, calendar, badges) comes from
+# gitstatus/words/.
 
 #: Statuspage's descriptions of its indicator, as real pages write them.
 INDICATOR_DESCRIPTION: Mapping[Indicator, str] = {
@@ -229,7 +232,7 @@ class Api:
             "monitoring_at": self.time(monitoring) if monitoring else None,
             "resolved_at": self.time(resolved) if resolved else None,
             "impact": incident.impact.value,
-            "shortlink": self.ctx.absolute(incident_path(incident.id)),
+            "shortlink": self.ctx.url("incident", id=incident.id),
             "started_at": self.time(s.started_at),
             "page_id": self.page_id,
             "incident_updates": self._updates(incident, statuses),
@@ -325,22 +328,22 @@ class Api:
 
         page = self.page
         envelopes: list[tuple[str, Json]] = [
-            ("summary.json", {
+            ("api.summary", {
                 "page": page,
                 "components": self.components,
                 "incidents": objects(unresolved),
                 "scheduled_maintenances": objects(current),
                 "status": self.status,
             }),
-            ("status.json", {"page": page, "status": self.status}),
-            ("components.json", {"page": page, "components": self.components}),
-            ("incidents.json", {"page": page, "incidents": objects(newest(states))}),
-            ("incidents/unresolved.json", {"page": page, "incidents": objects(unresolved)}),
-            ("scheduled-maintenances.json", {"page": page, "scheduled_maintenances": objects(newest(maintenance))}),
-            ("scheduled-maintenances/upcoming.json", {"page": page, "scheduled_maintenances": objects(upcoming)}),
-            ("scheduled-maintenances/active.json", {"page": page, "scheduled_maintenances": objects(active)}),
+            ("api.status", {"page": page, "status": self.status}),
+            ("api.components", {"page": page, "components": self.components}),
+            ("api.incidents", {"page": page, "incidents": objects(newest(states))}),
+            ("api.incidents.unresolved", {"page": page, "incidents": objects(unresolved)}),
+            ("api.scheduled_maintenances", {"page": page, "scheduled_maintenances": objects(newest(maintenance))}),
+            ("api.scheduled_maintenances.upcoming", {"page": page, "scheduled_maintenances": objects(upcoming)}),
+            ("api.scheduled_maintenances.active", {"page": page, "scheduled_maintenances": objects(active)}),
         ]
-        return [OutputFile(PREFIX + path, encode(body)) for path, body in envelopes]
+        return [OutputFile(routes.path(route), encode(body)) for route, body in envelopes]
 
 
 def encode(body: Json) -> bytes:

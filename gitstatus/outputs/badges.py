@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from .. import routes
 from ..model import ComponentStatus
 from ..state import ComponentRow, GroupRow, Indicator, SiteState
+from ..words import badge_message, status_label
 from . import BuildContext, OutputFile
-from .api import INDICATOR_DESCRIPTION
 from .machine import xml_safe
 
 FONT_SIZE = 11
@@ -131,7 +132,7 @@ def _text(value: str, x: int, width: int) -> list[str]:
 
 
 def page_badge(state: SiteState, ctx: BuildContext) -> Badge:
-    return Badge("badge", ctx.site.title, INDICATOR_DESCRIPTION[state.indicator], INDICATOR_COLOUR[state.indicator])
+    return Badge("badge", ctx.site.title, badge_message(state.indicator), INDICATOR_COLOUR[state.indicator])
 
 
 def row_badges(state: SiteState) -> list[tuple[str, Badge]]:
@@ -144,12 +145,12 @@ def row_badges(state: SiteState) -> list[tuple[str, Badge]]:
                 key, name = item.id, item.name
             else:
                 key, name = item.component.id, item.component.name
-            result.append((key, Badge(f"badge-{key}", name, item.status.label, COMPONENT_COLOUR[item.status])))
+            result.append((key, Badge(f"badge-{key}", name, status_label(item.status), COMPONENT_COLOUR[item.status])))
     return result
 
 
 def render(state: SiteState, ctx: BuildContext) -> list[OutputFile]:
     """``badge.svg`` and ``badges/<id>.svg`` for each component and group."""
-    files = [OutputFile("badge.svg", page_badge(state, ctx).svg())]
-    files += [OutputFile(f"badges/{key}.svg", badge.svg()) for key, badge in row_badges(state)]
+    files = [OutputFile(routes.path("badge"), page_badge(state, ctx).svg())]
+    files += [OutputFile(routes.path("component_badge", id=key), badge.svg()) for key, badge in row_badges(state)]
     return files

@@ -17,12 +17,13 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
+from .. import routes
 from ..model import Incident, Status
 from ..state import IncidentState, Phase, SiteState
 from ..templating import format_full
+from ..words import status_label, t
 from . import BuildContext, OutputFile
 from .machine import activity_at, is_maintenance, utc_compact
-from .pages import CALENDAR, incident_path
 from .plaintext import message_text
 
 RECENT_DAYS = 90
@@ -98,14 +99,15 @@ def description(state: IncidentState, ctx: BuildContext, names: dict[str, str], 
     latest = incident.last_update
     window = incident.scheduled
     assert window is not None
+    span = t("time.range", start=format_full(window.start.astimezone(tz)), end=format_full(window.end.astimezone(tz)))
     parts = [
-        f"{latest.status.label} ({format_full(latest.at.astimezone(tz))}):",
+        t("calendar.latest", status=status_label(latest.status), time=format_full(latest.at.astimezone(tz))),
         message_text(latest.message),
-        f"Window: {format_full(window.start.astimezone(tz))} to {format_full(window.end.astimezone(tz))}",
+        t("calendar.window", window=span),
     ]
     if incident.components:
-        parts.append("Affected: " + ", ".join(names.get(c, c) for c in incident.components))
-    parts.append(f"Details: {url}")
+        parts.append(t("affected.list", components=", ".join(names.get(c, c) for c in incident.components)))
+    parts.append(t("calendar.details", url=url))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -113,7 +115,7 @@ def event(state: IncidentState, ctx: BuildContext, host: str, names: dict[str, s
     incident = state.incident
     window = incident.scheduled
     assert window is not None
-    url = ctx.absolute(incident_path(incident.id))
+    url = ctx.url("incident", id=incident.id)
     changed = utc_compact(activity_at(state, now))
     return ["BEGIN:VEVENT", *content_lines([
         ("UID", escape_text(f"{incident.id}@{host}")),
@@ -123,12 +125,12 @@ def event(state: IncidentState, ctx: BuildContext, host: str, names: dict[str, s
         ("SEQUENCE", str(len(incident.updates) - 1)),
         ("DTSTART", utc_compact(window.start)),
         ("DTEND", utc_compact(window.end)),
-        ("SUMMARY", escape_text(f"Maintenance: {incident.title}")),
+        ("SUMMARY", escape_text(t("calendar.summary", title=incident.title))),
         ("DESCRIPTION", escape_text(description(state, ctx, names, url))),
         ("URL", uri(url)),
         ("STATUS", "CANCELLED" if is_cancelled(incident) else "CONFIRMED"),
         ("TRANSP", "TRANSPARENT"),
-        ("CATEGORIES", "Maintenance"),
+        ("CATEGORIES", escape_text(t("calendar.category"))),
     ]), "END:VEVENT"]
 
 
@@ -141,7 +143,7 @@ def render(state: SiteState, ctx: BuildContext) -> list[OutputFile]:
         (s for s in state.incidents if in_calendar(s, state.now)),
         key=lambda s: (s.incident.scheduled.start if s.incident.scheduled else s.started_at, s.id),
     )
-    name = f"{site.title} maintenance"
+    name = t("calendar.name", site=site.title)
     lines = ["BEGIN:VCALENDAR", *content_lines([
         ("VERSION", "2.0"),
         ("PRODID", "-//gitstatus//Maintenance calendar//EN"),
@@ -149,11 +151,11 @@ def render(state: SiteState, ctx: BuildContext) -> list[OutputFile]:
         ("METHOD", "PUBLISH"),
         ("NAME", escape_text(name)),
         ("X-WR-CALNAME", escape_text(name)),
-        ("X-WR-CALDESC", escape_text(f"Planned maintenance windows of {site.title}: {ctx.base_url}")),
+        ("X-WR-CALDESC", escape_text(t("calendar.description", site=site.title, url=ctx.base_url))),
         ("REFRESH-INTERVAL;VALUE=DURATION", REFRESH),
         ("X-PUBLISHED-TTL", REFRESH),
     ])]
     for s in chosen:
         lines += event(s, ctx, host, names, state.now)
     lines.append("END:VCALENDAR")
-    return [OutputFile(CALENDAR, ("\r\n".join(lines) + "\r\n").encode("utf-8"))]
+    return [OutputFile(routes.path("calendar"), ("\r\n".join(lines) + "\r\n").encode("utf-8"))]

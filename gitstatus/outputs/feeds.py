@@ -16,15 +16,15 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import escape as html_escape
 
-from .. import markdown
+from .. import markdown, routes
 from ..state import IncidentState, SiteState
 from ..templating import format_full
+from ..words import impact_label, status_label, t
 from . import BuildContext, OutputFile
 from .machine import LIST_LIMIT, UTC, activity_at, by_activity, page_updated_at, rfc3339_utc, xml_safe
-from .pages import incident_path
 
-ATOM_PATH = "history.atom"
-RSS_PATH = "history.rss"
+ATOM_PATH = routes.path("atom")
+RSS_PATH = routes.path("rss")
 
 
 def text(value: str) -> str:
@@ -49,16 +49,16 @@ def timeline_html(state: IncidentState, names: dict[str, str], tz: dt.tzinfo, ba
     """
     incident = state.incident
     parts = []
-    affected = ", ".join(names.get(c, c) for c in incident.components) or "None"
-    parts.append(f"<p><strong>Impact:</strong> {html_escape(incident.impact.value.capitalize())}. "
-                 f"<strong>Affected:</strong> {html_escape(affected)}.</p>")
+    affected = ", ".join(names.get(c, c) for c in incident.components) or t("feed.no_components")
+    parts.append(f"<p><strong>{html_escape(t('feed.impact'))}</strong> {html_escape(impact_label(incident.impact))}. "
+                 f"<strong>{html_escape(t('feed.affected'))}</strong> {html_escape(affected)}.</p>")
     if incident.scheduled:
         start, end = incident.scheduled.start.astimezone(tz), incident.scheduled.end.astimezone(tz)
-        parts.append(f"<p><strong>Window:</strong> {html_escape(format_full(start))} to "
-                     f"{html_escape(format_full(end))}.</p>")
+        window = t("time.range", start=format_full(start), end=format_full(end))
+        parts.append(f"<p><strong>{html_escape(t('feed.window'))}</strong> {html_escape(window)}.</p>")
     for update in reversed(incident.updates):
         when = format_full(update.at.astimezone(tz))
-        parts.append(f"<p><small>{html_escape(when)}</small><br><strong>{html_escape(update.status.label)}</strong></p>")
+        parts.append(f"<p><small>{html_escape(when)}</small><br><strong>{html_escape(status_label(update.status))}</strong></p>")
         parts.append(markdown.render_at(update.message, base_url).strip())
     return "\n".join(parts)
 
@@ -70,12 +70,12 @@ class Feeds:
         self.names = {c.id: c.name for c in state.page.components}
         self.entries: Sequence[IncidentState] = by_activity(state.incidents, state.now)[:LIST_LIMIT]
         self.updated = (activity_at(self.entries[0], state.now) if self.entries else page_updated_at(state))
-        self.title = f"{ctx.site.title} - Incident History"
+        self.title = t("feed.title", site=ctx.site.title)
         self.home = ctx.absolute("")
         self._content: dict[str, str] = {}
 
     def url(self, s: IncidentState) -> str:
-        return self.ctx.absolute(incident_path(s.id))
+        return self.ctx.url("incident", id=s.id)
 
     def content(self, s: IncidentState) -> str:
         """The entry's HTML, built once for both feeds."""
@@ -88,7 +88,7 @@ class Feeds:
         self_url = self.ctx.absolute(ATOM_PATH)
         lines = [
             '<?xml version="1.0" encoding="utf-8"?>',
-            '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
+            f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={attr(t("meta.language"))}>',
             f"  <id>{text(self_url)}</id>",
             f"  <title>{text(self.title)}</title>",
         ]
@@ -126,8 +126,8 @@ class Feeds:
             "  <channel>",
             f"    <title>{text(self.title)}</title>",
             f"    <link>{text(self.home)}</link>",
-            f"    <description>{text(site.description or f'Incidents and maintenance of {site.title}')}</description>",
-            "    <language>en</language>",
+            f"    <description>{text(site.description or t('feed.description', site=site.title))}</description>",
+            f"    <language>{text(t('meta.language'))}</language>",
             f"    <lastBuildDate>{rfc822(self.updated)}</lastBuildDate>",
             f'    <atom:link href={attr(self_url)} rel="self" type="application/rss+xml"/>',
             "    <generator>gitstatus</generator>",

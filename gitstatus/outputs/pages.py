@@ -18,10 +18,11 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from .. import markdown
+from .. import markdown, routes
 from ..load import read_bytes
 from ..state import IncidentState, Phase, SiteState
 from ..templating import ThemeError, asset_version, builtin_static, describe, make_environment, own_files
+from ..words import t
 from . import BuildContext, OutputFile
 from .machine import xml_safe
 
@@ -33,26 +34,21 @@ class Link:
     type: str = ""
 
 
-#: Alternate links in every page's head, and the footer's links. Paths are site-relative.
-FEEDS: tuple[Link, ...] = (
-    Link("history.atom", "Atom feed", "application/atom+xml"),
-    Link("history.rss", "RSS feed", "application/rss+xml"),
-)
-FOOTER_LINKS: tuple[Link, ...] = (
-    Link("history/index.html", "History"),
-    *FEEDS,
-    Link("maintenance.ics", "Maintenance calendar"),
-    Link("api/v2/summary.json", "JSON API"),
-)
-CALENDAR = "maintenance.ics"
+def feed_links() -> tuple[Link, ...]:
+    """Alternate links in every page's head. Paths are site-relative."""
+    return (
+        Link(routes.path("atom"), t("links.atom"), "application/atom+xml"),
+        Link(routes.path("rss"), t("links.rss"), "application/rss+xml"),
+    )
 
 
-def incident_path(incident_id: str) -> str:
-    return f"incidents/{incident_id}.html"
-
-
-def month_path(key: str) -> str:
-    return f"history/{key}.html"
+def footer_links() -> tuple[Link, ...]:
+    return (
+        Link(routes.path("history"), t("nav.history")),
+        *feed_links(),
+        Link(routes.path("calendar"), t("links.calendar")),
+        Link(routes.path("api.summary"), t("links.api")),
+    )
 
 
 def static_outputs(root: Path) -> list[OutputFile]:
@@ -71,11 +67,11 @@ def static_outputs(root: Path) -> list[OutputFile]:
             chosen[relpath[len(prefix):]] = data
     if problems:
         raise ThemeError(f"the theme's static files cannot be published: {describe(problems)}")
-    return [OutputFile(f"static/{name}", data) for name, data in sorted(chosen.items())]
+    return [OutputFile(routes.static(name), data) for name, data in sorted(chosen.items())]
 
 
 def asset_versions(statics: Iterable[OutputFile]) -> dict[str, str]:
-    return {f.path[len("static/"):]: asset_version(f.data) for f in statics}
+    return {routes.static_name(f.path): asset_version(f.data) for f in statics}
 
 
 @pass_context
@@ -95,9 +91,9 @@ class PageRenderer:
             "site": ctx.site,
             "names": component_names,
             "assets": ctx.assets,
-            "feeds": FEEDS,
-            "footer_links": FOOTER_LINKS,
-            "calendar": CALENDAR,
+            "feeds": feed_links(),
+            "footer_links": footer_links(),
+            "calendar": routes.path("calendar"),
             "scripts": "local-time.js" in ctx.assets,
         }
 
@@ -116,21 +112,21 @@ class PageRenderer:
 
     def incident(self, state: IncidentState) -> OutputFile:
         month = state.started_at.astimezone(self.ctx.site.tz).strftime("%Y-%m")
-        return self.page("incident.html", incident_path(state.id), incident=state.incident, state=state,
+        return self.page("incident.html", routes.incident(state.id), incident=state.incident, state=state,
                          month=month if state.phase is not Phase.UPCOMING else None)
 
     def incidents(self, states: Sequence[IncidentState]) -> list[OutputFile]:
         return [self.incident(s) for s in states]
 
     def index(self, state: SiteState) -> OutputFile:
-        return self.page("index.html", "index.html", state=state)
+        return self.page("index.html", routes.path("index"), state=state)
 
     def history(self, state: SiteState) -> list[OutputFile]:
         months = state.months
-        files = [self.page("history.html", "history/index.html", months=months)]
+        files = [self.page("history.html", routes.path("history"), months=months)]
         for n, month in enumerate(months):
             files.append(self.page(
-                "month.html", month_path(month.key), month=month,
+                "month.html", routes.month(month.key), month=month,
                 newer=months[n - 1] if n > 0 else None,
                 older=months[n + 1] if n + 1 < len(months) else None,
             ))
@@ -138,15 +134,16 @@ class PageRenderer:
 
     def not_found(self) -> OutputFile:
         """404.html is served at any depth, so its links are root-relative to the site's path."""
-        return self.page("404.html", "404.html", canonical=False, root=urlsplit(self.ctx.base_url).path or "/")
+        return self.page("404.html", routes.path("not_found"), canonical=False,
+                         root=urlsplit(self.ctx.base_url).path or "/")
 
 
 def sitemap(state: SiteState, ctx: BuildContext) -> OutputFile:
     """sitemap.xml with absolute URLs; ``lastmod`` from the content, never the build clock."""
-    entries: list[tuple[str, str | None]] = [("index.html", None), ("history/index.html", None)]
-    entries += [(month_path(m.key), None) for m in state.months]
+    entries: list[tuple[str, str | None]] = [(routes.path("index"), None), (routes.path("history"), None)]
+    entries += [(routes.month(m.key), None) for m in state.months]
     entries += [
-        (incident_path(s.id), s.incident.last_update.at.date().isoformat())
+        (routes.incident(s.id), s.incident.last_update.at.date().isoformat())
         for s in sorted(state.incidents, key=lambda s: s.id)
     ]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
@@ -155,4 +152,4 @@ def sitemap(state: SiteState, ctx: BuildContext) -> OutputFile:
         extra = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
         lines.append(f"  <url><loc>{xml_escape(xml_safe(ctx.absolute(path)))}</loc>{extra}</url>")
     lines.append("</urlset>")
-    return OutputFile("sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))
+    return OutputFile(routes.path("sitemap"), ("\n".join(lines) + "\n").encode("utf-8"))
