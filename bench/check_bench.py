@@ -7,7 +7,8 @@ For each size (default 1,000 and 10,000 incidents) it writes a synthetic corpus 
 * the real CLI, ``gitstatus check --root … --now …``, in a subprocess (process start,
   imports and output included: what a CI job waits for);
 * the library call ``gitstatus.build.check()`` in a fresh Python process, timed around
-  the call only, with the time split into load (read + YAML + sections), validate and derive;
+  the call only, with the time split into reading the Project (files, YAML, sections, per-file rules) and
+  checking it at now (the rules that need the clock, and deriving the page's state);
 * the same call with ``jobs=`` the CPU count, when ``check`` takes that argument.
 
 Each run is its own child process, so its peak memory is its own: ``os.wait4`` returns that
@@ -47,9 +48,8 @@ _IN_PROCESS = """
 import datetime as dt, json, resource, sys, time
 from pathlib import Path
 from gitstatus.build import check
-from gitstatus.load import load_repo
-from gitstatus.state import derive
-from gitstatus.validate import validate
+from gitstatus.project import load
+from gitstatus.source import Disk
 
 root, now, jobs = Path(sys.argv[1]), dt.datetime.fromisoformat(sys.argv[2]), int(sys.argv[3])
 kwargs = {"jobs": jobs} if jobs > 1 else {}
@@ -61,11 +61,10 @@ figures = {"seconds": total, "cpu": cpu, "peak_kib": peak_kib, "diagnostics": le
            "incidents": len(result.page.incidents)}
 del result
 if jobs == 1:  # the same work again, step by step, for the breakdown
-    t0 = time.perf_counter(); raw = load_repo(root)
-    t1 = time.perf_counter(); page, diagnostics = validate(raw, now)
-    t2 = time.perf_counter(); derive(page, now)
-    t3 = time.perf_counter()
-    figures.update(load=t1 - t0, validate=t2 - t1, derive=t3 - t2)
+    t0 = time.perf_counter(); project = load(Disk(root))
+    t1 = time.perf_counter(); project.check(now)
+    t2 = time.perf_counter()
+    figures.update(read=t1 - t0, check_and_derive=t2 - t1)
 print(json.dumps(figures))
 """
 
@@ -151,9 +150,8 @@ def bench_size(size: int, runs: int, workdir: Path, seed: int) -> dict[str, obje
         "check_peak_rss_mb": round(max(s["peak_kib"] for s in steps) / 1024, 1),
         "check_jobs": jobs if pool else 1,
         "check_pool_median_s": median(pool) if pool else None,
-        "load_median_s": median(s["load"] for s in steps),
-        "validate_median_s": median(s["validate"] for s in steps),
-        "derive_median_s": median(s["derive"] for s in steps),
+        "read_median_s": median(s["read"] for s in steps),
+        "check_derive_median_s": median(s["check_and_derive"] for s in steps),
         "us_per_incident": round(statistics.median(s["seconds"] for s in steps) / size * 1e6, 1),
         "load_average": round(os.getloadavg()[0], 2),
     }
@@ -163,7 +161,7 @@ def print_table(rows: list[dict[str, object]]) -> None:
     print(f"\ngitstatus check, median of {rows[0]['runs']} runs (Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs; load average at the end: {rows[-1]['load_average']})")
     header = ("incidents", "corpus", "CLI wall (range)", "CLI CPU", "CLI peak RSS", "check()", "check() CPU",
-              "check() RSS", f"check(jobs={rows[0]['check_jobs']})", "load", "validate", "derive", "per incident")
+              "check() RSS", f"check(jobs={rows[0]['check_jobs']})", "read", "check at now", "per incident")
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
     for r in rows:
@@ -173,7 +171,7 @@ def print_table(rows: list[dict[str, object]]) -> None:
             f"{r['cli_median_s']} s ({r['cli_range_s'][0]}–{r['cli_range_s'][1]})", f"{r['cli_cpu_median_s']} s",
             f"{r['cli_peak_rss_mb']} MB", f"{r['check_median_s']} s", f"{r['check_cpu_median_s']} s",
             f"{r['check_peak_rss_mb']} MB", pool,
-            f"{r['load_median_s']} s", f"{r['validate_median_s']} s", f"{r['derive_median_s']} s",
+            f"{r['read_median_s']} s", f"{r['check_derive_median_s']} s",
             f"{r['us_per_incident']} µs",
         )))
 

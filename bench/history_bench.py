@@ -32,7 +32,8 @@ sys.path.insert(0, str(HERE.parent))
 import corpus  # noqa: E402  (bench/ is not a package; this script runs from anywhere)
 from check_bench import gitstatus_command  # noqa: E402
 
-from gitstatus import history  # noqa: E402
+from gitstatus import changes  # noqa: E402
+from gitstatus.source import Disk, GitRev  # noqa: E402
 
 NOW = corpus.DEFAULT_NOW
 GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
@@ -79,9 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="gitstatus-history-") as temp:
             root = Path(temp)
             make_repo(root, size)
-            result = history.compare(root, "HEAD", dt.UTC)
+            result = changes.compare(Disk(root), GitRev(root, "HEAD"), dt.UTC)
             assert not [d for d in result.diagnostics if d.code.startswith("E")], result.diagnostics[:3]
-            compare = timed(lambda root=root: history.compare(root, "HEAD", dt.UTC), args.runs)
+            compare = timed(lambda root=root: changes.compare(Disk(root), GitRev(root, "HEAD"), dt.UTC), args.runs)
             plain = timed(lambda root=root: cli(root), args.runs)
             based = timed(lambda root=root: cli(root, "--base", "HEAD"), args.runs)
             print(f"{size:>9}  {statistics.median(compare):>10.2f}  {statistics.median(plain):>8.2f}  "

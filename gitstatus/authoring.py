@@ -21,87 +21,53 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import secrets
-import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import canonical, writelock
-from .config import validate_components
 from .diagnostics import Diagnostic, Severity, unknown
-from .load import (
-    INCIDENTS_DIR,
-    RawIncident,
-    RawRepo,
-    RootError,
-    check_root,
-    decode,
-    incident_paths,
-    load_repo,
-    parse_incident,
-    read_bytes,
-)
+from .errors import Refused, RootError
 from .model import Impact, Incident, Site, Status, Update, Window
+from .project import Project, load
+from .read.document import INCIDENTS_DIR, parse_incident
+from .read.incident import parse_status
 from .slug import slugify
-from .timeparse import UTC, TimeError, load_zone, parse_time
-from .validate import parse_status, validate
+from .source import Disk, incident_paths, read_bytes
+from .timeparse import UTC, TimeError, parse_time
 from .words import status_label
+from .write import FileChange as Change
+from .write import apply
 
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 _BODY_PLACEHOLDER = "(message)"
 
 
-class Refused(Exception):
-    """The command cannot do what was asked; nothing was written.
-
-    ``usage`` marks mistakes in the command line itself (exit status 2) as opposed to a
-    result that would not pass the checks (exit status 1).
-    """
-
-    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = (), usage: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.diagnostics = list(diagnostics)
-        self.usage = usage
-
-
-@dataclass(frozen=True)
-class Change:
-    """One file to write (``data``) or remove (``data is None``), and what it must hold right now."""
-
-    relpath: str
-    """Relative to the repo root, forward slashes: ``incidents/2026-06-11-api-slow.md``."""
-    data: bytes | None
-    before: bytes | None
-    """The file's current bytes, or ``None`` when it must not exist yet."""
-
-
 @dataclass(frozen=True)
 class Repo:
-    """What the commands need to know about a status repo before changing it."""
+    """What the commands need to know about a status repo before changing it: its Project, and now."""
 
     root: Path
-    site: Site
-    tz: dt.tzinfo
-    raw: RawRepo
+    project: Project
     now: dt.datetime
+
+    @property
+    def site(self) -> Site:
+        return self.project.site
+
+    @property
+    def tz(self) -> dt.tzinfo:
+        return self.project.tz
 
 
 def open_repo(root: Path, now: dt.datetime) -> Repo:
-    """Read a status repo once. Raises :class:`Refused` (usage) when ``root`` is not one."""
+    """Read a status repo once, as ``check`` reads it. Raises :class:`Refused` (usage) when ``root`` is not one."""
     try:
-        check_root(root)
-        raw = load_repo(root)
+        project = load(Disk(root))
     except RootError as err:
         raise Refused(str(err), usage=True) from None
-    site, _, _ = validate_components(raw.components)
-    try:
-        tz: dt.tzinfo = load_zone(site.timezone)
-    except TimeError:
-        tz = UTC
-    return Repo(root, site, tz, raw, now)
+    return Repo(root, project, now)
 
 
 # --- times ------------------------------------------------------------------------------------------
@@ -283,9 +249,9 @@ def current_bytes(repo: Repo, relpath: str) -> bytes:
 def read_incident(repo: Repo, relpath: str) -> tuple[bytes, Incident | None, list[Diagnostic]]:
     """The file's bytes and the incident they hold (``None`` with the reasons when invalid)."""
     data = current_bytes(repo, relpath)
-    page, diagnostics = validate(_overlay(repo.raw, relpath, data), repo.now)
-    mine = [d for d in diagnostics if d.path == relpath]
-    found = next((i for i in page.incidents if i.path == relpath), None)
+    result = repo.project.overlay({relpath: data}).check(repo.now)  # the bytes just read, whatever was listed
+    mine = [d for d in result.diagnostics if d.path == relpath]
+    found = next((i for i in result.page.incidents if i.path == relpath), None)
     return data, found, mine
 
 
@@ -313,26 +279,10 @@ def plan_delete(repo: Repo, relpath: str) -> Change:
 
 # --- validating a change against the whole repo ------------------------------------------------------
 
-def _overlay(raw: RawRepo, relpath: str, data: bytes | None) -> RawRepo:
-    """``raw`` as it would be with ``relpath`` holding ``data`` (or gone when ``None``)."""
-    incidents = [r for r in raw.incidents if r.path != relpath]
-    diagnostics = [d for d in raw.diagnostics if d.path != relpath]
-    if data is not None:
-        text, problems = decode(data, relpath)
-        diagnostics += problems
-        incident = RawIncident(relpath, None)
-        if text is not None:
-            incident, problems = parse_incident(text, relpath)
-            diagnostics += problems
-        incidents.append(incident)
-    incidents.sort(key=lambda r: r.path)
-    return replace(raw, incidents=tuple(incidents), diagnostics=tuple(diagnostics))
-
-
 def problems_after(repo: Repo, change: Change) -> list[Diagnostic]:
     """Every error ``gitstatus check`` would report once ``change`` is made."""
-    _, diagnostics = validate(_overlay(repo.raw, change.relpath, change.data), repo.now)
-    return sorted(d for d in diagnostics if d.severity is Severity.ERROR)
+    result = repo.project.overlay({change.relpath: change.data}).check(repo.now)
+    return sorted(d for d in result.diagnostics if d.severity is Severity.ERROR)
 
 
 def ensure_valid(repo: Repo, change: Change) -> None:
@@ -347,82 +297,6 @@ def ensure_valid(repo: Repo, change: Change) -> None:
 
 
 # --- writing ------------------------------------------------------------------------------------------
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _current(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def apply(root: Path, change: Change) -> None:
-    """Make ``change`` atomically, if the file still holds what was checked.
-
-    Other gitstatus commands wait for the write lock, so the file can only have changed if
-    another program wrote it: its bytes are compared once more right before the rename, and a
-    difference refuses the change rather than overwrite that program's work.
-    """
-    target = root / change.relpath
-    if change.data is None:
-        _ensure_unchanged(target, change)
-        target.unlink()
-        _fsync_folder(target.parent)
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = stat.S_IMODE(target.stat().st_mode) if change.before is not None else None
-    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"  # hidden: never read as an incident
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(change.data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        _ensure_unchanged(target, change)
-        if change.before is None:
-            _create(temp, target, change.relpath)
-        else:
-            os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _fsync_folder(target.parent)
-
-
-def _ensure_unchanged(target: Path, change: Change) -> None:
-    if _current(target) != change.before:
-        what = "was created" if change.before is None else "changed"
-        raise Refused(f"{change.relpath} {what} while this command ran (another program wrote it); "
-                      "nothing was written, try again")
-
-
-def _create(temp: Path, target: Path, relpath: str) -> None:
-    """Move ``temp`` to ``target`` only if no file took that name meanwhile (a hard link cannot overwrite)."""
-    try:
-        os.link(temp, target)
-    except FileExistsError:
-        raise Refused(f"{relpath} was created while this command ran; nothing was written, try again") from None
-    except OSError:  # a file system without hard links
-        if target.exists():
-            raise Refused(f"{relpath} was created while this command ran; nothing was written, try again") from None
-        os.replace(temp, target)
-        return
-    temp.unlink()
-
 
 # --- finding an incident by what the writer typed -------------------------------------------------------
 

@@ -1,14 +1,15 @@
-"""The pipeline: load, validate, derive, render, write. ``check`` is the first three.
+"""The pipeline: read, check, derive, render, write. ``check`` is the first three.
 
-Each incident goes through all of it as an independent unit, spread over processes
-(units.py): Markdown and templates are most of a cold build (docs/performance.md). The
-aggregate pages and machine outputs follow in one pass each over the derived state.
+The status repo is read once, as a Project (project.py); a build renders each valid incident's
+page where it was read (:class:`PageJob`, spread over processes with the reading: Markdown and
+templates are most of a cold build, docs/performance.md). The aggregate pages and machine
+outputs follow in one pass each over the derived state, and the one writer (write.py) swaps the
+whole site in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,30 +17,21 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from .config import UrlError, check_site_url, validate_components
-from .diagnostics import Diagnostic, has_errors
-from .load import check_root, incident_paths, load_components
-from .model import Site, StatusPage
+from . import routes
+from .errors import GitstatusError
+from .model import Component, Incident, Site
 from .outputs import BuildContext, OutputFile
-from .state import SiteState, activity_warnings, derive
-from .templating import ThemeError, template_problem, theme_problems
-from .units import UnitSettings, run_units
-from .write import Staging
+from .project import CheckResult, FileJob, Settings, default_jobs, load
+from .read.settings import UrlError, check_site_url
+from .slug import is_id
+from .source import Disk, Source
+from .state import SiteState, incident_state
+from .templating import ThemeError, template_problem
+from .write import Reserved, Staging
 
 
-class BuildError(Exception):
-    """The site cannot be built for a reason that is not a content error (e.g. no base URL)."""
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    page: StatusPage
-    state: SiteState
-    diagnostics: list[Diagnostic]
-    files_checked: int
-
-    def failed(self, strict: bool = False) -> bool:
-        return has_errors(self.diagnostics, strict)
+class BuildError(GitstatusError):
+    """The site cannot be built for a reason that is not a content error (e.g. no base URL, a broken theme)."""
 
 
 @dataclass(frozen=True)
@@ -51,52 +43,35 @@ class BuildResult:
     """Every file of the site, relative to the output folder."""
 
 
-def check(root: Path, now: dt.datetime, jobs: int = 1) -> CheckResult:
-    """Load and validate a status repo and derive its state at ``now``; never raises on content."""
-    return _check(root, now, jobs, render=None)[0]
+def check(root: Path, now: dt.datetime, jobs: int = 1, source: Source | None = None) -> CheckResult:
+    """Read and check a status repo and derive its state at ``now``; never raises on content."""
+    return load(source or Disk(root), jobs).check(now)
 
 
-def _check(
-    root: Path, now: dt.datetime, jobs: int, render: Callable[[Site], BuildContext | None] | None,
-    stage: Path | None = None,
-) -> tuple[CheckResult, list[str]]:
-    """The check, optionally rendering each valid incident's page in the same pass.
+class PageJob(FileJob):
+    """Renders one valid incident's page in the process that read it and hands it to the writer."""
 
-    ``render`` makes the build context from the validated settings; it is called only when
-    components.yaml is valid, so a broken settings file is reported, not rendered with. The
-    pages are written into ``stage`` by whichever process rendered them; their paths are returned.
-    """
-    check_root(root)
-    node, diagnostics = load_components(root)
-    site, components, problems = validate_components(node)
-    diagnostics += problems
-    paths, problems = incident_paths(root)
-    diagnostics += problems
-    diagnostics += theme_problems(root)
-    ctx = render(site) if render is not None and not has_errors(diagnostics) else None
-    settings = UnitSettings(
-        root=root,
-        known={c.id: c for c in components} if node is not None else None,
-        timezone=site.timezone,
-        now=now,
-        render=ctx,
-        names={c.id: c.name for c in components},
-        stage=stage,
-    )
-    results = run_units(paths, settings, jobs)
-    for unit in results:
-        diagnostics += unit.diagnostics
-    incidents = tuple(sorted((u.incident for u in results if u.incident is not None), key=lambda i: i.id))
-    page = StatusPage(site, components, incidents)
-    state = derive(page, now)
-    if not has_errors(diagnostics):
-        diagnostics += activity_warnings(state)
-    pages = [u.page_path for u in results if u.page_path is not None]
-    return CheckResult(page, state, diagnostics, len(paths) + 1), pages
+    def __init__(self, ctx: BuildContext, components: Sequence[Component], now: dt.datetime,
+                 reserved: Reserved) -> None:
+        self.ctx = ctx
+        self.names = {c.id: c.name for c in components}
+        self.now = now
+        self.reserved = reserved
 
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "renderer"}
 
-def default_jobs() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
+    def start(self) -> None:
+        from .outputs.pages import PageRenderer  # only a build renders; 'check' need not import it
+
+        self.renderer = PageRenderer(self.ctx, self.names)
+
+    def run(self, incident: Incident) -> str | None:
+        try:
+            page = self.renderer.incident(incident_state(incident, self.now))
+        except TemplateError as err:  # a traceback does not cross processes: describe it here, with file:line
+            raise BuildError(template_problem(err)) from None
+        return self.reserved.write(page)
 
 
 OutputStep = Callable[[SiteState, BuildContext], Iterable[OutputFile]]
@@ -171,31 +146,43 @@ def repo_sources(root: Path) -> list[Path]:
     return [root / "incidents", root / "theme", root / "components.yaml", root / ".git"]
 
 
+def planned_pages(paths: Iterable[str]) -> list[str]:
+    """The incident pages a build may write: one per incident file whose name is a valid id."""
+    stems = (p.rsplit("/", 1)[-1].removesuffix(".md") for p in paths)
+    return [routes.path("incident", id=stem) for stem in stems if is_id(stem)]
+
+
 def build(root: Path, out: Path, now: dt.datetime, base_url: str | None = None, jobs: int | None = None) -> BuildResult:
     """Check, and when there is no error render and write the site. The old site survives any failure."""
     started = time.perf_counter()
     jobs = jobs or default_jobs()
-    check_root(root)
-
-    def context(site: Site) -> BuildContext | None:
-        try:
-            return build_context(root, site, resolve_base_url(base_url, site.url))[0]
-        except BuildError:
-            return None  # reported after the check, so content errors are shown first
+    source = Disk(root)
+    source.check()
 
     # Refuses (OutFolderError) an output folder that holds what a build did not write, before any work.
     with Staging(out, protect=repo_sources(root)) as staging:  # leaving without commit() deletes it
+        reserved = staging.reserve(planned_pages(source.incident_paths()[0]))
+
+        def page_job(settings: Settings) -> FileJob | None:
+            try:
+                ctx = build_context(root, settings.site, resolve_base_url(base_url, settings.site.url))[0]
+            except BuildError:
+                return None  # reported after the check, so content errors are shown first
+            return PageJob(ctx, settings.components, now, reserved)
+
         try:
-            result, pages = _check(root, now, jobs, render=context, stage=staging.path)
+            project = load(source, jobs, job=page_job)
         except TemplateError as err:
             raise BuildError(template_problem(err)) from None
-        except ThemeError as err:  # raised in a worker process, already described
+        except ThemeError as err:
             raise BuildError(str(err)) from None
+        result = project.check(now)
         if result.failed():
             return BuildResult(result)
         url = resolve_base_url(base_url, result.page.site.url)
-        files = render_site(result.state, root, url, incident_pages=[])  # the units wrote them
+        files = render_site(result.state, root, url, incident_pages=[])  # the workers wrote them
         staging.add(files)
+        pages = sorted(project.job_results.values())
         written = staging.commit(written_elsewhere=pages)
         paths = [*staging.paths, *pages]
     return BuildResult(result, written, time.perf_counter() - started, sorted(paths))

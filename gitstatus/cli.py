@@ -16,13 +16,14 @@ from typing import TypeVar
 import click
 
 from . import __version__, authoring, editor, listing
-from .build import BuildError, build, check, default_jobs
-from .config import validate_components
+from .build import BuildError, build
 from .diagnostics import Diagnostic, format_github, format_json, format_text, has_errors, summary_line
-from .load import RootError, load_components
+from .errors import GitstatusError, Refused, RootError
 from .model import Impact
+from .project import default_jobs, load, read_settings
+from .source import Disk, GitRev
 from .terminal import printable
-from .timeparse import UTC, TimeError, format_time, load_zone, resolve_now
+from .timeparse import UTC, TimeError, format_time, resolve_now
 from .words import status_label
 from .write import OutFolderError, WriteError
 
@@ -56,12 +57,7 @@ def format_option(func: F) -> F:
 
 def page_timezone(root: Path) -> dt.tzinfo:
     """The page's timezone from components.yaml, or UTC when it cannot be read (check reports why)."""
-    node, _ = load_components(root)
-    site, _, _ = validate_components(node)
-    try:
-        return load_zone(site.timezone)
-    except TimeError:
-        return UTC
+    return read_settings(Disk(root)).tz
 
 
 def get_now(root: Path, now_text: str | None) -> dt.datetime:
@@ -130,14 +126,17 @@ def main() -> None:
 def check_command(root: Path, now_text: str | None, output_format: str, strict: bool,
                   base_ref: str | None) -> None:
     """Validate components.yaml and every incident file; report every problem."""
-    from . import history, summary
+    from . import changes, summary
 
     now = get_now(root, now_text)
     try:
-        result = check(root, now, jobs=default_jobs())
-        compared = history.compare(root, base_ref, result.page.site.tz, now) if base_ref is not None else None
-    except (RootError, history.HistoryError) as err:
-        fail_usage(str(err))
+        source = Disk(root)
+        result = load(source, default_jobs()).check(now)
+        compared = None
+        if base_ref is not None:
+            compared = changes.compare(source, GitRev(root, base_ref), result.project.tz, now)
+    except GitstatusError as err:
+        fail_usage(err.message)
         return
     diagnostics = result.diagnostics + (compared.diagnostics if compared else [])
     checked = _checked_text(result.files_checked - 1)
@@ -289,7 +288,7 @@ def _write(root: Path, action: Callable[[], None]) -> None:
     """Run a writing command and map a refusal to its exit status: 2 usage, 1 anything else."""
     try:
         action()
-    except authoring.Refused as err:
+    except Refused as err:
         say(f"gitstatus: {err.message}", err=True)
         prefix = "" if root == Path(".") else str(root)
         for line in format_text([d.at(prefix) for d in err.diagnostics]):
@@ -377,11 +376,11 @@ def delete_command(incident: str, yes: bool, root: Path) -> None:
         relpath = authoring.find_incident(root, incident)
         if not yes:
             if not sys.stdin.isatty():
-                raise authoring.Refused(f"not deleting {_shown(root, relpath)} without confirmation: "
+                raise Refused(f"not deleting {_shown(root, relpath)} without confirmation: "
                                         "pass --yes when there is no terminal to ask on", usage=True)
             question = f"Delete {printable(_shown(root, relpath))} and all its updates from the page?"
             if not click.confirm(question, default=False):
-                raise authoring.Refused("nothing was deleted")
+                raise Refused("nothing was deleted")
         authoring.remove(repo, relpath)
         say(f"Deleted {_shown(root, relpath)}")
     _write(root, run)
@@ -406,7 +405,7 @@ def list_command(active: bool, as_json: bool, now_text: str | None, root: Path) 
             click.echo("No active incidents." if active else "No incidents.")
         if errors:
             files = len({d.path for d in errors})
-            raise authoring.Refused(f"{files} file{'' if files == 1 else 's'} with errors could not be listed "
+            raise Refused(f"{files} file{'' if files == 1 else 's'} with errors could not be listed "
                                     "(see 'gitstatus check')")
     _write(root, run)
 

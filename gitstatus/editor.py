@@ -16,7 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from .authoring import Prompt, Refused
+from .authoring import Prompt
+from .errors import Refused
 from .timeparse import format_time
 from .words import status_label
 

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from . import terminal
 from .authoring import Repo
 from .diagnostics import Diagnostic, Severity
-from .state import IncidentState, Phase, derive
+from .state import IncidentState, Phase
 from .timeparse import UTC, format_time
-from .validate import validate
 from .words import status_label
 
 HEADER = ("ID", "IMPACT", "STATUS", "STARTED", "LAST UPDATE", "TITLE")
@@ -53,11 +52,14 @@ def _utc(moment: dt.datetime) -> str:
 
 
 def incident_rows(repo: Repo, active_only: bool) -> tuple[list[Row], list[Diagnostic]]:
-    """Incidents newest first (as on the page), and the errors of files that could not be listed."""
-    page, diagnostics = validate(repo.raw, repo.now)
-    state = derive(page, repo.now)
-    rows = [Row(s) for s in state.incidents if not active_only or s.phase is Phase.ACTIVE]
-    return rows, sorted(d for d in diagnostics if d.severity is Severity.ERROR)
+    """Incidents newest first (as on the page), and the errors of files that could not be listed.
+
+    The same Project and the same check as ``gitstatus check``: a file ``check`` reports an error in
+    is not listed, and is named among the errors.
+    """
+    result = repo.project.check(repo.now)
+    rows = [Row(s) for s in result.state.incidents if not active_only or s.phase is Phase.ACTIVE]
+    return rows, sorted(d for d in result.diagnostics if d.severity is Severity.ERROR)
 
 
 def format_table(rows: Sequence[Row], tz: dt.tzinfo) -> list[str]:

@@ -31,11 +31,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .config import validate_components
-from .load import COMPONENTS_FILE, decode, load_components, parse_incident
-from .timeparse import UTC, TimeError, load_zone, parse_time
-from .validate import _HEADING_RE as HEADING_RE
-from .validate import parse_status
+from .project import read_settings
+from .read.document import COMPONENTS_FILE, decode, parse_incident
+from .read.incident import HEADING_RE, parse_status
+from .source import Disk
+from .timeparse import UTC, TimeError, parse_time
 
 OURS, BASE, THEIRS = "ours", "base", "theirs"
 """The labels of the conflict markers (git does not tell a driver the branch names)."""
@@ -106,12 +106,7 @@ def page_zone(pathname: str) -> dt.tzinfo:
     root = Path(*parts[:-2]) if len(parts) > 2 else Path(".")
     if not (root / COMPONENTS_FILE).is_file():
         return UTC
-    node, _ = load_components(root)
-    site, _, _ = validate_components(node)
-    try:
-        return load_zone(site.timezone)
-    except TimeError:
-        return UTC
+    return read_settings(Disk(root)).tz
 
 
 def _time(section: Section, tz: dt.tzinfo) -> dt.datetime | None:

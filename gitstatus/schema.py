@@ -20,10 +20,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .config import COMPONENT_KEYS, SITE_KEYS, TOP_KEYS
 from .model import ComponentStatus, Impact
+from .read.incident import INCIDENT_KEYS, REQUIRED_KEYS
+from .read.settings import COMPONENT_KEYS, SITE_KEYS, TOP_KEYS
 from .slug import ID_RE, MAX_ID_LENGTH
-from .validate import INCIDENT_KEYS, REQUIRED_KEYS
 
 Schema = dict[str, Any]
 

@@ -35,10 +35,12 @@ from watchdog.observers import Observer
 
 from .build import BuildError, build_context, check, render_site
 from .diagnostics import format_text
-from .load import COMPONENTS_FILE, INCIDENTS_DIR, RootError, check_root, is_editor_temp
+from .errors import RootError
 from .outputs import OutputFile
 from .outputs.pages import PageRenderer
 from .preview_http import Hub, PreviewServer, Snapshot, is_loopback, make_server, server_url
+from .read.document import COMPONENTS_FILE, INCIDENTS_DIR
+from .source import check_root, is_editor_temp
 from .state import SiteState
 from .templating import template_problem as build_template_problem
 from .terminal import printable

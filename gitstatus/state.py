@@ -13,14 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from .config import group_slug
-from .diagnostics import Diagnostic
 from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage
+from .read.settings import group_slug
 from .uptime import UptimeRow
 from .uptime import compute as compute_uptime
-
-SILENCE_LIMIT = dt.timedelta(minutes=60)
-LONG_INCIDENT = dt.timedelta(days=7)
 
 
 class Phase(str, Enum):
@@ -253,31 +249,3 @@ def derive(page: StatusPage, now: dt.datetime) -> SiteState:
         months=_months(states, tz),
         uptime=compute_uptime(page.components, groups, begun, now, tz),
     )
-
-
-def activity_warnings(state: SiteState) -> list[Diagnostic]:
-    """Warnings about active incidents: long silences frustrate users; week-long incidents are usually forgotten."""
-    warnings = []
-    for s in state.active:
-        incident = s.incident
-        if incident.impact is Impact.MAINTENANCE:
-            continue
-        last = incident.last_update
-        silent = state.now - last.at
-        if silent > SILENCE_LIMIT:
-            minutes = int(silent.total_seconds() // 60)
-            warnings.append(Diagnostic(incident.path, last.line, 1, "W101",
-                                       f"no update for {_span(minutes)} on an active incident: post an update "
-                                       "at least every 30-60 minutes, even 'still investigating'"))
-        if state.now - incident.started_at > LONG_INCIDENT:
-            warnings.append(Diagnostic(incident.path, incident.updates[0].line, 1, "W102",
-                                       "this incident has been active for over 7 days: resolve it if it is over"))
-    return warnings
-
-
-def _span(minutes: int) -> str:
-    if minutes < 120:
-        return f"{minutes} minutes"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} hours"
-    return f"{minutes // 1440} days"

@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from .changes import Change, HistoryResult
 from .diagnostics import Diagnostic, location, summary_line
-from .history import Change, HistoryResult
 from .terminal import printable
 from .timeparse import format_time
-from .words import status_label
+from .words import change_label, status_label, t
 
 #: Rows of problems shown; past it the summary says how many more (GitHub caps a summary at 1 MiB).
 MAX_ROWS = 300
@@ -63,8 +63,12 @@ def _where(path: str, line: int, prefix: str) -> str:
 def _change_row(change: Change, tz: dt.tzinfo, prefix: str) -> str:
     status = status_label(change.status) if change.status is not None else ""
     when = format_time(change.at, tz) if change.at is not None else ""
-    what = change.kind.value + (f" ({change.detail})" if change.detail else "")
+    what = change_label(change.kind) + (f" ({change.detail})" if change.detail else "")
     cells = [escape(what), escape(change.title), escape(status), escape(when), _where(change.path, change.line, prefix)]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _row(cells: Iterable[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
@@ -77,22 +81,25 @@ def render(
 ) -> str:
     """The whole summary. ``diagnostics`` include the history ones; paths are relative to the status repo."""
     shown = sorted(d.at(prefix) for d in diagnostics)
-    lines = ["## gitstatus check", "", escape(summary_line(shown, checked)), ""]
+    lines = [f"## {t('summary.title')}", "", escape(summary_line(shown, checked)), ""]
     if history is not None:
-        lines += [f"### What this change shows on the status page (compared with {escape(history.base)}, "
-                  f"{escape(history.commit[:12])})", ""]
+        lines += [f"### {t('summary.changes', base=escape(history.base), commit=escape(history.commit[:12]))}", ""]
         if history.changes:
-            lines += ["| Change | Incident | Status | Time | File |", "| --- | --- | --- | --- | --- |"]
+            lines += [_row((t("summary.column.change"), t("summary.column.incident"), t("summary.column.status"),
+                            t("summary.column.time"), t("summary.column.file"))),
+                      "| --- | --- | --- | --- | --- |"]
             lines += [_change_row(c, tz, prefix) for c in history.changes]
         else:
-            lines.append("No incident or update is added, changed or removed.")
+            lines.append(t("summary.no_changes"))
         lines.append("")
     if shown:
-        lines += ["### Problems", "", "| Where | Code | Problem |", "| --- | --- | --- |"]
+        lines += [f"### {t('summary.problems')}", "",
+                  _row((t("summary.column.where"), t("summary.column.code"), t("summary.column.problem"))),
+                  "| --- | --- | --- |"]
         for d in shown[:MAX_ROWS]:
             lines.append(f"| {escape(location(d))} | {d.code} {d.severity.value} | {escape(d.message)} |")
         if len(shown) > MAX_ROWS:
-            lines += ["", f"…and {len(shown) - MAX_ROWS} more: run `gitstatus check` to see them all."]
+            lines += ["", t("summary.more", count=len(shown) - MAX_ROWS)]
         lines.append("")
     return "\n".join(lines) + "\n"
 

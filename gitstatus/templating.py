@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from enum import Enum
-from importlib.resources import files
 from pathlib import Path
 
 from jinja2 import (
@@ -32,93 +30,14 @@ from jinja2 import (
 )
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from . import routes, words
-from .diagnostics import Diagnostic
-from .load import list_files, list_folder, read_bytes, read_file
 from .model import ComponentStatus, Impact, Status
+from .themes import ThemeLoader, own_theme
 from .timeparse import iso
 from .words import impact_label, month_name, status_label
-
-
-def builtin_theme() -> Path:
-    """The built-in theme folder (``theme/`` in a checkout, ``gitstatus/theme`` in the wheel)."""
-    return Path(str(files("gitstatus.theme")))
-
-
-THEME_DIR = "theme"
-
-
-def own_theme(root: Path) -> bool:
-    """Whether the status repo has a ``theme/`` of its own (in gitstatus's own checkout it is the built-in one)."""
-    path = root / THEME_DIR
-    return os.path.lexists(path) and os.path.realpath(path) != os.path.realpath(builtin_theme())
-
-
-def builtin_static() -> dict[str, Path]:
-    """The built-in theme's static files by their path under ``static/``."""
-    static = builtin_theme() / "static"
-    return {
-        path.relative_to(static).as_posix(): path
-        for path in sorted(static.rglob("*"))
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(static).parts)
-    }
-
-
-def own_files(root: Path, folder: str) -> tuple[list[str], list[Diagnostic]]:
-    """The repo's own theme files under ``theme/<folder>`` (paths in the repo, hidden ones left out),
-    and the problems met listing them, ``theme/`` itself included."""
-    if not own_theme(root):
-        return [], []
-    entries, problems = list_folder(root, THEME_DIR)
-    if entries is None:
-        return [], problems
-    return list_files(root, f"{THEME_DIR}/{folder}")
-
-
-def theme_problems(root: Path) -> list[Diagnostic]:
-    """Every own theme file that could not be used, as ``check`` reports it: before a build reads any.
-
-    Each file is read as a build would read it (templates too, used or not), so a link out of
-    the repo or a named pipe in theme/ fails the pull request's check, not only the publishing.
-    """
-    problems: list[Diagnostic] = []
-    for folder in ("templates", "static"):
-        files, found = own_files(root, folder)
-        problems += [d for d in found if d not in problems]  # a refused theme/ is met twice
-        for relpath in files:
-            problems += read_bytes(root, relpath)[1]
-    return problems
-
-
-def describe(problems: Sequence[Diagnostic]) -> str:
-    """Refused theme files as ``path: CODE message`` lines, for errors that are not diagnostics."""
-    return "; ".join(f"{d.path}: {d.code} {d.message}" for d in problems)
-
-
-class ThemeLoader(BaseLoader):
-    """The repo's own ``theme/templates``, read through the one door: no link out of the repo, no pipe.
-
-    Jinja's FileSystemLoader would follow any symbolic link; this one refuses a template that
-    cannot be read with a :class:`TemplateError` naming the file, and lets a missing one fall
-    through to the built-in theme.
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool] | None]:
-        relpath = "/".join((THEME_DIR, "templates", *split_template_path(template)))
-        if not os.path.lexists(self.root / relpath):
-            raise TemplateNotFound(template)
-        text, problems = read_file(self.root, relpath)
-        if text is None:
-            raise TemplateError(describe(problems))
-        return text, os.path.join(os.path.realpath(self.root), relpath), None
-
 
 # --- filters: formatting for people (the page's timezone) and for machines (ISO 8601) -------------
 

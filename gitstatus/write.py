@@ -25,9 +25,11 @@ import shutil
 import stat
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from . import routes
+from .errors import GitstatusError, Refused, UsageError
 from .outputs import OutputFile
 
 try:
@@ -43,11 +45,11 @@ _SHOWN = 5
 """How many of the files in the way a refusal names."""
 
 
-class WriteError(Exception):
+class WriteError(GitstatusError):
     """The outputs cannot be written as asked (a bug in a renderer or theme, or the disk)."""
 
 
-class OutFolderError(WriteError):
+class OutFolderError(WriteError, UsageError):
     """The output folder may not be replaced: replacing it would delete what gitstatus did not write.
 
     A usage error (exit 2): nothing was written, and the user has to choose another folder or
@@ -122,6 +124,34 @@ def write_files(folder: Path, files: Iterable[OutputFile], made: set[str] | None
     return written
 
 
+class Reserved:
+    """Paths in a staging folder that other processes may write, checked for collisions before any is written.
+
+    A build's workers render incident pages where they read them; they hand each page to
+    :meth:`write`, which refuses a path that was not reserved, so nothing lands in the staging
+    folder that the collision check (:func:`check_paths`) has not seen. Picklable: it is sent to
+    each worker once.
+    """
+
+    def __init__(self, folder: Path, paths: Iterable[str]) -> None:
+        self.folder = folder
+        self.paths = frozenset(f.path for f in check_paths(OutputFile(p, b"") for p in paths))
+        self._made: set[str] = set()
+
+    def __getstate__(self) -> tuple[Path, frozenset[str]]:
+        return self.folder, self.paths
+
+    def __setstate__(self, state: tuple[Path, frozenset[str]]) -> None:
+        self.folder, self.paths = state
+        self._made = set()
+
+    def write(self, file: OutputFile) -> str:
+        if file.path not in self.paths:
+            raise WriteError(f"refusing to write '{file.path}': no such output was planned")
+        write_files(self.folder, [file], self._made)
+        return file.path
+
+
 class Staging:
     """A temporary folder beside the output that replaces it in one step, or disappears.
 
@@ -158,6 +188,10 @@ class Staging:
 
     def add(self, files: Iterable[OutputFile]) -> None:
         self.paths += write_files(self.path, files)
+
+    def reserve(self, paths: Iterable[str]) -> Reserved:
+        """Paths other processes will write into the staging folder (see :class:`Reserved`)."""
+        return Reserved(self.path, paths)
 
     def commit(self, written_elsewhere: Iterable[str] = ()) -> int:
         """Check every path (duplicates, escapes), write the manifest, then swap the staging folder in.
@@ -488,3 +522,93 @@ def _remove_leftover(out: Path, tag: str) -> list[Path]:
         return []
     finally:
         os.close(fd)
+
+
+# --- single files: authoring and init ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file of the status repo to write (``data``) or remove (``data is None``), and what it must hold now."""
+
+    relpath: str
+    """Relative to the repo root, forward slashes: ``incidents/2026-06-11-api-slow.md``."""
+    data: bytes | None
+    before: bytes | None
+    """The file's current bytes, or ``None`` when it must not exist yet."""
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def apply(root: Path, change: FileChange) -> None:
+    """Make ``change`` atomically, if the file still holds what was checked.
+
+    Other gitstatus commands wait for the write lock, so the file can only have changed if
+    another program wrote it: its bytes are compared once more right before the rename, and a
+    difference refuses the change rather than overwrite that program's work.
+    """
+    target = root / change.relpath
+    if change.data is None:
+        _ensure_unchanged(target, change)
+        target.unlink()
+        _fsync_folder(target.parent)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(target.stat().st_mode) if change.before is not None else None
+    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"  # hidden: never read as an incident
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(change.data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
+        _ensure_unchanged(target, change)
+        if change.before is None:
+            _create(temp, target, change.relpath)
+        else:
+            os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_folder(target.parent)
+
+
+def _ensure_unchanged(target: Path, change: FileChange) -> None:
+    if _current(target) != change.before:
+        what = "was created" if change.before is None else "changed"
+        raise Refused(f"{change.relpath} {what} while this command ran (another program wrote it); "
+                      "nothing was written, try again")
+
+
+def _create(temp: Path, target: Path, relpath: str) -> None:
+    """Move ``temp`` to ``target`` only if no file took that name meanwhile (a hard link cannot overwrite)."""
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise Refused(f"{relpath} was created while this command ran; nothing was written, try again") from None
+    except OSError:  # a file system without hard links
+        if target.exists():
+            raise Refused(f"{relpath} was created while this command ran; nothing was written, try again") from None
+        os.replace(temp, target)
+        return
+    temp.unlink()

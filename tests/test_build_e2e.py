@@ -803,9 +803,9 @@ def many_incidents(count: int) -> dict[str, str]:
 
 
 def test_process_pool_output_matches_a_single_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from gitstatus import units
+    from gitstatus import project as units
 
-    # incident pages are rendered in units' pool (as they are validated); enough for several chunks, one partial
+    # incident pages are rendered in the Project's pool (as they are validated); enough for several chunks, one partial
     count = max(units.POOL_THRESHOLD, 2 * units.CHUNK) + 1
     root = write_tree(tmp_path / "repo", many_incidents(count))
     pools: list[str] = []

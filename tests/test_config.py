@@ -10,9 +10,9 @@ import datetime as dt
 
 import pytest
 
-from gitstatus import yamlnodes
-from gitstatus.config import DEFAULT_SITE, group_slug, validate_components
 from gitstatus.model import Component, Site
+from gitstatus.read import yamlnodes
+from gitstatus.read.settings import DEFAULT_SITE, group_slug, validate_components
 
 
 def load(text: str) -> tuple[Site, tuple[Component, ...], list[tuple[int, int, str]]]:

@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gitstatus import yamlnodes
 from gitstatus.build import check
-from gitstatus.config import validate_components
 from gitstatus.diagnostics import CODES, Diagnostic
-from gitstatus.load import decode, parse_incident
 from gitstatus.model import Component
+from gitstatus.read import yamlnodes
+from gitstatus.read.document import decode, parse_incident
+from gitstatus.read.incident import validate_incident
+from gitstatus.read.settings import validate_components
 from gitstatus.timeparse import UTC
-from gitstatus.validate import validate_incident
 
 from .conftest import REPO
 
@@ -40,7 +40,7 @@ def check_incident(data: bytes, known: dict[str, Component] | None = KNOWN) -> l
     text, diagnostics = decode(data, PATH)
     if text is not None:
         raw, problems = parse_incident(text, PATH)
-        incident, more = validate_incident(raw, known, UTC, NOW)
+        incident, more, _ = validate_incident(raw, known, UTC)
         diagnostics = problems + more
         if any(d.code.startswith("E") for d in more):
             assert incident is None  # an incident the validator finds fault with never reaches the model

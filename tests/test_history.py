@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gitstatus import history
+from gitstatus import changes
+from gitstatus import git as gitplumbing
 from gitstatus.cli import main
+from gitstatus.source import Disk, GitRev
 from gitstatus.words import status_label
 
 from .conftest import COMPONENTS_YAML, write_tree
@@ -387,14 +389,14 @@ def test_git_is_asked_three_times_whatever_the_number_of_files(tmp_path: Path,
              for day in range(1, 11) for n in range(5)}
     root = status_repo(tmp_path / "repo", files)
     calls: list[str] = []
-    real = history._git
+    real = gitplumbing._git
 
     def counting(where: Path, args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
         calls.append(args[0])
         return real(where, args, stdin)
 
-    monkeypatch.setattr(history, "_git", counting)
-    result = history.compare(root, "main", __import__("datetime").timezone.utc)
+    monkeypatch.setattr(gitplumbing, "_git", counting)
+    result = changes.compare(Disk(root), GitRev(root, "main"), __import__("datetime").timezone.utc)
     assert calls == ["rev-parse", "ls-tree", "cat-file"]
     assert result.diagnostics == [] and result.changes == []
 
@@ -406,12 +408,12 @@ def test_changes_list_what_readers_will_see(repo: Path) -> None:
     (repo / PATH).unlink()
     import datetime as dt
 
-    result = history.compare(repo, "main", dt.UTC)
+    result = changes.compare(Disk(repo), GitRev(repo, "main"), dt.UTC)
     seen = [(c.kind, c.path, c.line, c.title, status_label(c.status) if c.status else None) for c in result.changes]
     assert seen == [
-        (history.ChangeKind.DELETED, PATH, 0, "API responding slowly", None),
-        (history.ChangeKind.NEW, "incidents/2026-06-12-login.md", 7, "Login slow", "Investigating"),
-        (history.ChangeKind.RESOLVED, "incidents/2026-06-12-webhooks.md", 11, "Webhooks delayed", "Resolved"),
+        (changes.ChangeKind.DELETED, PATH, 0, "API responding slowly", None),
+        (changes.ChangeKind.NEW, "incidents/2026-06-12-login.md", 7, "Login slow", "Investigating"),
+        (changes.ChangeKind.RESOLVED, "incidents/2026-06-12-webhooks.md", 11, "Webhooks delayed", "Resolved"),
     ]
     assert len(result.commit) == 40
 
@@ -421,4 +423,4 @@ def test_the_module_docstring_lists_every_history_code() -> None:
 
     codes = [c for c in CODES if c[1:3] == "50"]
     assert codes == ["E501", "E502", "E503", "E504", "E505", "E506", "E507", "N501", "N502", "N503", "N504", "N505"]
-    assert all(code in textwrap.dedent(history.__doc__ or "") for code in codes)
+    assert all(code in textwrap.dedent(changes.__doc__ or "") for code in codes)

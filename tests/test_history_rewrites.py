@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from gitstatus import history, summary
+from gitstatus import changes, summary
+from gitstatus.source import Disk, GitRev
 
 from .conftest import write_tree
 from .test_history import ACTIVE, API_SLOW, PATH, check_base, edit, run_check, status_repo
@@ -104,9 +105,9 @@ def test_inserted_updates_are_each_reported_and_still_listed_as_new(repo: Path) 
     code, lines, _ = check_base(repo)
     assert code == 1
     assert codes(lines) == [f"{WEBHOOKS}:7:1: E505", f"{WEBHOOKS}:11:1: E505"]  # the appended one is fine
-    result = history.compare(repo, "main", dt.UTC, dt.datetime(2026, 6, 12, 12, tzinfo=dt.UTC))
+    result = changes.compare(Disk(repo), GitRev(repo, "main"), dt.UTC, dt.datetime(2026, 6, 12, 12, tzinfo=dt.UTC))
     assert [(c.kind, c.line) for c in result.changes] == [
-        (history.ChangeKind.UPDATE, 7), (history.ChangeKind.UPDATE, 11), (history.ChangeKind.UPDATE, 19)]
+        (changes.ChangeKind.UPDATE, 7), (changes.ChangeKind.UPDATE, 11), (changes.ChangeKind.UPDATE, 19)]
 
 
 def test_appending_after_the_last_published_update_is_still_clean(repo: Path) -> None:

@@ -12,7 +12,9 @@ from click.testing import CliRunner
 from gitstatus import scaffold
 from gitstatus.build import check
 from gitstatus.cli import main
-from gitstatus.load import RawIncident, load_repo
+from gitstatus.project import load
+from gitstatus.read.document import parse_incident
+from gitstatus.source import Disk
 
 NOW = "2026-06-12 12:00 UTC"
 NOW_DT = dt.datetime(2026, 6, 12, 12, tzinfo=dt.UTC)
@@ -136,9 +138,9 @@ def test_failed_staging_removes_every_temp_file_and_folder(tmp_path: Path, monke
 def test_example_incident_is_resolved_and_canonical(tmp_path: Path) -> None:
     root = tmp_path / "status"
     run("init", str(root), "--now", NOW)
-    raw = load_repo(root)
-    assert raw.diagnostics == ()
-    incident: RawIncident = raw.incidents[0]
+    (path,) = sorted(p.relative_to(root).as_posix() for p in (root / "incidents").iterdir())
+    incident, problems = parse_incident((root / path).read_text(encoding="utf-8"), path)
+    assert problems == [] and load(Disk(root)).diagnostics == []
     assert [s.heading for s in incident.sections] == [
         "2026-06-11 12:00 UTC — Investigating", "2026-06-11 12:18 UTC — Identified", "2026-06-11 12:41 UTC — Resolved"]
 

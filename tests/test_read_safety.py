@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from gitstatus import load
-from gitstatus.load import MAX_BYTES
+from gitstatus import source
+from gitstatus.read.document import MAX_BYTES
 
 from .conftest import COMPONENTS_YAML, write_tree
 from .htmlparse import run_cli, site_files
@@ -427,7 +427,7 @@ def test_a_read_stops_after_the_limit_even_when_fstat_says_the_file_is_empty(
 
     monkeypatch.setattr(os, "fstat", lying_fstat)
     monkeypatch.setattr(os, "read", counting_read)
-    data, problems = load.read_bytes(tmp_path, "big.md")
+    data, problems = source.read_bytes(tmp_path, "big.md")
     assert data is None and [(d.path, d.code) for d in problems] == [("big.md", "E003")]
     assert sum(got) == MAX_BYTES + 1
     assert "more than 1,048,576 bytes, over the 1 MiB limit" in problems[0].message

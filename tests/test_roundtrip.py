@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from gitstatus import yamlnodes
 from gitstatus.canonical import incident_text, yaml_scalar
-from gitstatus.load import decode, parse_incident
 from gitstatus.model import MAINTENANCE_STATUSES, Component, ComponentStatus, Impact, Incident, Status, Update, Window
+from gitstatus.read import yamlnodes
+from gitstatus.read.document import decode, parse_incident
+from gitstatus.read.incident import validate_incident
 from gitstatus.timeparse import UTC
-from gitstatus.validate import validate_incident
 
 PAGE_ZONES = [UTC, ZoneInfo("Europe/Berlin"), ZoneInfo("Asia/Kolkata"), ZoneInfo("America/St_Johns"),
               ZoneInfo("Australia/Lord_Howe"), ZoneInfo("Pacific/Chatham"), ZoneInfo("America/Los_Angeles")]
@@ -118,7 +118,7 @@ def load_back(text: str, components: tuple[Component, ...], tz: dt.tzinfo) -> tu
     decoded, problems = decode(text.encode("utf-8"), path)
     assert decoded is not None and problems == []
     raw, problems = parse_incident(decoded, path)
-    incident, more = validate_incident(raw, {c.id: c for c in components}, tz, NOW)
+    incident, more, _ = validate_incident(raw, {c.id: c for c in components}, tz)
     return incident, [f"{d.line}:{d.col}: {d.code} {d.message}" for d in problems + more]
 
 

@@ -23,7 +23,8 @@ from gitstatus import routes
 from gitstatus.model import ComponentStatus, Impact, Status
 from gitstatus.outputs.pages import _markdown
 from gitstatus.state import Indicator
-from gitstatus.templating import builtin_theme, make_environment
+from gitstatus.templating import make_environment
+from gitstatus.themes import builtin_theme
 from gitstatus.words import Words, WordsError, banner, catalogue, derived_keys, english_plural, status_label, t
 
 from .conftest import REPO

@@ -18,11 +18,12 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from gitstatus import scaffold, schema, yamlnodes
+from gitstatus import scaffold, schema
 from gitstatus.build import check
 from gitstatus.cli import main
-from gitstatus.load import parse_incident
-from gitstatus.yamlnodes import Node
+from gitstatus.read import yamlnodes
+from gitstatus.read.document import parse_incident
+from gitstatus.read.yamlnodes import Node
 
 from .conftest import COMPONENTS_YAML, REPO
 
@@ -289,8 +290,8 @@ def test_good_components_are_accepted_by_schema_and_checker(case: str, make_repo
 
 
 def test_schema_lists_exactly_the_checkers_keys() -> None:
-    from gitstatus.config import COMPONENT_KEYS, SITE_KEYS, TOP_KEYS
-    from gitstatus.validate import INCIDENT_KEYS, REQUIRED_KEYS
+    from gitstatus.read.incident import INCIDENT_KEYS, REQUIRED_KEYS
+    from gitstatus.read.settings import COMPONENT_KEYS, SITE_KEYS, TOP_KEYS
 
     incident = schema.incident_schema()
     components = schema.components_schema()

@@ -27,10 +27,11 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from gitstatus import schema, yamlnodes
+from gitstatus import schema
 from gitstatus.build import check, render_site
 from gitstatus.cli import main
-from gitstatus.config import validate_components
+from gitstatus.read import yamlnodes
+from gitstatus.read.settings import validate_components
 from tests.htmlparse import parse
 
 NOW = "2026-06-15 12:00 UTC"

@@ -20,12 +20,12 @@ from gitstatus.model import (
     Update,
     Window,
 )
+from gitstatus.project import activity_warnings
 from gitstatus.state import (
     ComponentRow,
     GroupRow,
     Indicator,
     Phase,
-    activity_warnings,
     derive,
     incident_state,
 )

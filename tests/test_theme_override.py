@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gitstatus.templating import builtin_theme
+from gitstatus.themes import builtin_theme
 
 from .htmlparse import Element, build, html_files, parse_file, site_files
 

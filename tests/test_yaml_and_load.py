@@ -17,21 +17,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from gitstatus import yamlnodes
 from gitstatus.build import check
 from gitstatus.cli import main
 from gitstatus.diagnostics import Diagnostic
-from gitstatus.load import (
-    MAX_BYTES,
-    RootError,
-    decode,
-    incident_paths,
-    load_repo,
-    parse_incident,
-    read_file,
-    split_front_matter,
-    split_sections,
-)
+from gitstatus.errors import RootError
+from gitstatus.project import load
+from gitstatus.read import yamlnodes
+from gitstatus.read.document import MAX_BYTES, decode, parse_incident, split_front_matter, split_sections
+from gitstatus.source import Disk, incident_paths, read_file
 
 NOW = dt.datetime(2026, 6, 12, tzinfo=dt.UTC)
 INCIDENT = """\
@@ -305,11 +298,11 @@ def test_no_incidents_folder_is_no_incidents(tmp_path: Path) -> None:
     assert incident_paths(tmp_path) == ([], [])
 
 
-def test_load_repo_refuses_a_folder_without_components_yaml(tmp_path: Path) -> None:
+def test_load_refuses_a_folder_without_components_yaml(tmp_path: Path) -> None:
     with pytest.raises(RootError, match="has no components.yaml, so it is not a status repo"):
-        load_repo(tmp_path)
+        load(Disk(tmp_path))
     with pytest.raises(RootError, match="is not a folder"):
-        load_repo(tmp_path / "missing")
+        load(Disk(tmp_path / "missing"))
 
 
 # --- end to end: bytes on disk through the checker ----------------------------------------------------

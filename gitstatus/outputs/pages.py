@@ -19,9 +19,10 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .. import markdown, routes
-from ..load import read_bytes
+from ..source import read_bytes
 from ..state import IncidentState, Phase, SiteState
-from ..templating import ThemeError, asset_version, builtin_static, describe, make_environment, own_files
+from ..templating import ThemeError, asset_version, make_environment
+from ..themes import builtin_static, describe, own_files
 from ..words import t
 from . import BuildContext, OutputFile
 from .machine import xml_safe

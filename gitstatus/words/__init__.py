@@ -20,6 +20,7 @@ import re
 import string
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from functools import cache, cached_property
 from importlib.resources import files
 from typing import Any
@@ -200,6 +201,15 @@ def status_label(status: Status | ComponentStatus) -> str:
     return t(status_key(status))
 
 
+def change_key(kind: Enum) -> str:
+    return f"change.{kind.value}"
+
+
+def change_label(kind: Enum) -> str:
+    """``New update``: what a change does to the page, as the job summary says it."""
+    return t(change_key(kind))
+
+
 def impact_key(impact: Impact) -> str:
     return f"impact.{impact.value}"
 
@@ -243,4 +253,7 @@ def derived_keys() -> frozenset[str]:
     keys |= {impact_key(i) for i in Impact}
     keys |= {f(i) for i in Indicator for f in (banner_key, badge_key)}
     keys |= {month_key(m, short) for m in range(1, 13) for short in (False, True)}
+    from ..changes import ChangeKind  # the job summary's words; changes.py is not needed to render a page
+
+    keys |= {change_key(kind) for kind in ChangeKind}
     return frozenset(keys)

@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from .canonical import status_word
-from .config import Checker, kind, validate_components
-from .diagnostics import Diagnostic, Severity, unknown
-from .load import RawIncident, RawRepo, RawSection
-from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage, Update, Window
-from .slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
-from .terminal import printable
-from .timeparse import TimeError, parse_time
+from ..canonical import status_word
+from ..diagnostics import Diagnostic, Severity, unknown
+from ..model import Component, ComponentStatus, Impact, Incident, Status, Update, Window
+from ..slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
+from ..terminal import printable
+from ..timeparse import TimeError, parse_time
+from .document import RawIncident, RawSection, decode, parse_incident
+from .settings import Checker, kind
 from .yamlnodes import Node
 
 INCIDENT_KEYS = ("title", "impact", "components", "component_status", "scheduled")
@@ -27,7 +28,7 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 """Clocks drift and writers round; an update this little ahead of ``now`` is accepted."""
 
 HEADING_EXAMPLE = "'## 2026-06-11 14:02 UTC — Investigating'"
-_HEADING_RE = re.compile(r"^(?P<time>.*\S)\s+[—–\-·|]\s+(?P<status>\S.*?)$")
+HEADING_RE = re.compile(r"^(?P<time>.*\S)\s+[—–\-·|]\s+(?P<status>\S.*?)$")
 _OVERRIDE_STATUSES = tuple(s.value for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL)
 _STATUS_WORDS = tuple(s.value for s in Status)
 _STATUS_SPACES_RE = re.compile(r"[\s_-]+")
@@ -65,7 +66,7 @@ def _incident_id(checker: Checker, path: str) -> str | None:
     return stem
 
 
-def _impact(checker: Checker, node: Node | None) -> Impact | None:
+def read_impact(checker: Checker, node: Node | None) -> Impact | None:
     text = checker.text(node, "impact", required=node is not None)  # an empty 'impact:' must not pass silently
     if text is None or node is None:
         return None
@@ -78,7 +79,7 @@ def _impact(checker: Checker, node: Node | None) -> Impact | None:
         return None
 
 
-def _components(
+def read_components(
     checker: Checker, node: Node | None, known: Mapping[str, Component] | None
 ) -> tuple[str, ...] | None:
     """The listed ids; with ``known`` None (components.yaml unreadable) any id is accepted."""
@@ -108,7 +109,9 @@ def _components(
     return tuple(ids) if ok else None
 
 
-def _component_status(checker: Checker, node: Node | None, listed: Iterable[str]) -> dict[str, ComponentStatus] | None:
+def read_component_status(
+    checker: Checker, node: Node | None, listed: Iterable[str]
+) -> dict[str, ComponentStatus] | None:
     if node is None:
         return {}
     fields = node.value
@@ -138,7 +141,7 @@ def _component_status(checker: Checker, node: Node | None, listed: Iterable[str]
     return result if ok else None
 
 
-def _window(checker: Checker, node: Node | None, impact: Impact | None, tz: dt.tzinfo) -> Window | None:
+def read_window(checker: Checker, node: Node | None, impact: Impact | None, tz: dt.tzinfo) -> Window | None:
     if node is None:
         return None
     line, col = node.key_at
@@ -173,7 +176,7 @@ def _window(checker: Checker, node: Node | None, impact: Impact | None, tz: dt.t
 
 
 def _update(checker: Checker, section: RawSection, impact: Impact | None, tz: dt.tzinfo) -> Update | None:
-    match = _HEADING_RE.match(section.heading)
+    match = HEADING_RE.match(section.heading)
     if not match:
         checker.error(section.line, section.col, "E202",
                       f"update heading '## {section.heading}' must be a time, a dash and a status: {HEADING_EXAMPLE}")
@@ -203,7 +206,7 @@ def _update(checker: Checker, section: RawSection, impact: Impact | None, tz: dt
     return Update(at=at, status=status, message=section.message, line=section.line)
 
 
-def _lifecycle(checker: Checker, updates: list[Update], now: dt.datetime) -> None:
+def _lifecycle(checker: Checker, updates: list[Update]) -> None:
     final: Update | None = None
     for previous, update in zip([None, *updates], updates, strict=False):
         if final is not None:
@@ -215,16 +218,37 @@ def _lifecycle(checker: Checker, updates: list[Update], now: dt.datetime) -> Non
                           "updates are written oldest first, each appended at the end of the file")
         if update.status.is_final:
             final = update
-    for update in updates:
-        if update.at > now + FUTURE_TOLERANCE:
-            checker.error(update.line, 4, "E303", f"this update is dated {update.at.isoformat()}, after now "
-                          f"({now.isoformat()}): fix the date or the timezone")
+
+
+def future_updates(path: str, updates: Iterable[Update], now: dt.datetime) -> list[Diagnostic]:
+    """E303 for each update dated after ``now`` (with a little tolerance): the one rule of a file that needs the clock.
+
+    It runs on the Project (project.py), not in :func:`read_incident`, so that reading stays pure.
+    """
+    return [
+        Diagnostic(path, update.line, 4, "E303", f"this update is dated {update.at.isoformat()}, after now "
+                   f"({now.isoformat()}): fix the date or the timezone")
+        for update in updates if update.at > now + FUTURE_TOLERANCE
+    ]
+
+
+@dataclass(frozen=True)
+class IncidentFile:
+    """What one incident file says: its incident when it is valid, and every problem with it."""
+
+    path: str
+    """Relative to the status repo, forward slashes: ``incidents/2026-06-11-api-slow.md``."""
+    incident: Incident | None
+    """``None`` when the file has any error: a broken incident is never half-published."""
+    updates: tuple[Update, ...]
+    """Every update that could be read, the incident valid or not (rules over time see them all)."""
+    diagnostics: tuple[Diagnostic, ...]
 
 
 def validate_incident(
-    raw: RawIncident, components: Mapping[str, Component] | None, tz: dt.tzinfo, now: dt.datetime
-) -> tuple[Incident | None, list[Diagnostic]]:
-    """One raw incident to an :class:`Incident`, or ``None`` with the reasons why not.
+    raw: RawIncident, components: Mapping[str, Component] | None, tz: dt.tzinfo
+) -> tuple[Incident | None, list[Diagnostic], list[Update]]:
+    """One raw incident to an :class:`Incident`, or ``None`` with the reasons why not; and its readable updates.
 
     ``components`` is None when components.yaml could not be read; ids are then not checked
     (one broken file should not bury its own error under one per incident).
@@ -240,37 +264,48 @@ def validate_incident(
                               + (" (one of minor, major, critical, maintenance)" if key == "impact" else "")
                               + (" (a list of component ids, or [])" if key == "components" else ""))
         title = checker.text(fields.get("title"), "title", required="title" in fields)
-        impact = _impact(checker, fields.get("impact"))
-        listed = _components(checker, fields.get("components"), components)
-        overrides = _component_status(checker, fields.get("component_status"), listed) if listed is not None else {}
-        window = _window(checker, fields.get("scheduled"), impact, tz)
+        impact = read_impact(checker, fields.get("impact"))
+        listed = read_components(checker, fields.get("components"), components)
+        overrides = read_component_status(checker, fields.get("component_status"), listed) \
+            if listed is not None else {}
+        window = read_window(checker, fields.get("scheduled"), impact, tz)
     if not raw.sections and raw.meta is not None:
         checker.error(raw.body_line, 1, "E206", f"no updates: add one below the front matter, like "
                       f"{HEADING_EXAMPLE} followed by a message")
     updates = [u for u in (_update(checker, s, impact, tz) for s in raw.sections) if u is not None]
-    _lifecycle(checker, updates, now)  # over the updates that could be read, so one bad heading hides nothing else
+    _lifecycle(checker, updates)  # over the updates that could be read, so one bad heading hides nothing else
     has_error = any(d.severity is Severity.ERROR for d in checker.diagnostics)
     if has_error or None in (incident_id, title, impact, listed, overrides) or not updates:
-        return None, checker.diagnostics
+        return None, checker.diagnostics, updates
     assert incident_id and title and impact and listed is not None and overrides is not None
     incident = Incident(
         id=incident_id, title=title, impact=impact, components=listed, updates=tuple(updates),
         component_status=overrides, scheduled=window, path=raw.path,
     )
-    return incident, checker.diagnostics
+    return incident, checker.diagnostics, updates
 
 
-def validate(raw: RawRepo, now: dt.datetime) -> tuple[StatusPage, list[Diagnostic]]:
-    """The whole repo: the model of everything valid, and every diagnostic found."""
-    site, components, diagnostics = validate_components(raw.components)
-    diagnostics = list(raw.diagnostics) + diagnostics
-    known = {c.id: c for c in components} if raw.components is not None else None
-    tz = site.tz
-    incidents = []
-    for raw_incident in raw.incidents:
-        incident, problems = validate_incident(raw_incident, known, tz, now)
-        diagnostics += problems
-        if incident is not None:
-            incidents.append(incident)
-    incidents.sort(key=lambda i: i.id)
-    return StatusPage(site, components, tuple(incidents)), diagnostics
+def read_incident(
+    relpath: str, data: bytes | None, components: Mapping[str, Component] | None, tz: dt.tzinfo,
+    problems: Iterable[Diagnostic] = (),
+) -> IncidentFile:
+    """One incident file's bytes to what it says. Pure: the same bytes and settings give the same result.
+
+    ``data`` is None when the file could not be read; ``problems`` are what reading it found
+    (a link out of the repo, too large…). Any error, the reader's own included, leaves the
+    incident out.
+    """
+    diagnostics = list(problems)
+    text = None
+    if data is not None:
+        text, found = decode(data, relpath)
+        diagnostics += found
+    if text is None:
+        return IncidentFile(relpath, None, (), tuple(diagnostics))
+    raw, found = parse_incident(text, relpath)
+    diagnostics += found
+    incident, found, updates = validate_incident(raw, components, tz)
+    diagnostics += found
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        incident = None
+    return IncidentFile(relpath, incident, tuple(updates), tuple(diagnostics))

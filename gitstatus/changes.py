@@ -1,5 +1,10 @@
-"""Published history is append-only: compare the incident files with those at a git revision.
+"""Typed changes between the published incidents and the working tree, and the rules that judge them.
 
+The changes (:class:`Change`: an incident opened, an update posted, a resolution, a deletion,
+front matter changed…) are one list with several readers: ``check --base`` judges them, the job
+summary (report.py) prints them, and notifications will send them.
+
+Published history is append-only.
 Once an update is on the page, people have read it, feeds have delivered it and links point at
 its incident. So ``gitstatus check --base REF`` compares the working tree with the incidents at
 REF and reports, on the line to fix:
@@ -15,72 +20,59 @@ REF and reports, on the line to fix:
   incident, or a closed one made more severe); N505 a window moved while still ahead.
 
 It also lists what the change will show users (new incidents, new updates, resolutions,
-deletions) for the pull request's job summary. Git is asked three times whatever the size of
-the repo: ``rev-parse`` (where the status repo sits in the work tree, and what REF is),
-``ls-tree`` (the files at REF) and ``cat-file --batch`` (all their contents at once). Only files
-whose bytes differ from REF are parsed, so the cost follows the size of the change.
+deletions) for the pull request's job summary. Both sides are Sources (source.py): the files at
+REF come from git in one batch (:class:`source.GitRev`), the working tree's through the one
+safe door (:class:`source.Disk`). Only files whose bytes differ from REF are parsed, and with
+the same readers the Project uses (read/), so the cost follows the size of the change rather than
+of the repo: that is why this compares two Sources file by file instead of two whole Projects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
-from pathlib import Path
 
-from . import yamlnodes
 from .canonical import status_word
-from .config import Checker, validate_components
 from .diagnostics import Diagnostic
-from .load import (
-    COMPONENTS_FILE,
-    INCIDENTS_DIR,
-    RawIncident,
-    RawSection,
-    decode,
-    incident_paths,
-    parse_incident,
-    read_bytes,
-    read_file,
-)
 from .model import IMPACT_COMPONENT_STATUS, ComponentStatus, Impact, Incident, Status, Window
-from .timeparse import UTC, TimeError, format_time, load_zone, parse_time
-from .validate import _HEADING_RE as HEADING_RE  # the one definition of an update heading
-from .validate import INCIDENT_KEYS, parse_status, validate_incident
-from .validate import _component_status as read_component_status  # the checker's readers of each key, so
-from .validate import _components as read_components  # that history reads the front matter as the page does
-from .validate import _impact as read_impact
-from .validate import _window as read_window
+from .project import read_settings
+from .read.document import RawIncident, RawSection, decode, parse_incident
+from .read.incident import (  # the checker's readers of each key, so that history reads them as the page does
+    HEADING_RE,
+    INCIDENT_KEYS,
+    parse_status,
+    read_component_status,
+    read_components,
+    read_impact,
+    read_window,
+    validate_incident,
+)
+from .read.settings import Checker
+from .source import GitRev, Source
+from .timeparse import UTC, TimeError, format_time, parse_time
 
-#: Old files are validated only to read them; "in the future" is not their problem here.
-_FAR_FUTURE = dt.datetime(9000, 1, 1, tzinfo=UTC)
 #: Problems that leave a working-tree file without readable updates: comparing it would only
 #: repeat them as "every update vanished" (or, for a merge conflict, as edited messages).
 _UNREADABLE = {"E001", "E002", "E003", "E101", "E102", "E209"}
 
 
-class HistoryError(Exception):
-    """``--base`` cannot be used: no git, not a git work tree, or an unknown revision (exit 2)."""
-
-
 class ChangeKind(str, Enum):
-    """What a change does to the public page; the values are the words of the job summary."""
+    """What a change does to the public page (its words are in the catalogue, ``change.<value>``)."""
 
-    NEW = "New incident"
-    UPDATE = "New update"
-    RESOLVED = "Resolved"
-    EDITED = "Message edited"
-    RENAMED = "Renamed"
-    DELETED = "Deleted"
-    TITLE = "Title changed"
-    IMPACT = "Impact changed"
-    COMPONENTS = "Components changed"
-    COMPONENT_STATUS = "Component status changed"
-    WINDOW = "Maintenance window changed"
+    NEW = "new"
+    UPDATE = "update"
+    RESOLVED = "resolved"
+    EDITED = "edited"
+    RENAMED = "renamed"
+    DELETED = "deleted"
+    TITLE = "title"
+    IMPACT = "impact"
+    COMPONENTS = "components"
+    COMPONENT_STATUS = "component_status"
+    WINDOW = "window"
 
 
 @dataclass(frozen=True, order=True)
@@ -185,81 +177,6 @@ class HistoryResult:
 # --- git ------------------------------------------------------------------------------------------
 
 
-def _git(root: Path, args: Sequence[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "GIT_LITERAL_PATHSPECS": "1", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    try:
-        return subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, env=env, check=False)
-    except FileNotFoundError:
-        raise HistoryError("--base needs git, and there is no 'git' command on PATH") from None
-    except OSError as err:
-        raise HistoryError(f"cannot run git: {err}") from None
-
-
-def _first_line(data: bytes) -> str:
-    lines = data.decode("utf-8", "replace").strip().splitlines()
-    return lines[-1] if lines else "no message"
-
-
-def resolve(root: Path, ref: str) -> tuple[str, str]:
-    """The commit REF names and the status repo's folder within the work tree (``""`` or ``"sub/"``)."""
-    if not ref.strip():
-        raise HistoryError("--base needs a git revision, e.g. --base origin/main")
-    proc = _git(root, ["rev-parse", "--show-prefix", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"])
-    if proc.returncode not in (0, 1):
-        raise HistoryError(f"--base compares with git history, but {root} is not in a git work tree "
-                           f"(git says: {_first_line(proc.stderr)})")
-    lines = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
-    if proc.returncode == 1 or len(lines) < 2 or not lines[1].strip():
-        raise HistoryError(f"--base {ref}: no such git revision. Check the name; in CI, fetch it first "
-                           "(actions/checkout with fetch-depth: 0, or git fetch origin <branch>)")
-    return lines[1].strip(), lines[0]
-
-
-def files_at(root: Path, commit: str, prefix: str) -> dict[str, bytes]:
-    """components.yaml and the incident files at ``commit``, keyed by path relative to the status repo."""
-    listing = _git(root, ["ls-tree", "-z", "--full-tree", commit, "--",
-                          f"{prefix}{COMPONENTS_FILE}", f"{prefix}{INCIDENTS_DIR}/"])
-    if listing.returncode:
-        raise HistoryError(f"git ls-tree failed: {_first_line(listing.stderr)}")
-    wanted: list[tuple[str, str]] = []
-    for record in listing.stdout.split(b"\0"):
-        if not record:
-            continue
-        meta, _, raw_path = record.partition(b"\t")
-        mode, kind, oid = meta.decode("ascii").split()
-        path = raw_path.decode("utf-8", "surrogateescape")
-        if kind != "blob" or mode not in ("100644", "100755") or not path.startswith(prefix):
-            continue  # folders, symlinks and submodules are never incidents
-        relpath = path[len(prefix):]
-        name = relpath.rsplit("/", 1)[-1]
-        if relpath == COMPONENTS_FILE or (relpath == f"{INCIDENTS_DIR}/{name}" and _is_incident_name(name)):
-            wanted.append((relpath, oid))
-    if not wanted:
-        return {}
-    batch = _git(root, ["cat-file", "--batch"], stdin="".join(f"{oid}\n" for _, oid in wanted).encode("ascii"))
-    if batch.returncode:
-        raise HistoryError(f"git cat-file failed: {_first_line(batch.stderr)}")
-    return dict(zip((relpath for relpath, _ in wanted), _split_batch(batch.stdout), strict=False))
-
-
-def _split_batch(out: bytes) -> Iterable[bytes]:
-    """The contents in ``git cat-file --batch`` output: ``<oid> <type> <size>\\n<bytes>\\n`` each."""
-    pos = 0
-    while pos < len(out):
-        header_end = out.index(b"\n", pos)
-        header = out[pos:header_end].split()
-        if len(header) != 3:  # "<oid> missing": cannot happen for ids ls-tree just gave
-            raise HistoryError(f"git cat-file: unexpected output {out[pos:header_end]!r}")
-        size = int(header[2])
-        yield out[header_end + 1: header_end + 1 + size]
-        pos = header_end + 1 + size + 1
-
-
-def _is_incident_name(name: str) -> bool:
-    """The names the loader reads as incidents (hidden files and editor droppings are not)."""
-    return name.endswith(".md") and not name.startswith(".")
-
-
 # --- snapshots --------------------------------------------------------------------------------------
 
 
@@ -318,9 +235,12 @@ def _entry(section: RawSection, tz: dt.tzinfo) -> Entry:
                  section.message_line)
 
 
-def current_snapshot(root: Path, relpath: str, tz: dt.tzinfo) -> Snapshot | None:
+def current_snapshot(source: Source, relpath: str, tz: dt.tzinfo) -> Snapshot | None:
     """A working-tree incident, or ``None`` when its updates cannot be read at all."""
-    text, problems = read_file(root, relpath)
+    data, problems = source.read(relpath)
+    if data is None:
+        return None
+    text, problems = decode(data, relpath)
     if text is None:
         return None
     raw, problems = parse_incident(text, relpath)
@@ -338,7 +258,7 @@ def published_snapshot(relpath: str, data: bytes, tz: dt.tzinfo) -> Snapshot | N
     raw, problems = parse_incident(text, relpath)
     incident: Incident | None = None
     if not problems:
-        incident, problems = validate_incident(raw, None, tz, _FAR_FUTURE)
+        incident, problems, _ = validate_incident(raw, None, tz)
     if incident is None:
         return None
     by_line = {s.line: s for s in raw.sections}
@@ -351,22 +271,12 @@ def published_snapshot(relpath: str, data: bytes, tz: dt.tzinfo) -> Snapshot | N
     return Snapshot(relpath, incident.title, tuple(entries), raw.body_line, _front_matter(raw, tz))
 
 
-def _published_zone(files: dict[str, bytes], fallback: dt.tzinfo) -> dt.tzinfo:
+def _published_zone(base: Source, fallback: dt.tzinfo) -> dt.tzinfo:
     """The page's timezone at REF: times written without a zone meant a moment in it."""
-    data = files.get(COMPONENTS_FILE)
-    if data is None:
+    settings = read_settings(base)
+    if not settings.readable or any(d.code == "E404" for d in settings.diagnostics):
         return fallback
-    text, _ = decode(data, COMPONENTS_FILE)
-    if text is None:
-        return fallback
-    node, problems = yamlnodes.parse(text, COMPONENTS_FILE)
-    site, _, problems = validate_components(node)
-    if node is None or any(d.code == "E404" for d in problems):
-        return fallback
-    try:
-        return load_zone(site.timezone)
-    except TimeError:
-        return fallback
+    return settings.tz
 
 
 # --- comparison ---------------------------------------------------------------------------------------
@@ -639,31 +549,30 @@ def _renames(deleted: Sequence[Snapshot], added: Sequence[Snapshot]) -> dict[str
     return renames
 
 
-def compare(root: Path, ref: str, tz: dt.tzinfo, now: dt.datetime | None = None) -> HistoryResult:
-    """Every history diagnostic and every visible change between REF and the working tree.
+def compare(working: Source, base: GitRev, tz: dt.tzinfo, now: dt.datetime | None = None) -> HistoryResult:
+    """Every history diagnostic and every visible change between the files at REF and ``working``.
 
     ``tz`` is the page's timezone now; the one at REF is read from REF's components.yaml.
     ``now`` (default: the clock) tells a maintenance window still ahead from one that began.
-    Raises :class:`HistoryError` when git cannot answer (exit code 2).
     """
     now = now if now is not None else dt.datetime.now(UTC)
-    commit, prefix = resolve(root, ref)
-    files = files_at(root, commit, prefix)
-    old_tz = _published_zone(files, tz)
+    ref = base.ref
+    files = {p: base.files[p] for p in base.incident_paths()[0]}
+    old_tz = _published_zone(base, tz)
     # A file with the same bytes as at REF says the same thing, unless the page's timezone moved
     # its zoneless times: most files of a pull request are unchanged, and need no parsing at all.
     same_zone = str(old_tz) == str(tz)
-    present = set(incident_paths(root)[0])
+    present = set(working.incident_paths()[0])
     published: dict[str, Snapshot] = {}
     current: dict[str, Snapshot] = {}
-    for relpath in sorted(present | (files.keys() - {COMPONENTS_FILE})):
+    for relpath in sorted(present | files.keys()):
         data = files.get(relpath)
-        if data is not None and relpath in present and same_zone and read_bytes(root, relpath)[0] == data:
+        if data is not None and relpath in present and same_zone and working.read(relpath)[0] == data:
             continue
         old = published_snapshot(relpath, data, old_tz) if data is not None else None
         if old is not None:
             published[relpath] = old
-        new = current_snapshot(root, relpath, tz) if relpath in present else None
+        new = current_snapshot(working, relpath, tz) if relpath in present else None
         if new is not None:
             current[relpath] = new
     deleted = [published[p] for p in sorted(published) if p not in present]
@@ -695,4 +604,4 @@ def compare(root: Path, ref: str, tz: dt.tzinfo, now: dt.datetime | None = None)
                                       f"this incident, published at {ref}, is deleted: it disappears from the "
                                       "page, its history and the feeds (right for a false alarm)"))
         changes.append(Change(old.path, 0, ChangeKind.DELETED, old.title or old.path))
-    return HistoryResult(ref, commit, sorted(diagnostics), sorted(changes))
+    return HistoryResult(ref, base.commit, sorted(diagnostics), sorted(changes))

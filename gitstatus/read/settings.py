@@ -12,12 +12,12 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from .diagnostics import Diagnostic, unknown
-from .load import COMPONENTS_FILE
-from .model import Component, Site
-from .slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
-from .terminal import printable
-from .timeparse import TimeError, load_zone
+from ..diagnostics import Diagnostic, unknown
+from ..model import Component, Site
+from ..slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
+from ..terminal import printable
+from ..timeparse import TimeError, load_zone
+from .document import COMPONENTS_FILE
 from .yamlnodes import Node
 
 SITE_KEYS = ("title", "url", "description", "timezone", "past_days")

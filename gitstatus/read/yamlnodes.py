@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 try:  # libyaml ships in PyPI's PyYAML wheels; the pure-Python parser is ~7x slower
     _Loader: type = yaml.CBaseLoader
