@@ -41,7 +41,7 @@ from .slug import slugify
 from .timeparse import UTC, TimeError, load_zone, parse_time
 from .validate import parse_status, validate
 
-_CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+_CLOCK_RE = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")  # ASCII digits, as parse_time reads them
 _BODY_PLACEHOLDER = "(message)"
 
 

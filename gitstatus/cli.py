@@ -65,8 +65,8 @@ def page_timezone(root: Path) -> dt.tzinfo:
 def get_now(root: Path, now_text: str | None) -> dt.datetime:
     try:
         return resolve_now(now_text, page_timezone(root) if now_text else UTC)
-    except TimeError as err:
-        raise click.UsageError(f"--now: {err}") from None
+    except TimeError as err:  # without --now, SOURCE_DATE_EPOCH is at fault and the message names it
+        raise click.UsageError(f"--now: {err}" if now_text else str(err)) from None
 
 
 def resolve_format(output_format: str) -> str:
