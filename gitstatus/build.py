@@ -13,11 +13,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from jinja2 import TemplateError
 
-from .config import validate_components
+from .config import split_url, validate_components
 from .diagnostics import Diagnostic, has_errors
 from .load import check_root, incident_paths, load_components
 from .model import Site, StatusPage
@@ -156,8 +155,8 @@ def resolve_base_url(option: str | None, site_url: str | None) -> str:
             "the site's absolute URL is unknown, so feeds and the sitemap would have broken links: "
             "add 'url: https://status.example.com/' under 'site:' in components.yaml, or pass --base-url"
         )
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+    parts = split_url(url)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise BuildError(f"--base-url must be an absolute http(s) URL like 'https://status.example.com/', not '{url}'")
     return url if url.endswith("/") else url + "/"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from .diagnostics import Diagnostic, suggest
 from .load import COMPONENTS_FILE
@@ -79,19 +79,31 @@ def _positive_int(checker: Checker, node: Node | None, key: str, default: int) -
     text = checker.text(node, key)
     if text is None:
         return default
-    if not text.isdigit() or not 1 <= int(text) <= 3650:
+    digits = text.lstrip("0")  # isdigit() also takes '²' and '١٥'; int() refuses over 4300 digits
+    if not (text.isascii() and text.isdigit()) or len(digits) > 4 or not 1 <= int(digits or "0") <= 3650:
         checker.error(node.line, node.col, "E406",
                       f"'{key}' must be a whole number of days from 1 to 3650, not '{text}'")
         return default
-    return int(text)
+    return int(digits)
+
+
+def split_url(text: str) -> SplitResult | None:
+    """``text`` split into its parts, or None when it is malformed: urlsplit raises on a broken
+    IPv6 host (``http://[::1``), and ``.port`` on a port that is not a number up to 65535."""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - read for the check it makes
+    except ValueError:
+        return None
+    return parts
 
 
 def _url(checker: Checker, node: Node | None) -> str | None:
     text = checker.text(node, "url") if node is not None else None
     if text is None:
         return None
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    parts = split_url(text)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:  # as the build requires
         assert node is not None
         checker.error(node.line, node.col, "E405", f"url must be an absolute http(s) address like "
                       f"'https://status.example.com/', not '{text}'")
