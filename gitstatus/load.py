@@ -271,9 +271,13 @@ def load_incident(root: Path, relpath: str) -> tuple[RawIncident, list[Diagnosti
 
 def check_root(root: Path) -> None:
     """Raise :class:`RootError` when ``root`` is not a status repo."""
-    if not root.is_dir():
+    try:
+        is_folder, has_components = root.is_dir(), (root / COMPONENTS_FILE).is_file()
+    except OSError as err:  # a name too long for the file system, a loop of links: pathlib only hides "not found"
+        raise RootError(f"{root} cannot be opened: {err.strerror or err}") from None
+    if not is_folder:
         raise RootError(f"{root} is not a folder")
-    if not (root / COMPONENTS_FILE).is_file():
+    if not has_components:
         raise RootError(
             f"{root} has no {COMPONENTS_FILE}, so it is not a status repo "
             f"(run 'gitstatus init {root}' to start one, or pass --root)"
