@@ -134,7 +134,7 @@ def environments(draw: st.DrawFn, folder: Path) -> dict[str, str]:
     }
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(data=st.data(), command=st.sampled_from(sorted(COMMANDS)))
 def test_generated_environments_give_messages_never_tracebacks(data: st.DataObject, command: str) -> None:
     with scratch() as folder:

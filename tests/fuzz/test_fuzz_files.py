@@ -97,7 +97,7 @@ def incident_files(draw: st.DrawFn) -> str:
     return f"---\n{front}---\n\n" + "\n".join(headings)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(text=incident_files(), zone=st.sampled_from(["UTC", "Europe/Berlin", "Pacific/Kiritimati", "Etc/GMT+12"]))
 def test_generated_incident_files_give_diagnostics_never_tracebacks(text: str, zone: str) -> None:
     with scratch() as folder:

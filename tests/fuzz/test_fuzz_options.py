@@ -181,7 +181,7 @@ def command_lines(draw: st.DrawFn) -> list[str]:
     return args
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(args=command_lines(), root_name=st.none() | awkward_text | st.sampled_from(["x" * 300, "a/" * 2100, ".."]))
 def test_generated_command_lines_give_messages_never_tracebacks(args: list[str], root_name: str | None) -> None:
     """``root_name``, when drawn, is a folder name for the read-only commands, inside the scratch folder."""

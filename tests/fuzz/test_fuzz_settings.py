@@ -73,7 +73,7 @@ def setting_values(draw: st.DrawFn) -> str:
                                  "20260611", "2026-W24-4"]))
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(key=st.sampled_from(SITE_KEYS + ("start_date", "id", "name", "group")), value=setting_values())
 def test_generated_settings_give_diagnostics_never_tracebacks(key: str, value: str) -> None:
     if key in SITE_KEYS:

@@ -67,7 +67,7 @@ def test_a_utf8_message_through_a_pipe_is_written(repo: Path) -> None:
     assert (repo / PATH).read_text(encoding="utf-8").endswith("\n\nCafé: la base est de retour.\n")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(command=st.sampled_from(sorted(COMMANDS)), data=st.one_of(
     st.binary(max_size=80),
     st.text(max_size=80).map(lambda t: t.encode("utf-8")),
