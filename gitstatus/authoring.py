@@ -40,7 +40,7 @@ from .words import status_label
 from .write import FileChange as Change
 from .write import apply
 
-_CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+_CLOCK_RE = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")  # ASCII digits, as parse_time reads them
 _BODY_PLACEHOLDER = "(message)"
 
 

@@ -7,6 +7,7 @@ Exit codes: 0 clean, 1 content errors (or warnings with --strict) or a failed bu
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -28,8 +29,43 @@ from .words import status_label
 from .write import OutFolderError, WriteError
 
 F = TypeVar("F", bound=Callable[..., object])
+V = TypeVar("V", str, tuple[str, ...], None)
 
 FORMATS = ("auto", "text", "github", "json")
+
+
+def utf8_text(ctx: click.Context, param: click.Parameter, value: V) -> V:
+    """A callback for options whose text goes into files and pages, which are UTF-8.
+
+    Python hands argument bytes that are not UTF-8 (``$'\\xff'``, a Latin-1 terminal) over as lone
+    surrogates; they cannot be written into a UTF-8 file, so they are refused here, where the
+    argument is read, with the option's name. Paths (``--root``, ``--out``) are not text and keep any bytes.
+    """
+    for text in value if isinstance(value, tuple) else (value,):
+        if not isinstance(text, str):
+            continue
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as err:
+            code = ord(text[err.start])
+            what = f"the byte 0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+            raise click.BadParameter(f"{what} (character {err.start + 1}) is not UTF-8 text: give the value in "
+                                     "UTF-8 (check the terminal's or the script's encoding)", ctx, param) from None
+    return value
+
+
+def host_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A callback for ``--host``: an address or a name the socket can encode (IDNA for non-ASCII names)."""
+    host = utf8_text(ctx, param, value)
+    try:
+        if "\0" in host:
+            raise UnicodeError("a NUL character")
+        if not host.isascii():
+            host.encode("idna")
+    except UnicodeError:
+        raise click.BadParameter(f"'{host}' is not a host name or IP address, such as 127.0.0.1 or localhost",
+                                 ctx, param) from None
+    return host
 
 
 def root_option(func: F) -> F:
@@ -41,7 +77,7 @@ def root_option(func: F) -> F:
 
 def now_option(func: F) -> F:
     return click.option(
-        "--now", "now_text", metavar="TIME",
+        "--now", "now_text", metavar="TIME", callback=utf8_text,
         help="Treat this moment as now (default: SOURCE_DATE_EPOCH, else the clock). "
              "A time without a zone is in the page's timezone.",
     )(func)
@@ -63,8 +99,8 @@ def page_timezone(root: Path) -> dt.tzinfo:
 def get_now(root: Path, now_text: str | None) -> dt.datetime:
     try:
         return resolve_now(now_text, page_timezone(root) if now_text else UTC)
-    except TimeError as err:
-        raise click.UsageError(printable(f"--now: {err}")) from None
+    except TimeError as err:  # without --now, SOURCE_DATE_EPOCH is at fault and the message names it
+        raise click.UsageError(printable(f"--now: {err}" if now_text else str(err))) from None
 
 
 def resolve_format(output_format: str) -> str:
@@ -113,6 +149,19 @@ def main() -> None:
     Write incidents in incidents/, list components in components.yaml, check them
     with 'gitstatus check' and publish with 'gitstatus build'.
     """
+    escape_undecodable_output()
+
+
+def escape_undecodable_output() -> None:
+    """Print names that are not UTF-8 escaped (``\\udcff``) instead of failing on them.
+
+    A file or folder name with bytes that are not UTF-8 reaches Python as lone surrogates, and it
+    appears in diagnostics and messages. Under a UTF-8 locale other than C, standard output is
+    strict and would raise on it; standard error already escapes, and so does standard output now.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 @main.command("check")
@@ -158,7 +207,7 @@ def _checked_text(incidents: int) -> str:
 @click.argument("directory", metavar="[DIR]", type=click.Path(path_type=Path), default=Path("."))
 @click.option("--force", is_flag=True, help="Overwrite files that are already there.")
 @click.option("--install", "requirement", metavar="REQUIREMENT",
-              help="What the workflows pip-install, e.g. 'gitstatus==0.1.0' or "
+              callback=utf8_text, help="What the workflows pip-install, e.g. 'gitstatus==0.1.0' or "
                    "'gitstatus @ git+https://github.com/you/gitstatus@v0.1.0' (default: the tagged release "
                    "of this version from gitstatus's repository).")
 @now_option
@@ -222,7 +271,8 @@ def schema_command(name: str) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: site/ in the status repo). Replaced as a whole.")
 @now_option
-@click.option("--base-url", metavar="URL", help="Absolute URL the site is published at (default: site.url).")
+@click.option("--base-url", metavar="URL", callback=utf8_text,
+              help="Absolute URL the site is published at (default: site.url).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: the CPU count).")
 @format_option
 def build_command(root: Path, out: Path | None, now_text: str | None, base_url: str | None,
@@ -262,7 +312,7 @@ def build_command(root: Path, out: Path | None, now_text: str | None, base_url: 
 
 def message_option(func: F) -> F:
     return click.option(
-        "--message", "-m", metavar="TEXT",
+        "--message", "-m", metavar="TEXT", callback=utf8_text,
         help="The update's message (Markdown). Without it the message is read from standard input "
              "when that is not a terminal, else written in $EDITOR; an empty message aborts.",
     )(func)
@@ -270,7 +320,7 @@ def message_option(func: F) -> F:
 
 def at_option(func: F) -> F:
     return click.option(
-        "--at", metavar="TIME",
+        "--at", metavar="TIME", callback=utf8_text,
         help="When the update was posted (default: now). 'YYYY-MM-DD HH:MM' with an optional zone, "
              "or 'HH:MM' for today; without a zone it is in the page's timezone.",
     )(func)
@@ -305,18 +355,18 @@ def _write(root: Path, action: Callable[[], None]) -> None:
 
 
 @main.command("new")
-@click.argument("title")
+@click.argument("title", callback=utf8_text)
 @click.option("--impact", required=True, type=click.Choice([i.value for i in Impact], case_sensitive=False),
               help="How bad it is: minor, major, critical, or maintenance for planned work.")
-@click.option("--component", "-c", "components", multiple=True, metavar="ID",
+@click.option("--component", "-c", "components", multiple=True, metavar="ID", callback=utf8_text,
               help="An affected component's id from components.yaml; repeat it or separate ids with commas.")
-@click.option("--status", metavar="STATUS",
+@click.option("--status", metavar="STATUS", callback=utf8_text,
               help="The first update's status (default: investigating; scheduled for maintenance with "
                    "--start, else in progress).")
 @message_option
 @at_option
-@click.option("--start", metavar="TIME", help="Maintenance only: when the planned window starts.")
-@click.option("--end", metavar="TIME", help="Maintenance only: when the planned window ends.")
+@click.option("--start", metavar="TIME", callback=utf8_text, help="Maintenance only: when the planned window starts.")
+@click.option("--end", metavar="TIME", callback=utf8_text, help="Maintenance only: when the planned window ends.")
 @root_option
 def new_command(title: str, impact: str, components: tuple[str, ...], status: str | None, message: str | None,
                 at: str | None, start: str | None, end: str | None, root: Path) -> None:
@@ -335,7 +385,7 @@ def new_command(title: str, impact: str, components: tuple[str, ...], status: st
 
 @main.command("update")
 @click.argument("incident", metavar="ID")
-@click.option("--status", metavar="STATUS",
+@click.option("--status", metavar="STATUS", callback=utf8_text,
               help="investigating, identified, monitoring (maintenance: in progress, verifying); "
                    "default: the last update's status. Use 'gitstatus resolve' to close it.")
 @message_option
@@ -412,7 +462,7 @@ def list_command(active: bool, as_json: bool, now_text: str | None, root: Path) 
 
 @main.command("serve")
 @root_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--host", default="127.0.0.1", callback=host_name, show_default=True, help="The address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="The port to listen on; 0 picks a free one.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")

@@ -92,8 +92,26 @@ class MessageFromInput:
         except (AttributeError, ValueError):
             interactive = False
         if not interactive:
-            return self.stdin.read()
+            return read_input(self.stdin)
         return edit(template(prompt))
+
+
+def read_input(stdin: TextIO) -> str:
+    """Standard input as UTF-8 text, or :class:`Refused` saying where it is not UTF-8.
+
+    Read as bytes: the text layer would raise on such input under a UTF-8 locale, or (in the C
+    locale) turn it into lone surrogates that could never be written to the incident file.
+    """
+    buffer = getattr(stdin, "buffer", None)
+    try:
+        data = buffer.read() if buffer is not None else stdin.read().encode("utf-8", "surrogateescape")
+        return str(data.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        line = err.object[: err.start].count(b"\n") + 1
+        raise Refused(f"the message on standard input is not UTF-8 text (line {line} has the byte "
+                      f"0x{err.object[err.start]:02X}): convert it to UTF-8; nothing was written") from None
+    except UnicodeError as err:  # a text stream that gave characters no encoding can hold
+        raise Refused(f"the message on standard input is not UTF-8 text ({err}); nothing was written") from None
 
 
 def message_source(stdin: TextIO | None = None) -> MessageFromInput:

@@ -392,15 +392,22 @@ def _stage(target: Path, data: bytes) -> Path:
     return temp
 
 
-def _make_folders(root: Path, relpaths: list[str]) -> list[Path]:
-    """Create the folders the files need; return the ones created, deepest first (to undo)."""
-    created: list[Path] = []
+def _make_folders(root: Path, relpaths: list[str], created: list[Path]) -> None:
+    """Create the folders the files need, adding each to ``created`` as it is made (to undo)."""
     for folder in sorted({(root / p).parent for p in relpaths}):
         missing = [f for f in (folder, *folder.parents) if not f.exists()]
         for path in reversed(missing):
             path.mkdir()
             created.append(path)
-    return created[::-1]
+
+
+def _file_in_the_way(root: Path, relpaths: list[str]) -> Path | None:
+    """A file where a folder must be for the files to be written (``.github``, or a parent of ``root``)."""
+    for folder in sorted({(root / p).parent for p in relpaths}):
+        for path in reversed((folder, *folder.parents)):
+            if path.exists() and not path.is_dir():
+                return path
+    return None
 
 
 def init(root: Path, now: dt.datetime, force: bool = False, requirement: str | None = None) -> list[str]:
@@ -418,18 +425,22 @@ def init(root: Path, now: dt.datetime, force: bool = False, requirement: str | N
     blocked = [p for p in existing if (root / p).is_dir()]
     if blocked:
         raise ScaffoldError(f"{', '.join(blocked)} in {root} is a folder; nothing was written")
-    verify(contents, now)
     relpaths = sorted(contents)
-    created = _make_folders(root, relpaths)
+    in_the_way = _file_in_the_way(root, relpaths)
+    if in_the_way is not None:
+        raise ScaffoldError(f"cannot write into {root}: {in_the_way} is a file, not a folder; nothing was written")
+    verify(contents, now)
+    created: list[Path] = []
     staged: list[tuple[Path, Path]] = []
     try:
+        _make_folders(root, relpaths, created)
         for relpath in relpaths:
             target = root / relpath
             staged.append((_stage(target, contents[relpath].encode("utf-8")), target))
     except OSError as err:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-        for folder in created:
+        for folder in reversed(created):
             try:
                 folder.rmdir()
             except OSError:

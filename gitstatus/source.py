@@ -282,7 +282,11 @@ def incident_paths(root: Path) -> tuple[list[str], list[Diagnostic]]:
 
 def check_root(root: Path) -> None:
     """Raise :class:`RootError` when ``root`` is not a status repo."""
-    if not root.is_dir():
+    try:
+        is_folder = root.is_dir()
+    except OSError as err:  # a name too long for the file system, a loop of links: pathlib only hides "not found"
+        raise RootError(f"{root} cannot be opened: {err.strerror or err}") from None
+    if not is_folder:
         raise RootError(f"{root} is not a folder")
     if not os.path.lexists(root / COMPONENTS_FILE):  # there but unreadable is a diagnostic, not "no repo"
         raise RootError(

@@ -113,7 +113,7 @@ def append_to_step_summary(text: str) -> str | None:
     if not path:
         return None
     try:
-        with open(path, "a", encoding="utf-8") as handle:
+        with open(path, "a", encoding="utf-8", errors="backslashreplace") as handle:  # paths may not be UTF-8
             handle.write(text)
     except OSError as err:
         return f"cannot write the job summary to {path}: {err.strerror or err}"

@@ -2,7 +2,10 @@
 
 Accepted: ``2026-06-11 14:02 UTC``, ``2026-06-11 14:02:30Z``, ``2026-06-11 19:32 +05:30``,
 ``2026-06-11T14:02:00+00:00`` and, with no zone at all, ``2026-06-11 14:02`` read in the
-page's timezone. Every time leaves this module timezone-aware.
+page's timezone. Every time leaves this module timezone-aware, and within :data:`EARLIEST` and
+:data:`LATEST`: the pages, feeds, calendar and uptime bars compute with days around each time, and
+Python's datetimes end at the years 1 and 9999, so a time at the edge of the calendar would
+overflow far from where it was written. Refusing it here names the file, line and option.
 """
 
 from __future__ import annotations
@@ -19,13 +22,20 @@ from .diagnostics import unknown
 
 UTC = dt.UTC
 
-_TIME_RE = re.compile(
-    r"""^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?
-        \s*(?P<zone>UTC|Z|[+-]\d{2}:?\d{2})?$""",
+_TIME_RE = re.compile(  # [0-9], not \d: \d also takes other scripts' digits, which int() reads but no one expects
+    r"""^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?
+        \s*(?P<zone>UTC|Z|[+-][0-9]{2}:?[0-9]{2})?$""",
     re.VERBOSE | re.IGNORECASE,
 )
 
 FORMAT_HINT = "write it as 'YYYY-MM-DD HH:MM UTC' (or with an offset like +02:00)"
+
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=UTC)
+"""The first moment gitstatus accepts: the Unix epoch, where SOURCE_DATE_EPOCH begins."""
+LATEST = dt.datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
+"""The last: a year before Python's datetimes end, so the arithmetic around a time (a day past
+``now`` for the uptime bars, UTC offsets, the tolerance for clock drift) never overflows."""
+RANGE_HINT = "gitstatus supports times from 1970-01-01 00:00 UTC to 9998-12-31 23:59 UTC"
 
 
 class TimeError(ValueError):
@@ -44,7 +54,7 @@ def parse_time(text: str, tz: dt.tzinfo) -> dt.datetime:
         raise TimeError(f"'{text.strip()}' is not a real time ({err})") from None
     zone = match["zone"]
     if zone is None:
-        local = dt.datetime.combine(day, clock, tz)
+        local = _in_range(dt.datetime.combine(day, clock, tz), text)
         if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
             raise TimeError(f"'{text.strip()}' does not exist in {tz}: the clocks skip it (summer time); "
                             "write the time with its UTC offset, e.g. '2026-03-29 03:30 +02:00'")
@@ -60,7 +70,14 @@ def parse_time(text: str, tz: dt.tzinfo) -> dt.datetime:
         if hours > 23 or minutes > 59:
             raise TimeError(f"'{text.strip()}' has an impossible offset {zone}")
         tzinfo = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
-    return dt.datetime.combine(day, clock, tzinfo)
+    return _in_range(dt.datetime.combine(day, clock, tzinfo), text)
+
+
+def _in_range(moment: dt.datetime, text: str) -> dt.datetime:
+    """``moment`` when it lies in the supported range; comparing aware times never overflows, converting might."""
+    if not EARLIEST <= moment <= LATEST:
+        raise TimeError(f"'{text.strip()}' is outside the supported range of times: {RANGE_HINT}; check the year")
+    return moment
 
 
 def format_time(moment: dt.datetime, tz: dt.tzinfo) -> str:
@@ -137,11 +154,25 @@ def resolve_now(option: str | None, tz: dt.tzinfo = UTC) -> dt.datetime:
         return parse_time(option, tz)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), UTC)
-        except (ValueError, OverflowError, OSError):
-            raise TimeError(f"SOURCE_DATE_EPOCH='{epoch}' is not a number of seconds") from None
+        return epoch_time(epoch)
     return dt.datetime.now(UTC).replace(microsecond=0)
+
+
+def epoch_time(epoch: str) -> dt.datetime:
+    """SOURCE_DATE_EPOCH's moment: ASCII digits only, as reproducible-builds.org specifies it.
+
+    ``int()`` would also take ``-1``, ``1_000``, ``١٥`` and numbers beyond any date; each is refused
+    with the variable's name, since no option on the command line is at fault.
+    """
+    if not re.fullmatch(r"[0-9]+", epoch):
+        raise TimeError(f"SOURCE_DATE_EPOCH='{epoch}' is not a number of seconds since 1970-01-01 00:00 UTC: "
+                        "use the digits 0-9 only, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")
+    last = int(LATEST.timestamp())
+    digits = epoch.lstrip("0") or "0"
+    if len(digits) > len(str(last)) or int(digits) > last:  # int() refuses over 4300 digits: compare lengths first
+        raise TimeError(f"SOURCE_DATE_EPOCH='{epoch}' is outside the supported range of times: {RANGE_HINT} "
+                        f"(0 to {last} seconds)")
+    return EARLIEST + dt.timedelta(seconds=int(digits))
 
 
 def iso(moment: dt.datetime) -> str:

@@ -83,11 +83,12 @@ def _positive_int(checker: Checker, node: Node | None, key: str, default: int) -
     text = checker.text(node, key)
     if text is None:
         return default
-    if not text.isdigit() or not 1 <= int(text) <= 3650:
+    digits = text.lstrip("0")  # isdigit() also takes '²' and '١٥'; int() refuses over 4300 digits
+    if not (text.isascii() and text.isdigit()) or len(digits) > 4 or not 1 <= int(digits or "0") <= 3650:
         checker.error(node.line, node.col, "E406",
                       f"'{key}' must be a whole number of days from 1 to 3650, not '{text}'")
         return default
-    return int(text)
+    return int(digits)
 
 
 class UrlError(ValueError):

@@ -1,0 +1,1 @@
+"""Fuzz and property tests, one module per input surface: files, settings, options, environment, stdin."""
