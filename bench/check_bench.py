@@ -6,7 +6,7 @@ For each size (default 1,000 and 10,000 incidents) it writes a synthetic corpus 
 
 * the real CLI, ``gitstatus check --root … --now …``, in a subprocess (process start,
   imports and output included: what a CI job waits for);
-* the library call ``gitstatus.build.check()`` in a fresh Python process, timed around
+* the library call ``gitstatus.commands.build.check()`` in a fresh Python process, timed around
   the call only, with the time split into reading the Project (files, YAML, sections, per-file rules) and
   checking it at now (the rules that need the clock, and deriving the page's state);
 * the same call with ``jobs=`` the CPU count, when ``check`` takes that argument.
@@ -40,14 +40,14 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402  (bench/ is not a package; this script runs from anywhere)
 
-from gitstatus.build import check  # noqa: E402
+from gitstatus.commands.build import check  # noqa: E402
 
 NOW = corpus.DEFAULT_NOW
 
 _IN_PROCESS = """
 import datetime as dt, json, resource, sys, time
 from pathlib import Path
-from gitstatus.build import check
+from gitstatus.commands.build import check
 from gitstatus.project import load
 from gitstatus.source import Disk
 

@@ -16,8 +16,9 @@ from typing import TypeVar
 
 import click
 
-from . import __version__, authoring, editor, listing
-from .build import BuildError, build
+from . import __version__, editor
+from .commands import author, listing
+from .commands.build import BuildError, build
 from .diagnostics import Diagnostic, format_github, format_json, format_text, has_errors, summary_line
 from .errors import GitstatusError, Refused, RootError
 from .model import Impact
@@ -218,7 +219,7 @@ def init_command(directory: Path, force: bool, requirement: str | None, now_text
     workflows that check pull requests and publish the page to GitHub Pages. Files that are
     already there are left alone (and nothing is written) unless --force is given.
     """
-    from . import scaffold
+    from .commands import init as scaffold
 
     try:
         written = scaffold.init(directory, get_now(directory, now_text), force=force, requirement=requirement)
@@ -308,7 +309,7 @@ def build_command(root: Path, out: Path | None, now_text: str | None, base_url: 
                f"({count} incident{'' if count == 1 else 's'}). Open {out / 'index.html'}")
 
 
-# --- writing incidents: new, update, resolve, list, delete (the work is in authoring.py) -------------
+# --- writing incidents: new, update, resolve, list, delete (the work is in author.py) -------------
 
 def message_option(func: F) -> F:
     return click.option(
@@ -326,8 +327,8 @@ def at_option(func: F) -> F:
     )(func)
 
 
-def _authoring_repo(root: Path, now_text: str | None = None) -> authoring.Repo:
-    return authoring.open_repo(root, get_now(root, now_text) if now_text else resolve_now(None))
+def _authoring_repo(root: Path, now_text: str | None = None) -> author.Repo:
+    return author.open_repo(root, get_now(root, now_text) if now_text else resolve_now(None))
 
 
 def _shown(root: Path, relpath: str) -> str:
@@ -373,13 +374,13 @@ def new_command(title: str, impact: str, components: tuple[str, ...], status: st
     """Start an incident: write incidents/<date>-<title>.md with its first update, print its path."""
     def run() -> None:
         repo = _authoring_repo(root)
-        spec = authoring.NewIncident(
+        spec = author.NewIncident(
             title=title, impact=Impact(impact.lower()),
             components=tuple(c.strip() for item in components for c in item.split(",") if c.strip()),
-            status=authoring.parse_status_option(status) if status else None,
-            at=at, window=authoring.parse_window(start, end, repo),
+            status=author.parse_status_option(status) if status else None,
+            at=at, window=author.parse_window(start, end, repo),
         )
-        say(_shown(root, authoring.create(repo, spec, message, editor.message_source())))
+        say(_shown(root, author.create(repo, spec, message, editor.message_source())))
     _write(root, run)
 
 
@@ -395,8 +396,8 @@ def update_command(incident: str, status: str | None, message: str | None, at: s
     """Append an update to an incident. ID is its id, a unique prefix of it, or its file's path."""
     def run() -> None:
         repo = _authoring_repo(root)
-        parsed = authoring.parse_status_option(status) if status else None
-        relpath, update = authoring.add_update(repo, incident, parsed, at, message, editor.message_source())
+        parsed = author.parse_status_option(status) if status else None
+        relpath, update = author.add_update(repo, incident, parsed, at, message, editor.message_source())
         say(f"{_shown(root, relpath)}: {status_label(update.status)} at {format_time(update.at, repo.tz)}")
     _write(root, run)
 
@@ -410,7 +411,7 @@ def resolve_command(incident: str, message: str | None, at: str | None, root: Pa
     """Post the final update: resolved, or completed for maintenance."""
     def run() -> None:
         repo = _authoring_repo(root)
-        relpath, update = authoring.add_update(repo, incident, None, at, message, editor.message_source(), final=True)
+        relpath, update = author.add_update(repo, incident, None, at, message, editor.message_source(), final=True)
         say(f"{_shown(root, relpath)}: {status_label(update.status)} at {format_time(update.at, repo.tz)}")
     _write(root, run)
 
@@ -423,7 +424,7 @@ def delete_command(incident: str, yes: bool, root: Path) -> None:
     """Remove an incident and all its updates, e.g. a false alarm. Asks first."""
     def run() -> None:
         repo = _authoring_repo(root)
-        relpath = authoring.find_incident(root, incident)
+        relpath = author.find_incident(root, incident)
         if not yes:
             if not sys.stdin.isatty():
                 raise Refused(f"not deleting {_shown(root, relpath)} without confirmation: "
@@ -431,7 +432,7 @@ def delete_command(incident: str, yes: bool, root: Path) -> None:
             question = f"Delete {printable(_shown(root, relpath))} and all its updates from the page?"
             if not click.confirm(question, default=False):
                 raise Refused("nothing was deleted")
-        authoring.remove(repo, relpath)
+        author.remove(repo, relpath)
         say(f"Deleted {_shown(root, relpath)}")
     _write(root, run)
 
@@ -469,7 +470,7 @@ def list_command(active: bool, as_json: bool, now_text: str | None, root: Path) 
 @now_option
 def serve_command(root: Path, host: str, port: int, open_browser: bool, now_text: str | None) -> None:
     """Preview the page while you edit: rebuild on every save and reload the browser."""
-    from . import serve
+    from .preview import serve
 
     now = get_now(root, now_text) if now_text else None
     try:

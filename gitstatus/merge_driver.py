@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import os
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -36,6 +35,7 @@ from .read.document import COMPONENTS_FILE, decode, parse_incident
 from .read.incident import HEADING_RE, parse_status
 from .source import Disk
 from .timeparse import UTC, TimeError, parse_time
+from .write import replace_file
 
 OURS, BASE, THEIRS = "ours", "base", "theirs"
 """The labels of the conflict markers (git does not tell a driver the branch names)."""
@@ -242,12 +242,9 @@ def _read(path: Path) -> tuple[bytes, str]:
 
 def _write(path: Path, data: bytes) -> None:
     """Replace ``path`` as a whole, so a failed write leaves git's ``%A`` as it was."""
-    temp = path.with_name(f".{path.name}.gitstatus-merge.tmp")
     try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
+        replace_file(path, data)
     except OSError as err:
-        temp.unlink(missing_ok=True)
         raise DriverError(f"cannot write {path}: {err.strerror or err}") from None
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import json
 import os
 import re
@@ -24,7 +25,7 @@ import shlex
 import shutil
 import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -573,13 +574,8 @@ def apply(root: Path, change: FileChange) -> None:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = stat.S_IMODE(target.stat().st_mode) if change.before is not None else None
-    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"  # hidden: never read as an incident
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file
+    temp = _temp_beside(target, change.data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(change.data)
-            handle.flush()
-            os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(temp, mode)
         _ensure_unchanged(target, change)
@@ -612,3 +608,95 @@ def _create(temp: Path, target: Path, relpath: str) -> None:
         os.replace(temp, target)
         return
     temp.unlink()
+
+
+def _temp_beside(target: Path, data: bytes, durable: bool = True) -> Path:
+    """``data`` in a new hidden file beside ``target`` (never read as an incident), ready to be renamed over it.
+
+    Created exclusively, so two writers never share one; the umask applies, as for any new file.
+    ``durable`` flushes it to disk first, so a crash after the rename never leaves an empty file.
+    """
+    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace ``path`` as a whole (the merge driver's result); on failure it is as it was. Raises OSError."""
+    temp = _temp_beside(path, data)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def write_new_files(root: Path, contents: dict[str, bytes]) -> list[str]:
+    """Write several files under ``root`` all or nothing (``gitstatus init``); return their paths, sorted.
+
+    Every file is staged beside its target first; only when all are staged are they renamed into
+    place. On an error the staged files and the folders made for them are removed and the OSError
+    is raised: nothing was written.
+    """
+    relpaths = sorted(contents)
+    created: list[Path] = []
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for folder in sorted({(root / p).parent for p in relpaths}):
+            missing = [f for f in (folder, *folder.parents) if not f.exists()]
+            for path in reversed(missing):
+                path.mkdir()
+                created.append(path)
+        for relpath in relpaths:
+            target = root / relpath
+            staged.append((_temp_beside(target, contents[relpath]), target))
+    except OSError:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        for folder in reversed(created):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise
+    for temp, target in staged:
+        os.replace(temp, target)
+    return relpaths
+
+
+class SyncedFolder:
+    """The preview's own folder, updated in place: only files whose bytes changed are rewritten.
+
+    A rebuild after one saved file then writes a handful of files instead of the whole site;
+    each file is replaced atomically, and the reload event is sent only after all are written.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.digests: dict[str, bytes] = {}
+
+    def sync(self, files: Sequence[OutputFile]) -> int:
+        """Make the folder hold exactly ``files``; returns how many were (re)written."""
+        checked = check_paths(files)
+        wanted = {f.path: hashlib.blake2b(f.data, digest_size=16).digest() for f in checked}
+        written = 0
+        for f in checked:
+            if self.digests.get(f.path) == wanted[f.path]:
+                continue
+            target = self.out / f.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(_temp_beside(target, f.data, durable=False), target)  # a preview need not survive a crash
+            written += 1
+        for gone in sorted(set(self.digests) - set(wanted)):
+            (self.out / gone).unlink(missing_ok=True)
+        self.digests = wanted
+        return written

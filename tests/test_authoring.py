@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from gitstatus import authoring, canonical, editor
+from gitstatus import canonical, editor
 from gitstatus.cli import main
+from gitstatus.commands import author as authoring
 from gitstatus.model import Status, Update
 from gitstatus.timeparse import UTC
 

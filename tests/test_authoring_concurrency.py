@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from gitstatus import authoring, writelock
+from gitstatus import writelock
 from gitstatus.cli import main
+from gitstatus.commands import author as authoring
 
 from .conftest import REPO
 

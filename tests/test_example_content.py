@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gitstatus.build import check
+from gitstatus.commands.build import check
 from gitstatus.model import Impact, Status
 from gitstatus.state import Phase
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gitstatus.build import check
+from gitstatus.commands.build import check
 from gitstatus.diagnostics import CODES, Diagnostic
 from gitstatus.model import Component
 from gitstatus.read import yamlnodes

@@ -20,7 +20,8 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from gitstatus import scaffold, summary
+from gitstatus import summary
+from gitstatus.commands import init as scaffold
 from gitstatus.diagnostics import Diagnostic
 
 from .conftest import REPO, write_tree

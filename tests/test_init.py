@@ -9,9 +9,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from gitstatus import scaffold
-from gitstatus.build import check
+from gitstatus import write
 from gitstatus.cli import main
+from gitstatus.commands import init as scaffold
+from gitstatus.commands.build import check
 from gitstatus.project import load
 from gitstatus.read.document import parse_incident
 from gitstatus.source import Disk
@@ -119,16 +120,16 @@ def test_failed_staging_removes_every_temp_file_and_folder(tmp_path: Path, monke
     root = tmp_path / "status"
     root.mkdir()
     (root / "mine.txt").write_text("mine\n", encoding="utf-8")
-    real = scaffold._stage
+    real = write._temp_beside
     calls = []
 
-    def failing(target: Path, data: bytes) -> Path:
+    def failing(target: Path, data: bytes, durable: bool = True) -> Path:
         calls.append(target)
         if len(calls) == 4:
             raise OSError(28, "No space left on device")
-        return real(target, data)
+        return real(target, data, durable)
 
-    monkeypatch.setattr(scaffold, "_stage", failing)
+    monkeypatch.setattr(write, "_temp_beside", failing)
     code, _, err = run("init", str(root), "--now", NOW)
     assert code == 1
     assert err == f"gitstatus: cannot write into {root}: No space left on device; nothing was written\n"

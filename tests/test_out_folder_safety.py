@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from gitstatus import build as build_module
+from gitstatus.commands import build as build_module
 from gitstatus.outputs import OutputFile
 from gitstatus.write import MANIFEST, OutFolderError, write_site
 
@@ -246,7 +246,7 @@ def test_write_site_refuses_a_foreign_folder(tmp_path: Path) -> None:
 
 def test_the_preview_builds_into_its_own_folder_without_a_manifest(repo: Path) -> None:
     """``serve`` syncs its temporary folder in place and never goes through the replacing writer."""
-    from gitstatus.serve import Builder
+    from gitstatus.preview.serve import Builder
 
     out = repo.parent / "preview" / "site"
     now = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from gitstatus import preview_http
+from gitstatus.preview import http as preview_http
 
 from .test_serve import INCIDENT, NOW, WAIT, Preview
 

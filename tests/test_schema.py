@@ -18,9 +18,10 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from gitstatus import scaffold, schema
-from gitstatus.build import check
+from gitstatus import schema
 from gitstatus.cli import main
+from gitstatus.commands import init as scaffold
+from gitstatus.commands.build import check
 from gitstatus.read import yamlnodes
 from gitstatus.read.document import parse_incident
 from gitstatus.read.yamlnodes import Node

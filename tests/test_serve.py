@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from gitstatus import preview_http, serve
+from gitstatus.preview import http as preview_http
+from gitstatus.preview import serve
 
 INCIDENT = """\
 ---

@@ -28,8 +28,8 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
 from gitstatus import schema
-from gitstatus.build import check, render_site
 from gitstatus.cli import main
+from gitstatus.commands.build import check, render_site
 from gitstatus.read import yamlnodes
 from gitstatus.read.settings import validate_components
 from tests.htmlparse import parse

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gitstatus.build import check
+from gitstatus.commands.build import check
 from gitstatus.model import (
     Component,
     ComponentStatus,

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
-from gitstatus import scaffold
+from gitstatus.commands import init as scaffold
 
 from .conftest import COMPONENTS_YAML, REPO, write_tree
 from .test_history import API_SLOW, GIT_ENV, commit_all, git

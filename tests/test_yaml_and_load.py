@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from gitstatus.build import check
 from gitstatus.cli import main
+from gitstatus.commands.build import check
 from gitstatus.diagnostics import Diagnostic
 from gitstatus.errors import RootError
 from gitstatus.project import load

@@ -26,19 +26,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import canonical, writelock
-from .diagnostics import Diagnostic, Severity, unknown
-from .errors import Refused, RootError
-from .model import Impact, Incident, Site, Status, Update, Window
-from .project import Project, load
-from .read.document import INCIDENTS_DIR, parse_incident
-from .read.incident import parse_status
-from .slug import slugify
-from .source import Disk, incident_paths, read_bytes
-from .timeparse import UTC, TimeError, parse_time
-from .words import status_label
-from .write import FileChange as Change
-from .write import apply
+from .. import canonical, writelock
+from ..diagnostics import Diagnostic, Severity, unknown
+from ..errors import Refused, RootError
+from ..model import Impact, Incident, Site, Status, Update, Window
+from ..project import Project, load
+from ..read.document import INCIDENTS_DIR, parse_incident
+from ..read.incident import parse_status
+from ..slug import slugify
+from ..source import Disk, incident_paths, read_bytes
+from ..timeparse import UTC, TimeError, parse_time
+from ..words import status_label
+from ..write import FileChange as Change
+from ..write import apply
 
 _CLOCK_RE = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")  # ASCII digits, as parse_time reads them
 _BODY_PLACEHOLDER = "(message)"

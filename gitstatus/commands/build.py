@@ -17,17 +17,17 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from . import routes
-from .errors import GitstatusError
-from .model import Component, Incident, Site
-from .outputs import BuildContext, OutputFile
-from .project import CheckResult, FileJob, Settings, default_jobs, load
-from .read.settings import UrlError, check_site_url
-from .slug import is_id
-from .source import Disk, Source
-from .state import SiteState, incident_state
-from .templating import ThemeError, template_problem
-from .write import Reserved, Staging
+from .. import routes
+from ..errors import GitstatusError
+from ..model import Component, Incident, Site
+from ..outputs import BuildContext, OutputFile
+from ..project import CheckResult, FileJob, Settings, default_jobs, load
+from ..read.settings import UrlError, check_site_url
+from ..slug import is_id
+from ..source import Disk, Source
+from ..state import SiteState, incident_state
+from ..templating import ThemeError, template_problem
+from ..write import Reserved, Staging
 
 
 class BuildError(GitstatusError):
@@ -62,7 +62,7 @@ class PageJob(FileJob):
         return {k: v for k, v in self.__dict__.items() if k != "renderer"}
 
     def start(self) -> None:
-        from .outputs.pages import PageRenderer  # only a build renders; 'check' need not import it
+        from ..outputs.pages import PageRenderer  # only a build renders; 'check' need not import it
 
         self.renderer = PageRenderer(self.ctx, self.names)
 
@@ -79,14 +79,14 @@ OutputStep = Callable[[SiteState, BuildContext], Iterable[OutputFile]]
 
 def machine_outputs() -> list[OutputStep]:
     """The renderers of machine-readable outputs: JSON API, feeds, badges, calendar."""
-    from .outputs import api, badges, calendar, feeds
+    from ..outputs import api, badges, calendar, feeds
 
     return [api.render, feeds.render, badges.render, calendar.render]
 
 
 def build_context(root: Path, site: Site, base_url: str) -> tuple[BuildContext, list[OutputFile]]:
     """The shared render context and the static files it fingerprints."""
-    from .outputs.pages import asset_versions, static_outputs
+    from ..outputs.pages import asset_versions, static_outputs
 
     try:
         statics = static_outputs(root)
@@ -112,7 +112,7 @@ def render_site(
 def _render_site(
     state: SiteState, root: Path, base_url: str, incident_pages: Sequence[OutputFile] | None
 ) -> list[OutputFile]:
-    from .outputs.pages import PageRenderer, sitemap
+    from ..outputs.pages import PageRenderer, sitemap
 
     ctx, statics = build_context(root, state.page.site, base_url)
     renderer = PageRenderer(ctx, {c.id: c.name for c in state.page.components})

@@ -10,12 +10,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import terminal
-from .authoring import Repo
-from .diagnostics import Diagnostic, Severity
-from .state import IncidentState, Phase
-from .timeparse import UTC, format_time
-from .words import status_label
+from .. import terminal
+from ..commands.author import Repo
+from ..diagnostics import Diagnostic, Severity
+from ..state import IncidentState, Phase
+from ..timeparse import UTC, format_time
+from ..words import status_label
 
 HEADER = ("ID", "IMPACT", "STATUS", "STARTED", "LAST UPDATE", "TITLE")
 

@@ -12,18 +12,17 @@ so a refused or failed run leaves the folder as it was.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
+from ..canonical import incident_text
+from ..diagnostics import format_text
+from ..model import Impact, Incident, Status, Update
+from ..timeparse import UTC
+from ..write import write_new_files
 from .build import check
-from .canonical import incident_text
-from .diagnostics import format_text
-from .model import Impact, Incident, Status, Update
-from .timeparse import UTC
 
 #: Where status repos install gitstatus from, as a pip requirement. gitstatus is not on PyPI yet,
 #: so the workflows install a tagged release (tag ``v<version>``) from its git repository. The
@@ -382,25 +381,6 @@ def verify(contents: Mapping[str, str], now: dt.datetime) -> None:
         raise ScaffoldError(f"the new status repo would not check clean ({problems}); nothing was written")
 
 
-def _stage(target: Path, data: bytes) -> Path:
-    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return temp
-
-
-def _make_folders(root: Path, relpaths: list[str], created: list[Path]) -> None:
-    """Create the folders the files need, adding each to ``created`` as it is made (to undo)."""
-    for folder in sorted({(root / p).parent for p in relpaths}):
-        missing = [f for f in (folder, *folder.parents) if not f.exists()]
-        for path in reversed(missing):
-            path.mkdir()
-            created.append(path)
-
-
 def _file_in_the_way(root: Path, relpaths: list[str]) -> Path | None:
     """A file where a folder must be for the files to be written (``.github``, or a parent of ``root``)."""
     for folder in sorted({(root / p).parent for p in relpaths}):
@@ -430,22 +410,7 @@ def init(root: Path, now: dt.datetime, force: bool = False, requirement: str | N
     if in_the_way is not None:
         raise ScaffoldError(f"cannot write into {root}: {in_the_way} is a file, not a folder; nothing was written")
     verify(contents, now)
-    created: list[Path] = []
-    staged: list[tuple[Path, Path]] = []
     try:
-        _make_folders(root, relpaths, created)
-        for relpath in relpaths:
-            target = root / relpath
-            staged.append((_stage(target, contents[relpath].encode("utf-8")), target))
+        return write_new_files(root, {p: contents[p].encode("utf-8") for p in relpaths})
     except OSError as err:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-        for folder in reversed(created):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
         raise ScaffoldError(f"cannot write into {root}: {err.strerror or err}; nothing was written") from None
-    for temp, target in staged:
-        os.replace(temp, target)
-    return relpaths

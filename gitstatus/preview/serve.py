@@ -14,7 +14,6 @@ good build brings the site back. Nothing here can stop the server but Ctrl-C.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import secrets
 import shutil
@@ -33,19 +32,19 @@ import jinja2
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BuildError, build_context, check, render_site
-from .diagnostics import format_text
-from .errors import RootError
-from .outputs import OutputFile
-from .outputs.pages import PageRenderer
-from .preview_http import Hub, PreviewServer, Snapshot, is_loopback, make_server, server_url
-from .read.document import COMPONENTS_FILE, INCIDENTS_DIR
-from .source import check_root, is_editor_temp
-from .state import SiteState
-from .templating import template_problem as build_template_problem
-from .terminal import printable
-from .timeparse import resolve_now
-from .write import check_paths
+from ..commands.build import BuildError, build_context, check, render_site
+from ..diagnostics import format_text
+from ..errors import RootError
+from ..outputs import OutputFile
+from ..outputs.pages import PageRenderer
+from ..preview.http import Hub, PreviewServer, Snapshot, is_loopback, make_server, server_url
+from ..read.document import COMPONENTS_FILE, INCIDENTS_DIR
+from ..source import check_root, is_editor_temp
+from ..state import SiteState
+from ..templating import template_problem as build_template_problem
+from ..terminal import printable
+from ..timeparse import resolve_now
+from ..write import SyncedFolder
 
 QUIET = 0.08
 """Seconds without a new event before a rebuild starts: editors save in bursts of a few ms."""
@@ -125,36 +124,6 @@ class PageCache:
         return list(pages.values())
 
 
-class OutputFolder:
-    """The preview's own folder, updated in place: only files whose bytes changed are rewritten.
-
-    A rebuild after one saved file then writes a handful of files instead of the whole site;
-    each file is replaced atomically, and the reload event is sent only after all are written.
-    """
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.digests: dict[str, bytes] = {}
-
-    def sync(self, files: Sequence[OutputFile]) -> int:
-        checked = check_paths(files)
-        wanted = {f.path: hashlib.blake2b(f.data, digest_size=16).digest() for f in checked}
-        written = 0
-        for f in checked:
-            if self.digests.get(f.path) == wanted[f.path]:
-                continue
-            target = self.out / f.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-            temp.write_bytes(f.data)
-            os.replace(temp, target)
-            written += 1
-        for gone in sorted(set(self.digests) - set(wanted)):
-            (self.out / gone).unlink(missing_ok=True)
-        self.digests = wanted
-        return written
-
-
 class Builder:
     """Builds the site into ``out``; :meth:`build` never raises, it reports."""
 
@@ -166,7 +135,7 @@ class Builder:
         self.generation = 0
         """Bumped when anything but an incident changes: templates are not part of the page cache's key."""
         self.cache = PageCache()
-        self.folder = OutputFolder(out)
+        self.folder = SyncedFolder(out)
 
     def build(self, changed: Sequence[str]) -> Snapshot:
         self.epoch += 1
