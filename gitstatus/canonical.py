@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 
-from .model import Incident, Status, Update
+from .model import Incident, Update
+from .read.incident import FRONT_MATTER, status_word
 from .timeparse import format_time
 
 SEPARATOR = "—"
@@ -37,33 +39,36 @@ def yaml_scalar(text: str) -> str:
     return _RAW_IN_JSON_NOT_YAML_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", quoted)
 
 
+def _component_status(incident: Incident, tz: dt.tzinfo) -> list[str]:
+    if not incident.component_status:
+        return []
+    return ["component_status:", *(f"  {cid}: {status.value}" for cid, status in incident.component_status.items())]
+
+
+def _scheduled(incident: Incident, tz: dt.tzinfo) -> list[str]:
+    if not incident.scheduled:
+        return []
+    return ["scheduled:", f"  start: {format_time(incident.scheduled.start, tz)}",
+            f"  end: {format_time(incident.scheduled.end, tz)}"]
+
+
+#: The lines of each front-matter key (none when it has nothing to say). Every key declared in
+#: read/incident.py's FRONT_MATTER has one, and they are written in the declared order.
+_WRITERS: dict[str, Callable[[Incident, dt.tzinfo], list[str]]] = {
+    "title": lambda incident, tz: [f"title: {yaml_scalar(incident.title)}"],
+    "impact": lambda incident, tz: [f"impact: {incident.impact.value}"],
+    "components": lambda incident, tz: [f"components: [{', '.join(incident.components)}]"],
+    "component_status": _component_status,
+    "scheduled": _scheduled,
+}
+
+
 def front_matter(incident: Incident, tz: dt.tzinfo) -> str:
-    lines = [
-        "---",
-        f"title: {yaml_scalar(incident.title)}",
-        f"impact: {incident.impact.value}",
-        f"components: [{', '.join(incident.components)}]",
-    ]
-    if incident.component_status:
-        lines.append("component_status:")
-        lines += [f"  {cid}: {status.value}" for cid, status in incident.component_status.items()]
-    if incident.scheduled:
-        lines += [
-            "scheduled:",
-            f"  start: {format_time(incident.scheduled.start, tz)}",
-            f"  end: {format_time(incident.scheduled.end, tz)}",
-        ]
+    lines = ["---"]
+    for field in FRONT_MATTER.fields:
+        lines += _WRITERS[field.name](incident, tz)
     lines.append("---")
     return "\n".join(lines) + "\n"
-
-
-def status_word(status: Status) -> str:
-    """A status as incident files spell it in update headings: ``In progress``.
-
-    Part of the file format, like the heading's time, so never translated (the page's words
-    are in gitstatus/words/).
-    """
-    return status.value.capitalize()
 
 
 def update_heading(update: Update, tz: dt.tzinfo) -> str:

@@ -35,19 +35,19 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
 
-from .canonical import status_word
 from .diagnostics import Diagnostic
 from .model import IMPACT_COMPONENT_STATUS, ComponentStatus, Impact, Incident, Status, Window
 from .project import read_settings
 from .read.document import RawIncident, RawSection, decode, parse_incident
 from .read.incident import (  # the checker's readers of each key, so that history reads them as the page does
+    FRONT_MATTER,
     HEADING_RE,
-    INCIDENT_KEYS,
     parse_status,
     read_component_status,
     read_components,
     read_impact,
     read_window,
+    status_word,
     validate_incident,
 )
 from .read.settings import Checker
@@ -195,7 +195,7 @@ def _front_matter(raw: RawIncident, tz: dt.tzinfo) -> FrontMatter | None:
     compares what reads.
     """
     checker = Checker(raw.path)
-    fields = checker.mapping(raw.meta, "the front matter", INCIDENT_KEYS) if raw.meta is not None else None
+    fields = checker.mapping(raw.meta, "the front matter", FRONT_MATTER.keys) if raw.meta is not None else None
     if fields is None or raw.meta is None:
         return None
     title = checker.text(fields.get("title"), "title") or None

@@ -2,8 +2,9 @@
 
 ``gitstatus schema incident|components`` prints them. Editors with the YAML language server then
 flag unknown keys, wrong impacts or malformed ids as a file is typed, and offer the keys and
-values. The schemas are built from the same tables the checker uses (keys, impacts, statuses, the
-id pattern), so they cannot drift apart; tests hold them to agree with ``gitstatus check`` on
+values. The schemas are built from the declarations the checker reads its keys by (fields.py; the
+tables are in read/incident.py and read/settings.py): each key's kind gives its schema, its help
+the description. So they cannot drift apart; tests hold them to agree with ``gitstatus check`` on
 example files and on a set of broken ones.
 
 Two readers meet here. gitstatus reads every YAML scalar as a string (``past_days: 15`` is the text
@@ -17,28 +18,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from .model import ComponentStatus, Impact
-from .read.incident import INCIDENT_KEYS, REQUIRED_KEYS
-from .read.settings import COMPONENT_KEYS, SITE_KEYS, TOP_KEYS
+from .fields import Field, Kind
+from .read.incident import FRONT_MATTER
+from .read.settings import TOP
 from .slug import ID_RE, MAX_ID_LENGTH
 
 Schema = dict[str, Any]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-#: Times as timeparse reads them; written for ECMAScript regexes too (no inline flags), since
-#: editors evaluate patterns in JavaScript.
-TIME_PATTERN = (r"^\s*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2})?\s*(?:[Uu][Tt][Cc]|[Zz]|[+-]\d{2}:?\d{2})?\s*$")
-DATE_PATTERN = r"^\s*\d{4}-\d{2}-\d{2}\s*$"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-#: The checker's rule for site.url (config.check_site_url) as far as a pattern can say it: a host name or
-#: [IPv6], a port, a path of URL characters; no credentials, query, fragment, quotes, spaces or controls.
-URL_PATTERN = (rf"^\s*[Hh][Tt][Tt][Pp][Ss]?://(?:\[[0-9A-Fa-f:.]+\]|{_LABEL}(?:\.{_LABEL})*)(?::[1-9][0-9]{{0,4}})?"
-               r"(?:/(?:[A-Za-z0-9\-._~!$&()*+,;=:@/]|%[0-9A-Fa-f]{2})*)?\s*$")
-PAST_DAYS_PATTERN = r"^\s*0*(?:[1-9]\d{0,2}|[12]\d{3}|3[0-5]\d{2}|36[0-4]\d|3650)\s*$"
-_OVERRIDES = [s.value for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL]
 
 
 def _any_case(words: Iterable[str]) -> str:
@@ -48,67 +38,93 @@ def _any_case(words: Iterable[str]) -> str:
     return r"^\s*(?:" + "|".join(one(w) for w in words) + r")\s*$"
 
 
-def _text(description: str, required: bool = False, examples: list[str] | None = None) -> Schema:
-    schema: Schema = {"description": description,
-                      "type": ["string", "number", "boolean"] + ([] if required else ["null"])}
-    if required:
+def _text(field: Field) -> Schema:
+    """Free text: gitstatus reads any scalar as text, an editor may see a number or a boolean."""
+    schema: Schema = {"description": field.description,
+                      "type": ["string", "number", "boolean"] + ([] if field.required else ["null"])}
+    if field.required:
         schema["pattern"] = r"\S"
-    if examples:
-        schema["examples"] = examples
-    return schema
+    return schema | _examples(field)
 
 
-def _id(description: str) -> Schema:
+def _string(field: Field) -> Schema:
+    """A value with a shape of its own (an address, a timezone, a date): a string, or nothing."""
+    schema: Schema = {"description": field.description, "type": ["string", "null"]}
+    if field.pattern:
+        schema["pattern"] = field.pattern
+    return schema | _examples(field)
+
+
+def _time(field: Field) -> Schema:
+    return {"type": "string", "pattern": field.pattern, **_examples(field), "description": field.description}
+
+
+def _examples(field: Field) -> Schema:
+    return {"examples": list(field.examples)} if field.examples else {}
+
+
+def _id(field: Field) -> Schema:
     return {
-        "description": description,
+        "description": field.description,
         "anyOf": [{"type": "string", "pattern": ID_RE.pattern, "maxLength": MAX_ID_LENGTH},
                   {"type": "integer", "minimum": 0}],
     }
 
 
-def _closed(properties: dict[str, Schema], required: Iterable[str], description: str, keys: Iterable[str]) -> Schema:
-    """An object with exactly the checker's keys (``keys``), so the two cannot disagree on a key."""
-    assert list(properties) == list(keys), "schema and checker must list the same keys"
-    return {"description": description, "type": "object", "required": list(required),
-            "additionalProperties": False, "properties": properties}
+def _days(field: Field) -> Schema:
+    """A whole number, or its digits as text (how gitstatus reads every scalar)."""
+    return {"description": field.description,
+            "anyOf": [{"type": "integer", "minimum": field.low, "maximum": field.high},
+                      {"type": "string", "pattern": field.pattern},
+                      {"type": "null"}]}
+
+
+def _choice(field: Field) -> Schema:
+    return {"description": field.description,
+            "anyOf": [{"enum": list(field.choices)}, {"type": "string", "pattern": _any_case(field.choices)}]}
+
+
+def _list(field: Field) -> Schema:
+    assert field.item is not None, f"the list {field.name} declares no item"
+    schema: Schema = {"description": field.description, "type": "array"}
+    if field.item.kind is Kind.ID:  # ids in a list each name one thing, once
+        schema["uniqueItems"] = True
+    if field.low:
+        schema["minItems"] = field.low
+    return schema | {"items": field_schema(field.item)}
+
+
+def _map(field: Field) -> Schema:
+    return {"description": field.description, "type": "object",
+            "propertyNames": {"pattern": ID_RE.pattern, "maxLength": MAX_ID_LENGTH},
+            "additionalProperties": {"enum": list(field.choices)}}
+
+
+def _block(field: Field) -> Schema:
+    """A mapping with exactly the checker's keys, so the two cannot disagree on a key."""
+    return {"description": field.description, "type": "object", "required": list(field.required_keys),
+            "additionalProperties": False, "properties": {f.name: field_schema(f) for f in field.fields}}
+
+
+_KINDS: dict[Kind, Callable[[Field], Schema]] = {
+    Kind.TEXT: _text, Kind.ID: _id, Kind.URL: _string, Kind.TIMEZONE: _string, Kind.DAYS: _days,
+    Kind.DATE: _string, Kind.TIME: _time, Kind.CHOICE: _choice, Kind.LIST: _list, Kind.MAP: _map,
+    Kind.BLOCK: _block,
+}
+
+
+def field_schema(field: Field) -> Schema:
+    """The schema of one declared key, from its kind."""
+    return _KINDS[field.kind](field)
 
 
 def incident_schema() -> Schema:
     """The front matter of an incident file (between the ``---`` lines)."""
-    impacts = [i.value for i in Impact]
-    time: Schema = {"type": "string", "pattern": TIME_PATTERN, "examples": ["2026-06-20 02:00 UTC"],
-            "description": "'YYYY-MM-DD HH:MM' with UTC, Z or an offset like +02:00; without one, the "
-                           "page's timezone."}
-    properties: dict[str, Schema] = {
-        "title": _text("A short summary of what users experience.", required=True,
-                       examples=["API responding slowly"]),
-        "impact": {
-            "description": "minor: limited impact, most users unaffected; major: a significant share of "
-                           "users affected; critical: service broadly unavailable; maintenance: planned work.",
-            "anyOf": [{"enum": impacts}, {"type": "string", "pattern": _any_case(impacts)}],
-        },
-        "components": {
-            "description": "Ids of the affected components, from components.yaml; [] for none.",
-            "type": "array", "uniqueItems": True, "items": _id("A component id from components.yaml."),
-        },
-        "component_status": {
-            "description": "Overrides the status the impact implies, for some of this incident's components.",
-            "type": "object",
-            "propertyNames": {"pattern": ID_RE.pattern, "maxLength": MAX_ID_LENGTH},
-            "additionalProperties": {"enum": _OVERRIDES},
-        },
-        "scheduled": _closed(
-            {"start": {**time, "description": f"When the maintenance window starts. {time['description']}"},
-             "end": {**time, "description": f"When the maintenance window ends. {time['description']}"}},
-            ("start", "end"), "Maintenance only: the planned window.", ("start", "end"),
-        ),
-    }
-    schema = _closed(properties, REQUIRED_KEYS, "The front matter of a gitstatus incident file.", INCIDENT_KEYS)
     return {
         "$schema": DRAFT,
         "title": "gitstatus incident",
-        **schema,
-        # 'scheduled' is for maintenance only.
+        **field_schema(FRONT_MATTER),
+        # 'scheduled' is for maintenance only: a rule between two keys, which no one declaration says.
         "if": {"required": ["impact"],
                "properties": {"impact": {"type": "string", "pattern": _any_case(["maintenance"])}}},
         "else": {"not": {"required": ["scheduled"]}},
@@ -117,45 +133,7 @@ def incident_schema() -> Schema:
 
 def components_schema() -> Schema:
     """components.yaml: the page's settings and its components."""
-    site = _closed(
-        {
-            "title": _text("The page's name, in its header and the browser tab.", required=True,
-                           examples=["Acme Status"]),
-            "url": {"description": "Where the page is published (absolute http or https); feeds and the "
-                                   "sitemap need it.",
-                    "type": ["string", "null"], "pattern": URL_PATTERN,
-                    "examples": ["https://status.example.com/"]},
-            "description": _text("One sentence about the page, for search engines and feeds."),
-            "timezone": {"description": "An IANA timezone name: times without a zone are read in it and the "
-                                        "page shows times in it.",
-                         "type": ["string", "null"], "examples": ["UTC", "Europe/Berlin", "America/New_York"]},
-            "past_days": {"description": "Days of past incidents on the front page (1 to 3650; default 15).",
-                          "anyOf": [{"type": "integer", "minimum": 1, "maximum": 3650},
-                                    {"type": "string", "pattern": PAST_DAYS_PATTERN},
-                                    {"type": "null"}]},
-        },
-        ("title",), "Settings of the whole page.", SITE_KEYS,
-    )
-    component = _closed(
-        {
-            "id": _id("Lowercase letters, digits and single hyphens; what incident files list."),
-            "name": _text("What readers see.", required=True, examples=["REST API"]),
-            "description": _text("A line under the name."),
-            "group": _text("Components with the same group are shown together under it."),
-            "start_date": {"description": "The day its uptime history begins (YYYY-MM-DD).",
-                           "type": ["string", "null"], "pattern": DATE_PATTERN, "examples": ["2025-06-01"]},
-        },
-        ("id", "name"), "One component of the page.", COMPONENT_KEYS,
-    )
-    top = _closed(
-        {
-            "site": site,
-            "components": {"description": "The components, in the order the page shows them.",
-                           "type": "array", "minItems": 1, "items": component},
-        },
-        ("site", "components"), "The settings and components of a gitstatus status page.", TOP_KEYS,
-    )
-    return {"$schema": DRAFT, "title": "gitstatus components.yaml", **top}
+    return {"$schema": DRAFT, "title": "gitstatus components.yaml", **field_schema(TOP)}
 
 
 SCHEMAS = {"incident": incident_schema, "components": components_schema}

@@ -289,15 +289,3 @@ def test_good_components_are_accepted_by_schema_and_checker(case: str, make_repo
     for view, convert in VIEWS.items():
         assert errors("components", convert(node)) == [], view
 
-
-def test_schema_lists_exactly_the_checkers_keys() -> None:
-    from gitstatus.read.incident import INCIDENT_KEYS, REQUIRED_KEYS
-    from gitstatus.read.settings import COMPONENT_KEYS, SITE_KEYS, TOP_KEYS
-
-    incident = schema.incident_schema()
-    components = schema.components_schema()
-    assert list(incident["properties"]) == list(INCIDENT_KEYS)
-    assert incident["required"] == list(REQUIRED_KEYS)
-    assert list(components["properties"]) == list(TOP_KEYS)
-    assert list(components["properties"]["site"]["properties"]) == list(SITE_KEYS)
-    assert list(components["properties"]["components"]["items"]["properties"]) == list(COMPONENT_KEYS)

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..canonical import status_word
 from ..diagnostics import Diagnostic, Severity, unknown
+from ..fields import Field, Kind
 from ..model import Component, ComponentStatus, Impact, Incident, Status, Update, Window
 from ..slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
 from ..terminal import printable
@@ -22,8 +22,6 @@ from .document import RawIncident, RawSection, decode, parse_incident
 from .settings import Checker, kind
 from .yamlnodes import Node
 
-INCIDENT_KEYS = ("title", "impact", "components", "component_status", "scheduled")
-REQUIRED_KEYS = ("title", "impact", "components")
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 """Clocks drift and writers round; an update this little ahead of ``now`` is accepted."""
 
@@ -32,6 +30,10 @@ HEADING_RE = re.compile(r"^(?P<time>.*\S)\s+[—–\-·|]\s+(?P<status>\S.*?)$")
 _OVERRIDE_STATUSES = tuple(s.value for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL)
 _STATUS_WORDS = tuple(s.value for s in Status)
 _STATUS_SPACES_RE = re.compile(r"[\s_-]+")
+#: Times as timeparse reads them, for the schema; written for ECMAScript regexes too (no inline flags),
+#: since editors evaluate patterns in JavaScript.
+TIME_PATTERN = (r"^\s*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2})?\s*(?:[Uu][Tt][Cc]|[Zz]|[+-]\d{2}:?\d{2})?\s*$")
+_TIME_HELP = "'YYYY-MM-DD HH:MM' with UTC, Z or an offset like +02:00; without one, the page's timezone."
 
 
 def parse_status(word: str) -> Status | None:
@@ -41,6 +43,15 @@ def parse_status(word: str) -> Status | None:
         return Status(normal)
     except ValueError:
         return None
+
+
+def status_word(status: Status) -> str:
+    """A status as incident files spell it in update headings: ``In progress``; :func:`parse_status` reads it back.
+
+    Part of the file format, like the heading's time, so never translated (the page's words
+    are in gitstatus/words/).
+    """
+    return status.value.capitalize()
 
 
 def _incident_id(checker: Checker, path: str) -> str | None:
@@ -148,11 +159,11 @@ def read_window(checker: Checker, node: Node | None, impact: Impact | None, tz: 
     if impact is not None and impact is not Impact.MAINTENANCE:
         checker.error(line, col, "E113", "'scheduled' is only for impact: maintenance; remove it or change the impact")
         return None
-    fields = checker.mapping(node, "scheduled", ("start", "end"))
+    fields = checker.mapping(node, "scheduled", WINDOW.keys)
     if fields is None:
         return None
     times: dict[str, dt.datetime] = {}
-    for key in ("start", "end"):
+    for key in WINDOW.keys:
         value = fields.get(key)
         if value is None:
             article = "a" if key == "start" else "an"
@@ -173,6 +184,30 @@ def read_window(checker: Checker, node: Node | None, impact: Impact | None, tz: 
         checker.error(where.line, where.col, "E114", "the maintenance window ends before it starts: check 'end'")
         return None
     return Window(times["start"], times["end"])
+
+
+WINDOW = Field("scheduled", Kind.BLOCK, "Maintenance only: the planned window.", reader=read_window,
+               examples=("{start: 2026-12-03 02:00 UTC, end: 2026-12-03 04:00 UTC}",), fields=(
+    Field("start", Kind.TIME, f"When the maintenance window starts. {_TIME_HELP}", required=True,
+          pattern=TIME_PATTERN, examples=("2026-06-20 02:00 UTC",), reader=parse_time),
+    Field("end", Kind.TIME, f"When the maintenance window ends. {_TIME_HELP}", required=True,
+          pattern=TIME_PATTERN, examples=("2026-06-20 02:00 UTC",), reader=parse_time),
+))
+FRONT_MATTER = Field("front matter", Kind.BLOCK, "The front matter of a gitstatus incident file.", fields=(
+    Field("title", Kind.TEXT, "A short summary of what users experience.", required=True,
+          examples=("API responding slowly",), reader=Checker.text),
+    Field("impact", Kind.CHOICE, "minor: limited impact, most users unaffected; major: a significant share of "
+          "users affected; critical: service broadly unavailable; maintenance: planned work.", required=True,
+          choices=tuple(i.value for i in Impact), reader=read_impact),
+    Field("components", Kind.LIST, "Ids of the affected components, from components.yaml; [] for none.",
+          required=True, examples=("[api, dashboard]",), reader=read_components,
+          item=Field("component id", Kind.ID, "A component id from components.yaml.")),
+    Field("component_status", Kind.MAP, "Overrides the status the impact implies, for some of this incident's "
+          "components.", choices=_OVERRIDE_STATUSES, examples=("{dashboard: partial_outage}",),
+          reader=read_component_status),
+    WINDOW,
+))
+"""An incident's front matter, in the order ``gitstatus new`` writes it; ``validate_incident`` reads it."""
 
 
 def _update(checker: Checker, section: RawSection, impact: Impact | None, tz: dt.tzinfo) -> Update | None:
@@ -255,10 +290,10 @@ def validate_incident(
     """
     checker = Checker(raw.path)
     incident_id = _incident_id(checker, raw.path)
-    fields = checker.mapping(raw.meta, "the front matter", INCIDENT_KEYS) if raw.meta is not None else None
+    fields = checker.mapping(raw.meta, "the front matter", FRONT_MATTER.keys) if raw.meta is not None else None
     title = impact = listed = overrides = window = None
     if fields is not None:
-        for key in REQUIRED_KEYS:
+        for key in FRONT_MATTER.required_keys:
             if key not in fields:
                 checker.error(1, 1, "E107", f"the front matter needs '{key}'"
                               + (" (one of minor, major, critical, maintenance)" if key == "impact" else "")

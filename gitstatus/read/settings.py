@@ -1,7 +1,8 @@
 """components.yaml: the page's settings and its components, validated into the model.
 
-One table of allowed keys per mapping, one converter per value type, and every
-problem reported with its line, so a writer fixes the whole file in one pass.
+One declaration per key (``SITE``, ``COMPONENT`` and ``TOP`` below, see fields.py), one
+converter per value type, and every problem reported with its line, so a writer fixes the
+whole file in one pass.
 """
 
 from __future__ import annotations
@@ -13,18 +14,13 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostic, unknown
+from ..fields import Field, Kind
 from ..model import Component, Site
 from ..slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
 from ..terminal import printable
 from ..timeparse import TimeError, load_zone
 from .document import COMPONENTS_FILE
 from .yamlnodes import Node
-
-SITE_KEYS = ("title", "url", "description", "timezone", "past_days")
-COMPONENT_KEYS = ("id", "name", "description", "group", "start_date")
-TOP_KEYS = ("site", "components")
-
-DEFAULT_SITE = Site(title="Status", url=None, description="", timezone="UTC", past_days=15)
 
 
 class Checker:
@@ -191,11 +187,12 @@ def _url(checker: Checker, node: Node | None) -> str | None:
 
 
 def _site(checker: Checker, node: Node | None) -> Site:
-    fields = checker.mapping(node, "site", SITE_KEYS)
+    fields = checker.mapping(node, "site", SITE.keys)
     if fields is None:
         return DEFAULT_SITE
-    title = checker.text(fields.get("title"), "title", required=True, line=node.line if node else 1)
-    timezone = checker.text(fields.get("timezone"), "timezone") or "UTC"
+    title = checker.text(fields.get("title"), "title", required=SITE.field("title").required,
+                         line=node.line if node else 1)
+    timezone = checker.text(fields.get("timezone"), "timezone") or DEFAULT_SITE.timezone
     try:
         load_zone(timezone)
     except TimeError as err:
@@ -205,7 +202,7 @@ def _site(checker: Checker, node: Node | None) -> Site:
     return Site(
         title=title or DEFAULT_SITE.title,
         url=_url(checker, fields.get("url")),
-        description=checker.text(fields.get("description"), "description") or "",
+        description=checker.text(fields.get("description"), "description") or DEFAULT_SITE.description,
         timezone=timezone,
         past_days=_positive_int(checker, fields.get("past_days"), "past_days", DEFAULT_SITE.past_days),
     )
@@ -224,11 +221,13 @@ def _date(checker: Checker, node: Node | None, key: str) -> dt.date | None:
 
 
 def _component(checker: Checker, node: Node, position: int) -> Component | None:
-    fields = checker.mapping(node, f"component #{position}", COMPONENT_KEYS)
+    fields = checker.mapping(node, f"component #{position}", COMPONENT.keys)
     if fields is None:
         return None
-    component_id = checker.text(fields.get("id"), "id", required=True, line=node.line, col=node.col)
-    name = checker.text(fields.get("name"), "name", required=True, line=node.line, col=node.col)
+    component_id = checker.text(fields.get("id"), "id", required=COMPONENT.field("id").required,
+                                line=node.line, col=node.col)
+    name = checker.text(fields.get("name"), "name", required=COMPONENT.field("name").required,
+                        line=node.line, col=node.col)
     if component_id is not None and not is_id(component_id):
         where = fields["id"]
         better = slugify(component_id)
@@ -309,6 +308,46 @@ def _components(checker: Checker, node: Node | None) -> list[Component]:
     return components
 
 
+#: The checker's rule for site.url (check_site_url) as far as a pattern can say it, for the schema: a host
+#: name or [IPv6], a port, a path of URL characters; no credentials, query, fragment, quotes, spaces or controls.
+_URL_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+URL_PATTERN = (rf"^\s*[Hh][Tt][Tt][Pp][Ss]?://(?:\[[0-9A-Fa-f:.]+\]|{_URL_LABEL}(?:\.{_URL_LABEL})*)"
+               r"(?::[1-9][0-9]{0,4})?(?:/(?:[A-Za-z0-9\-._~!$&()*+,;=:@/]|%[0-9A-Fa-f]{2})*)?\s*$")
+PAST_DAYS_PATTERN = r"^\s*0*(?:[1-9]\d{0,2}|[12]\d{3}|3[0-5]\d{2}|36[0-4]\d|3650)\s*$"
+DATE_PATTERN = r"^\s*\d{4}-\d{2}-\d{2}\s*$"
+
+SITE = Field("site", Kind.BLOCK, "Settings of the whole page.", required=True, reader=_site, fields=(
+    Field("title", Kind.TEXT, "The page's name, in its header and the browser tab.", required=True,
+          default="Status", examples=("Acme Status",), reader=Checker.text),
+    Field("url", Kind.URL, "Where the page is published (absolute http or https); feeds and the sitemap need it.",
+          pattern=URL_PATTERN, examples=(URL_EXAMPLE,), reader=_url),
+    Field("description", Kind.TEXT, "One sentence about the page, for search engines and feeds.", default="",
+          reader=Checker.text),
+    Field("timezone", Kind.TIMEZONE, "An IANA timezone name: times without a zone are read in it and the page "
+          "shows times in it.", default="UTC", examples=("UTC", "Europe/Berlin", "America/New_York"), reader=load_zone),
+    Field("past_days", Kind.DAYS, "Days of past incidents on the front page ({low} to {high}; default {default}).",
+          default=15, low=1, high=3650, pattern=PAST_DAYS_PATTERN, reader=_positive_int),
+))
+COMPONENT = Field("component", Kind.BLOCK, "One component of the page.", reader=_component, fields=(
+    Field("id", Kind.ID, "Lowercase letters, digits and single hyphens; what incident files list.", required=True,
+          reader=_component),
+    Field("name", Kind.TEXT, "What readers see.", required=True, examples=("REST API",), reader=Checker.text),
+    Field("description", Kind.TEXT, "A line under the name.", reader=Checker.text),
+    Field("group", Kind.TEXT, "Components with the same group are shown together under it.", reader=Checker.text),
+    Field("start_date", Kind.DATE, "The day its uptime history begins (YYYY-MM-DD).", pattern=DATE_PATTERN,
+          examples=("2025-06-01",), reader=_date),
+))
+TOP = Field(COMPONENTS_FILE, Kind.BLOCK, "The settings and components of a gitstatus status page.", fields=(
+    SITE,
+    Field("components", Kind.LIST, "The components, in the order the page shows them.", required=True, low=1,
+          item=COMPONENT, reader=_components),
+))
+"""components.yaml's keys; ``validate_components`` reads them."""
+
+DEFAULT_SITE = Site(**SITE.defaults())
+"""The page's settings when components.yaml has no usable ``site:``."""
+
+
 def group_slug(name: str) -> str:
     """A group's id, derived from its name (groups have no id of their own in components.yaml)."""
     return slugify(name) or "group"
@@ -319,7 +358,7 @@ def validate_components(node: Node | None) -> tuple[Site, tuple[Component, ...],
     checker = Checker(COMPONENTS_FILE)
     if node is None:
         return DEFAULT_SITE, (), checker.diagnostics
-    top = checker.mapping(node, COMPONENTS_FILE, TOP_KEYS)
+    top = checker.mapping(node, COMPONENTS_FILE, TOP.keys)
     if top is None:
         return DEFAULT_SITE, (), checker.diagnostics
     if "site" not in top:
