@@ -24,18 +24,14 @@ from gitstatus import summary
 from gitstatus.commands import init as scaffold
 from gitstatus.diagnostics import Diagnostic
 
-from .conftest import REPO, write_tree
-from .test_history import API_SLOW, PATH, commit_all, edit, git, run_check, status_repo
+from .conftest import API_SLOW, REPO, commit_all, edit, git, run_check, status_repo, table_rows, write_tree
+from .conftest import API_SLOW_PATH as PATH
 
 BIN = Path(sys.executable).parent
 EVIL_TITLE = "<img src=x onerror=alert(1)> | `tick` [link](javascript:alert(1)) ![i](x.png) *b* $m$"
 
 
-@pytest.fixture(autouse=True)
-def no_github(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Under GitHub Actions the real job summary must never be written by a test."""
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+pytestmark = pytest.mark.usefixtures("no_github")
 
 
 @pytest.fixture
@@ -46,17 +42,6 @@ def repo(tmp_path: Path) -> Path:
 def render_html(markdown: str) -> str:
     """Render like GitHub would: tables on, raw HTML *allowed*, so an injection would show."""
     return MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
-
-
-def table_rows(markdown: str, header: str) -> list[str]:
-    lines = markdown.splitlines()
-    start = lines.index(header)
-    rows = []
-    for line in lines[start + 2:]:
-        if not line.startswith("|"):
-            break
-        rows.append(line)
-    return rows
 
 
 # --- the job summary ----------------------------------------------------------------------------------

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from gitstatus.cli import main
 from gitstatus.diagnostics import CODES
+
+from .conftest import run_cli
 
 CASES = Path(__file__).resolve().parent / "cases"
 DEFAULT_COMPONENTS = CASES / "components.yaml"
@@ -75,7 +75,7 @@ def run_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tup
     now = (case / "now.txt").read_text(encoding="utf-8").strip() if (case / "now.txt").exists() else DEFAULT_NOW
     monkeypatch.chdir(repo)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    result = CliRunner().invoke(main, ["check", "--now", now, "--format", "json"], catch_exceptions=False)
+    result = run_cli("check", "--now", now, "--format", "json")
     return result.exit_code, json.loads(result.output)
 
 

@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from gitstatus.cli import main
 from gitstatus.commands.build import check
 from gitstatus.diagnostics import Diagnostic
 from gitstatus.errors import RootError
@@ -26,22 +24,10 @@ from gitstatus.read import yamlnodes
 from gitstatus.read.document import MAX_BYTES, decode, parse_incident, split_front_matter, split_sections
 from gitstatus.source import Disk, incident_paths, read_file
 
+from .conftest import API_SLOW_MINOR_RESOLVED as INCIDENT
+from .conftest import run_cli
+
 NOW = dt.datetime(2026, 6, 12, tzinfo=dt.UTC)
-INCIDENT = """\
----
-title: API responding slowly
-impact: minor
-components: [api]
----
-
-## 2026-06-11 14:02 UTC — Investigating
-
-We are looking into reports of slow API responses.
-
-## 2026-06-11 14:40 UTC — Resolved
-
-Response times are back to normal.
-"""
 
 
 def codes(diagnostics: list[Diagnostic]) -> list[tuple[str, int, int, str]]:
@@ -391,8 +377,7 @@ def test_cli_reports_byte_problems_with_the_root_prefix(make_repo: Callable[...,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_repo({"incidents/2026-06-11-api.md": b"---\ntitle: \xff\n"})
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    result = CliRunner().invoke(main, ["check", "--root", str(root), "--now", "2026-06-12 00:00 UTC",
-                                       "--format", "json"], catch_exceptions=False)
+    result = run_cli("check", "--root", root, "--now", "2026-06-12 00:00 UTC", "--format", "json")
     assert result.exit_code == 1
     [item] = json.loads(result.output)
     assert item["path"] == os.path.join(str(root), "incidents/2026-06-11-api.md")
