@@ -16,7 +16,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from gitstatus import summary
+from gitstatus.report import summary
 
 from .htmlparse import Element, parse
 from .test_history import API_SLOW, PATH, run_check, status_repo
