@@ -20,7 +20,9 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from gitstatus.diagnostics import Diagnostic, format_github
+from gitstatus import rules
+from gitstatus.report import format_github
+from gitstatus.rules import Diagnostic
 
 from .conftest import API_SLOW_MINOR_RESOLVED as GOOD
 from .conftest import GITSTATUS, REPO, run_cli, run_gitstatus
@@ -189,8 +191,8 @@ def test_github_escapes_data_and_properties(make_repo: Callable[..., Path], monk
 
 def test_github_warnings_and_whole_file_problems() -> None:
     lines = format_github([
-        Diagnostic("incidents/x.md", 0, 0, "E003", "too big"),
-        Diagnostic("incidents/y.md", 7, 0, "W101", "silent: 100% quiet\rreally"),
+        Diagnostic("incidents/x.md", 0, 0, rules.TOO_LARGE, "too big", ""),
+        Diagnostic("incidents/y.md", 7, 0, rules.NO_RECENT_UPDATE, "silent: 100% quiet\rreally", ""),
     ])
     assert lines == [
         "::error title=gitstatus E003,file=incidents/x.md::incidents/x.md: E003 too big",
@@ -216,10 +218,10 @@ def test_json_is_a_list_of_objects_and_nothing_else(make_repo: Callable[..., Pat
     items = json.loads(result.output)
     assert items == [{
         "path": f"{root}/incidents/2026-06-11-a.md", "line": 11, "col": 27, "code": "E204",
-        "message": items[0]["message"], "severity": "error",
+        "message": items[0]["message"], "severity": "error", "hint": items[0]["hint"],
     }]
     assert items[0]["message"].startswith("unknown status 'Resolvd'")
-    assert list(items[0]) == ["path", "line", "col", "code", "message", "severity"]
+    assert list(items[0]) == ["path", "line", "col", "code", "message", "severity", "hint"]
 
 
 def test_json_clean_is_an_empty_list(make_repo: Callable[..., Path]) -> None:

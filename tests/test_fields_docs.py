@@ -124,7 +124,7 @@ def diagnostics(make_repo: Callable[..., Path], incident: str | None = None,
                 components: str | None = None) -> list[tuple[str, str]]:
     files = {"incidents/2026-06-11-api-slow.md": f"---\n{incident}---\n{BODY}"} if incident is not None else {}
     root = make_repo(files, components=components or SITE_OK + COMPONENT_OK)
-    return [(d.code, d.message) for d in check(root, NOW).diagnostics if d.code[0] == "E"]
+    return [(d.code, d.text) for d in check(root, NOW).diagnostics if d.code[0] == "E"]
 
 
 def allowed_keys(found: list[tuple[str, str]]) -> tuple[str, ...]:

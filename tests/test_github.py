@@ -20,9 +20,10 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from gitstatus import summary
+from gitstatus import rules
 from gitstatus.commands import init as scaffold
-from gitstatus.diagnostics import Diagnostic
+from gitstatus.report import summary
+from gitstatus.rules import Diagnostic
 
 from .conftest import API_SLOW, REPO, commit_all, edit, git, run_check, status_repo, table_rows, write_tree
 from .conftest import API_SLOW_PATH as PATH
@@ -152,7 +153,7 @@ def test_escape_keeps_text_and_defuses_markup() -> None:
 def test_long_problem_lists_are_cut_with_a_count() -> None:
     import datetime as dt
 
-    problems = [Diagnostic(f"incidents/x{i:04d}.md", 1, 1, "E109", "unknown impact")
+    problems = [Diagnostic(f"incidents/x{i:04d}.md", 1, 1, rules.UNKNOWN_IMPACT, "unknown impact")
                 for i in range(summary.MAX_ROWS + 5)]
     text = summary.render(problems, "components.yaml and 305 incidents", dt.UTC)
     assert len(table_rows(text, "| Where | Code | Problem |")) == summary.MAX_ROWS

@@ -328,8 +328,8 @@ def test_changes_list_what_readers_will_see(repo: Path) -> None:
 
 
 def test_the_module_docstring_lists_every_history_code() -> None:
-    from gitstatus.diagnostics import CODES
+    from gitstatus.rules import RULES
 
-    codes = [c for c in CODES if c[1:3] == "50"]
+    codes = [r.code for r in RULES if r.code[1:3] == "50"]
     assert codes == ["E501", "E502", "E503", "E504", "E505", "E506", "E507", "N501", "N502", "N503", "N504", "N505"]
     assert all(code in textwrap.dedent(changes.__doc__ or "") for code in codes)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from gitstatus import changes, summary
+from gitstatus import changes
+from gitstatus.report import summary
 from gitstatus.source import Disk, GitRev
 
 from .conftest import API_SLOW, check_base, database_upgrade, edit, run_check, status_repo, table_rows, write_tree

@@ -119,7 +119,7 @@ def load_back(text: str, components: tuple[Component, ...], tz: dt.tzinfo) -> tu
     assert decoded is not None and problems == []
     raw, problems = parse_incident(decoded, path)
     incident, more, _ = validate_incident(raw, {c.id: c for c in components}, tz)
-    return incident, [f"{d.line}:{d.col}: {d.code} {d.message}" for d in problems + more]
+    return incident, [f"{d.line}:{d.col}: {d.code} {d.text}" for d in problems + more]
 
 
 def without_lines(incident: Incident) -> Incident:

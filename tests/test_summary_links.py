@@ -16,7 +16,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from gitstatus import summary
+from gitstatus.report import summary
 
 from .conftest import API_SLOW, run_check, status_repo
 from .conftest import API_SLOW_PATH as PATH

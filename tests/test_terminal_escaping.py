@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from gitstatus import terminal
-from gitstatus.diagnostics import Diagnostic, format_github, unknown
+from gitstatus import rules, terminal
+from gitstatus.report import format_github
+from gitstatus.rules import Diagnostic, unknown
 
 from .conftest import COMPONENTS_YAML, GITSTATUS, Preview, run_cli
 
@@ -131,8 +132,8 @@ def test_github_annotations_cannot_be_forged() -> None:
     """A workflow command is one line: a newline or '::' in a name or message cannot start a second one."""
     forged = "x\n::error file=forged.md::forged\r\n::warning::%0Aforged"
     lines = format_github([
-        Diagnostic(f"incidents/{forged}.md", 3, 4, "E204", f"unknown status '{forged}'"),
-        Diagnostic("incidents/a,b:c.md", 0, 0, "E004", f"title {HOSTILE}"),
+        Diagnostic(f"incidents/{forged}.md", 3, 4, rules.UNKNOWN_STATUS, f"unknown status '{forged}'", ""),
+        Diagnostic("incidents/a,b:c.md", 0, 0, rules.BAD_FILE_NAME, f"title {HOSTILE}"),
     ])
     assert len(lines) == 2
     named, forging = sorted(lines)  # E004 on incidents/a,b:c.md, then E204

@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 
+from gitstatus import rules
 from gitstatus.commands.build import check
-from gitstatus.diagnostics import Diagnostic
 from gitstatus.errors import RootError
 from gitstatus.project import load
 from gitstatus.read import yamlnodes
 from gitstatus.read.document import MAX_BYTES, decode, parse_incident, split_front_matter, split_sections
+from gitstatus.rules import Diagnostic
 from gitstatus.source import Disk, incident_paths, read_file
 
 from .conftest import API_SLOW_MINOR_RESOLVED as INCIDENT
@@ -134,9 +135,9 @@ def test_bom_is_dropped_and_crlf_and_cr_become_lf() -> None:
 
 def test_not_utf8_points_at_the_bad_byte() -> None:
     data = b"title: ok\nname: Caf" + b"\xe9 au lait\n"
-    assert decode(data, "f.md") == (None, [
-        Diagnostic("f.md", 2, 10, "E002", "byte 0xe9 is not UTF-8: save the file as UTF-8"),
-    ])
+    text, problems = decode(data, "f.md")
+    assert (text, problems) == (None, [Diagnostic("f.md", 2, 10, rules.NOT_UTF8, "byte 0xe9 is not UTF-8")])
+    assert problems[0].text == "byte 0xe9 is not UTF-8: save the file as UTF-8"
 
 
 def test_not_utf8_column_counts_characters_not_bytes() -> None:

@@ -21,18 +21,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import canonical, writelock
-from ..diagnostics import Diagnostic, Severity, unknown
+from .. import canonical, rules, writelock
 from ..errors import Refused, RootError
 from ..model import Impact, Incident, Site, Status, Update, Window
 from ..project import Project, load
 from ..read.document import INCIDENTS_DIR, parse_incident
 from ..read.incident import parse_status
+from ..rules import Diagnostic, Severity, unknown
 from ..slug import slugify
 from ..source import Disk, incident_paths, read_bytes
 from ..timeparse import UTC, TimeError, parse_time
@@ -133,7 +133,7 @@ def message_problem(message: str) -> str | None:
     raw, diagnostics = parse_incident(probe, "message")
     first_line = 6
     for d in diagnostics:
-        if d.code == "E202":
+        if d.rule is rules.BAD_HEADING:
             line = probe.split("\n")[d.line - 1]
             return (f"line {d.line - first_line + 1} of the message, '{line.strip()}', is a level-1 heading: "
                     "use '###' for a heading inside a message")
@@ -381,3 +381,71 @@ def remove(repo: Repo, relpath: str) -> None:
         change = plan_delete(fresh, relpath)
         ensure_valid(fresh, change)
         apply(fresh.root, change)
+
+
+# --- the commands as the command line runs them ----------------------------------------------------------
+
+@contextmanager
+def _nothing_written() -> Iterator[None]:
+    """A file system error ends a writing command as a refusal: each write is atomic, so nothing was written."""
+    try:
+        yield
+    except BrokenPipeError:  # the reader of the output left: the command line ends quietly
+        raise
+    except OSError as err:
+        raise Refused(f"cannot write: {err}; nothing was written") from None
+
+
+def shown(root: Path, relpath: str) -> str:
+    """A file of the repo as the writer would type it: relative to where they are, through ``--root``."""
+    return relpath if root == Path(".") else str(root / relpath)
+
+
+def new(root: Path, now: dt.datetime, title: str, impact: Impact, components: Sequence[str], status: str | None,
+        message: str | None, at: str | None, start: str | None, end: str | None, source: MessageSource) -> str:
+    """``gitstatus new``: write a new incident with its first update; returns its relpath."""
+    with _nothing_written():
+        repo = open_repo(root, now)
+        spec = NewIncident(
+            title=title, impact=impact, components=tuple(components),
+            status=parse_status_option(status) if status else None,
+            at=at, window=parse_window(start, end, repo),
+        )
+        return create(repo, spec, message, source)
+
+
+@dataclass(frozen=True)
+class Posted:
+    """An update that ``update`` or ``resolve`` wrote, and the page's timezone to show its time in."""
+
+    relpath: str
+    update: Update
+    tz: dt.tzinfo
+
+
+def post(root: Path, now: dt.datetime, ref: str, status: str | None, message: str | None, at: str | None,
+         source: MessageSource, final: bool = False) -> Posted:
+    """``gitstatus update`` (``final``: ``gitstatus resolve``): append an update to the incident ``ref``."""
+    with _nothing_written():
+        repo = open_repo(root, now)
+        parsed = parse_status_option(status) if status else None
+        relpath, update = add_update(repo, ref, parsed, at, message, source, final=final)
+        return Posted(relpath, update, repo.tz)
+
+
+def delete(root: Path, now: dt.datetime, ref: str, yes: bool, ask: Callable[[str], bool] | None) -> str:
+    """``gitstatus delete``: remove the incident ``ref`` once the writer said yes; returns its relpath.
+
+    ``ask`` asks the writer about the shown path (``None``: there is no terminal to ask on).
+    """
+    with _nothing_written():
+        repo = open_repo(root, now)
+        relpath = find_incident(root, ref)
+        if not yes:
+            if ask is None:
+                raise Refused(f"not deleting {shown(root, relpath)} without confirmation: "
+                              "pass --yes when there is no terminal to ask on", usage=True)
+            if not ask(shown(root, relpath)):
+                raise Refused("nothing was deleted")
+        remove(repo, relpath)
+        return relpath
