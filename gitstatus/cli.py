@@ -31,7 +31,7 @@ from .model import Impact
 from .project import read_settings
 from .report import checked_text, format_github, format_json, format_text, summary_line
 from .rules import Diagnostic
-from .source import Disk
+from .source import Disk, find_root
 from .terminal import printable
 from .timeparse import UTC, TimeError, format_time, resolve_now
 from .words import status_label
@@ -78,8 +78,10 @@ def host_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 def root_option(func: F) -> F:
     return click.option(
-        "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-        help="The status repo: the folder with components.yaml and incidents/.",
+        "--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+        callback=lambda _ctx, _param, value: value if value is not None else find_root(Path(".")),
+        help="The status repo: the folder with components.yaml and incidents/ "
+             "(default: the nearest one up from here, as git finds its work tree).",
     )(func)
 
 

@@ -281,6 +281,36 @@ def incident_paths(root: Path) -> tuple[list[str], list[Diagnostic]]:
     return paths, diagnostics
 
 
+def find_root(start: Path = Path(".")) -> Path:
+    """The status repo that ``start`` is in, as git finds its work tree: the nearest folder up with components.yaml.
+
+    The search stops at the top of a git work tree (a folder with ``.git``), so a components.yaml
+    of something else above the repo is never picked up. The path is relative to ``start`` as
+    given (``..`` from ``incidents/``), so problems are shown as paths from where the command ran.
+    When there is none, ``start`` itself is returned, and :func:`check_root` says what to do.
+    """
+    candidate = start
+    for _ in range(64):  # deeper than any real folder; a loop of links cannot keep this going
+        if os.path.lexists(candidate / COMPONENTS_FILE):
+            return candidate
+        if os.path.lexists(candidate / ".git") or os.path.realpath(candidate) == os.path.realpath(candidate / ".."):
+            break
+        candidate = candidate / ".." if candidate != Path(".") else Path("..")
+    return start
+
+
+def _init_advice(root: Path) -> Path:
+    """Where ``gitstatus init`` belongs for someone standing in ``root``: the top of its git work tree when
+    there is one, and never inside the folders a status repo is made of (incidents/, theme/, site/)."""
+    real = Path(os.path.realpath(root))
+    for folder in (real, *real.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder if folder != real else root
+    if real.name in (INCIDENTS_DIR, "theme", "site"):
+        return real.parent
+    return root
+
+
 def check_root(root: Path) -> None:
     """Raise :class:`RootError` when ``root`` is not a status repo."""
     try:
@@ -291,8 +321,8 @@ def check_root(root: Path) -> None:
         raise RootError(f"{root} is not a folder")
     if not os.path.lexists(root / COMPONENTS_FILE):  # there but unreadable is a diagnostic, not "no repo"
         raise RootError(
-            f"{root} has no {COMPONENTS_FILE}, so it is not a status repo "
-            f"(run 'gitstatus init {root}' to start one, or pass --root)"
+            f"{root} has no {COMPONENTS_FILE}, so it is not a status repo, and neither is a folder above it "
+            f"(run 'gitstatus init {_init_advice(root)}' to start one, or pass --root)"
         )
 
 
