@@ -21,8 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from gitstatus import canonical, editor
-from gitstatus.commands import author as authoring
+from gitstatus import canonical, editor, edits
 from gitstatus.model import Status, Update
 from gitstatus.timeparse import UTC
 
@@ -460,7 +459,7 @@ def test_strip_comments_keeps_markdown_headings() -> None:
 
 def test_append_update_matches_line_ends() -> None:
     update = Update(dt.datetime(2026, 6, 11, 15, 0, tzinfo=UTC), Status.MONITORING, "ok")
-    assert authoring.append_update(b"a\r\nb\r\n", update, UTC) == \
+    assert edits.append_update(b"a\r\nb\r\n", update, UTC) == \
         b"a\r\nb\r\n\r\n## 2026-06-11 15:00 UTC \xe2\x80\x94 Monitoring\r\n\r\nok\r\n"
-    assert authoring.append_update(b"a\nb", update, UTC) == \
+    assert edits.append_update(b"a\nb", update, UTC) == \
         b"a\nb\n\n## 2026-06-11 15:00 UTC \xe2\x80\x94 Monitoring\n\nok\n"

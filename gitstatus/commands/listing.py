@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import terminal
-from ..commands.author import Repo, open_repo
+from ..edits import Repo
 from ..errors import Refused
 from ..rules import Diagnostic, Severity
 from ..state import IncidentState, Phase
 from ..timeparse import UTC, format_time
 from ..words import status_label
+from .author import open_repo
 
 HEADER = ("ID", "IMPACT", "STATUS", "STARTED", "LAST UPDATE", "TITLE")
 
