@@ -304,9 +304,20 @@ def _file_in_the_way(root: Path, relpaths: list[str]) -> Path | None:
     return None
 
 
-def _regular(root: Path, relpath: str) -> bool:
+def _current(root: Path, relpath: str) -> str | None:
+    """The text of an existing regular file, through the safe door; None for a link, or what is not UTF-8.
+
+    A link is never read or added to through: init would replace the link, not the file it leads
+    to. A file that is not UTF-8 text is not added to either, as it could not be written back as it was.
+    """
     path = root / relpath
-    return not path.is_symlink() and path.is_file()
+    if path.is_symlink() or not path.is_file():
+        return None
+    data, _ = read_bytes(root, relpath)
+    try:
+        return data.decode("utf-8") if data is not None else None
+    except UnicodeDecodeError:
+        return None
 
 
 def _plan(root: Path, contents: dict[str, str], force: bool) -> tuple[dict[str, str], InitResult]:
@@ -322,8 +333,7 @@ def _plan(root: Path, contents: dict[str, str], force: bool) -> tuple[dict[str, 
             continue
         if path.is_dir() and not path.is_symlink():
             raise ScaffoldError(f"{relpath} in {root} is a folder; nothing was written")
-        data, _ = read_bytes(root, relpath) if _regular(root, relpath) else (None, [])
-        current = data.decode("utf-8", "replace") if data is not None else None
+        current = _current(root, relpath)
         if current is not None and relpath in APPENDED:
             text = appended(current, text)
         if current == text:
@@ -356,8 +366,10 @@ def init(root: Path, now: dt.datetime, force: bool = False, host: str = "github"
         origin = parse_origin(action, install)
     except OriginError as err:
         raise ScaffoldError(str(err), usage=True) from None
-    guide = GUIDE_PATHS[1] if os.path.lexists(root / GUIDE_PATHS[0]) else GUIDE_PATHS[0]
-    contents = files(now, host, origin, guide)
+    contents = files(now, host, origin)
+    if os.path.lexists(root / GUIDE_PATHS[0]) and _current(root, GUIDE_PATHS[0]) != contents[GUIDE_PATHS[0]]:
+        contents = files(now, host, origin, guide=GUIDE_PATHS[1])  # the repository's own README stays
+    guide = next(p for p in GUIDE_PATHS if p in contents)
     in_the_way = _file_in_the_way(root, sorted(contents))
     if in_the_way is not None:
         raise ScaffoldError(f"cannot write into {root}: {in_the_way} is a file, not a folder; nothing was written")
