@@ -119,12 +119,12 @@ def condition(expression: str | None, failed: bool, context: Mapping[str, Any]) 
 class Runner:
     """One job's machine: a workspace, a runner temp folder, the GitHub context, stand-in actions."""
 
-    def __init__(self, workspace: Path, temp: Path, github: Mapping[str, str] | None = None,
+    def __init__(self, workspace: Path, temp: Path, github: Mapping[str, Any] | None = None,
                  secrets: Mapping[str, str] | None = None, stubs: Mapping[str, Mapping[str, str]] | None = None,
                  env: Mapping[str, str] | None = None, action_venv: Path | None = None) -> None:
         self.workspace = workspace
         self.temp = temp
-        self.github = {"action_path": str(REPO), "workspace": str(workspace), "sha": "0" * 40,
+        self.github: dict[str, Any] = {"action_path": str(REPO), "workspace": str(workspace), "sha": "0" * 40, "token": "t0ken",
                        "repository": "acme/status", "ref_name": "main", **(github or {})}
         self.secrets = dict(secrets or {})
         self.stubs = dict(stubs or {})
