@@ -239,7 +239,8 @@ def init_command(directory: Path, host: str, action: str | None, requirement: st
                            ("kept", result.kept)):
         for relpath in relpaths:
             say(f"  {verb} {directory / relpath}")
-    say(f"A status repo is in {directory}. Next: edit components.yaml, run 'gitstatus check' "
+    where = "" if directory == Path(".") else f" in {directory}"
+    say(f"A status repo is ready{where}. Next: edit components.yaml, run 'gitstatus check' "
         f"and 'gitstatus serve', and read {result.guide} for publishing the page.")
 
 

@@ -444,7 +444,8 @@ GITLAB_CI_YML = """\
 # add a pipeline schedule (Build > Pipeline schedules) on the default branch, every 30 minutes.
 # The page's address is site.url in components.yaml.
 variables:
-  GITSTATUS: "@@REQUIREMENT@@"  # the gitstatus release to use, as a pip requirement
+  # The gitstatus release to use, as a pip requirement.
+  GITSTATUS: "@@REQUIREMENT@@"
   GIT_DEPTH: "0"  # the whole history, for check --base
 
 default:
@@ -539,8 +540,8 @@ class Guide:
 
 GUIDES = {
     "github": Guide(
-        published="A pull request is checked by GitHub Actions, and merging it to `main` publishes the page "
-                  "to GitHub Pages within a minute or two.",
+        published="A pull request is checked by GitHub Actions, and merging it to `main` publishes the\n"
+                  "page to GitHub Pages within a minute or two.",
         review="pull request", check="the *Status check* workflow",
         setup="""\
 3. On GitHub, set **Settings → Pages → Source** to **GitHub Actions**.
@@ -550,8 +551,8 @@ GUIDES = {
    nothing merges past it.
 """),
     "gitlab": Guide(
-        published="A merge request is checked by GitLab CI, and merging it to the default branch publishes "
-                  "the page to GitLab Pages within a minute or two.",
+        published="A merge request is checked by GitLab CI, and merging it to the default branch\n"
+                  "publishes the page to GitLab Pages within a minute or two.",
         review="merge request", check="the *status-check* job",
         setup="""\
 3. Push to GitLab. The `pages` job checks, builds and publishes the page (**Deploy → Pages** shows
@@ -561,8 +562,8 @@ GUIDES = {
 5. Set **Settings → Merge requests → Pipelines must succeed**, so that nothing merges past the check.
 """),
     "netlify": Guide(
-        published="A pull request is checked by GitHub Actions, and merging it to `main` makes Netlify build "
-                  "and publish the page within a minute or two.",
+        published="A pull request is checked by GitHub Actions, and merging it to `main` makes Netlify\n"
+                  "build and publish the page within a minute or two.",
         review="pull request", check="the *Status check* workflow",
         setup="""\
 3. On Netlify, **Add new site → Import an existing project** and pick this repository;
@@ -572,8 +573,8 @@ GUIDES = {
 5. Make *gitstatus check* a required check of `main` (**Settings → Rules → Rulesets**).
 """),
     "cloudflare": Guide(
-        published="A pull request is checked by GitHub Actions, and merging it to `main` publishes the page "
-                  "to Cloudflare Pages within a minute or two.",
+        published="A pull request is checked by GitHub Actions, and merging it to `main` publishes the\n"
+                  "page to Cloudflare Pages within a minute or two.",
         review="pull request", check="the *Status check* workflow",
         setup="""\
 3. Create a Cloudflare Pages project for direct upload, named like this repository

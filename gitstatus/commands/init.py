@@ -94,8 +94,8 @@ README_MD = """\
 # Status page
 
 This repository is the source of our status page. Every incident is a Markdown file in
-`incidents/`; the page's settings and components are in `components.yaml`. @@PUBLISHED@@
-The page is built by [gitstatus](@@SOURCE@@).
+`incidents/`; the page's settings and components are in `components.yaml`.
+@@PUBLISHED@@ The page is built by [gitstatus](@@SOURCE@@).
 
 ## Getting started (once)
 
