@@ -26,6 +26,7 @@ import click
 from . import __version__, editor
 from .commands import author, listing
 from .commands.build import build
+from .commands.hosting import HOSTS
 from .errors import GitstatusError
 from .model import Impact
 from .project import read_settings
@@ -217,26 +218,37 @@ def check_command(root: Path, now_text: str | None, output_format: str, strict: 
 
 @main.command("init")
 @click.argument("directory", metavar="[DIR]", type=click.Path(path_type=Path), default=Path("."))
-@click.option("--force", is_flag=True, help="Overwrite files that are already there.")
-@click.option("--install", "requirement", metavar="REQUIREMENT",
-              callback=utf8_text, help="What the workflows pip-install, e.g. 'gitstatus==0.1.0' or "
-                   "'gitstatus @ git+https://github.com/you/gitstatus@v0.1.0' (default: the tagged release "
-                   "of this version from gitstatus's repository).")
+@click.option("--host", "host", type=click.Choice(HOSTS), default="github",
+              show_default=True, help="Where the page is published: the CI files to write.")
+@click.option("--action", metavar="OWNER/REPO@REF", callback=utf8_text,
+              help="The gitstatus GitHub Action the workflows use (default: gitstatus/gitstatus at the major "
+                   "version tag of this gitstatus, e.g. gitstatus/gitstatus@v1); other hosts pip-install that "
+                   "repository at that ref.")
+@click.option("--install", "requirement", metavar="REQUIREMENT", callback=utf8_text,
+              help="A pip requirement CI installs instead, e.g. 'gitstatus-page==1.0.0' (the Action's install input).")
+@click.option("--force", is_flag=True, help="Overwrite files that are already there with other contents.")
 @now_option
-def init_command(directory: Path, force: bool, requirement: str | None, now_text: str | None) -> None:
-    """Start a new status repo in DIR (default: here), with its GitHub workflows.
+def init_command(directory: Path, host: str, action: str | None, requirement: str | None, force: bool,
+                 now_text: str | None) -> None:
+    """Make DIR (default: here) a status repo, with the CI that checks it and publishes the page.
 
-    Writes components.yaml, an example incident, a README for its writers, a .gitignore and the
-    workflows that check pull requests and publish the page to GitHub Pages. Files that are
-    already there are left alone (and nothing is written) unless --force is given.
+    Writes components.yaml, an example incident, a guide for its writers (README.md, or STATUS.md
+    beside a README that is there), a .gitignore, a .gitattributes and the host's CI files. In an
+    existing repository it appends what it needs to .gitignore and .gitattributes and keeps the
+    rest; a file with other contents than init would write is a conflict, and nothing is written
+    unless --force is given.
     """
     from .commands import init as scaffold
 
-    written = scaffold.init(directory, get_now(directory, now_text), force=force, requirement=requirement)
-    for relpath in written:
-        say(f"  wrote {directory / relpath}")
-    say(f"A new status repo is in {directory}. Next: edit components.yaml, run 'gitstatus check' "
-               "and 'gitstatus serve', and read README.md for publishing to GitHub Pages.")
+    result = scaffold.init(directory, get_now(directory, now_text), force=force, host=host, action=action,
+                           install=requirement)
+    for verb, relpaths in (("wrote", result.written), ("added to", result.extended),
+                           ("kept", result.kept)):
+        for relpath in relpaths:
+            say(f"  {verb} {directory / relpath}")
+    where = "" if directory == Path(".") else f" in {directory}"
+    say(f"A status repo is ready{where}. Next: edit components.yaml, run 'gitstatus check' "
+        f"and 'gitstatus serve', and read {result.guide} for publishing the page.")
 
 
 @main.command("merge-driver")

@@ -1,23 +1,18 @@
 """Pull-request feedback: annotations, the job summary, and the status-check workflow run for real.
 
-The workflow test reads the check step out of the workflow file (this repo's and the one
-``gitstatus init`` writes) and runs its script with bash, its env and the GitHub variables it
-would see, in a clone whose ``origin/main`` is the base branch: the same command, the same
-arguments.
+The workflow test runs the check job of the workflow file (this repo's and the one ``gitstatus
+init`` writes) with the local runner (tests/localrunner.py): the gitstatus Action's steps with
+bash, their env and the GitHub variables they would see, in a clone whose ``origin/main`` is the
+base branch: the same command, the same arguments.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from markdown_it import MarkdownIt
 
 from gitstatus import rules
@@ -27,8 +22,8 @@ from gitstatus.rules import Diagnostic
 
 from .conftest import API_SLOW, REPO, commit_all, edit, git, run_check, status_repo, table_rows, write_tree
 from .conftest import API_SLOW_PATH as PATH
+from .localrunner import JobRun, Runner, action_venv, load
 
-BIN = Path(sys.executable).parent
 EVIL_TITLE = "<img src=x onerror=alert(1)> | `tick` [link](javascript:alert(1)) ![i](x.png) *b* $m$"
 
 
@@ -194,38 +189,9 @@ def test_history_annotations_escape_their_messages(repo: Path) -> None:
 # --- the status-check workflow, run as GitHub would run it --------------------------------------------------
 
 
-def workflow_step(workflow: Mapping[str, Any], step_id: str) -> Mapping[str, Any]:
-    for job in workflow["jobs"].values():
-        for step in job.get("steps", []):
-            if step.get("id") == step_id:
-                return step  # type: ignore[no-any-return]
-    raise AssertionError(f"no step with id {step_id!r}")
-
-
-def expand(value: str, context: Mapping[str, str]) -> str:
-    """``${{ name }}`` in an env value, from ``context``; anything else is a test failure."""
-    def one(match: re.Match[str]) -> str:
-        assert match[1] in context, f"unexpected expression {match[0]}"
-        return context[match[1]]
-    return re.sub(r"\$\{\{\s*([\w.]+)\s*\}\}", one, value)
-
-
-def run_step(step: Mapping[str, Any], workflow_env: Mapping[str, str], cwd: Path, tmp: Path,
-             context: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
-    """The step's script as GitHub runs a bash step (``bash --noprofile --norc -eo pipefail``)."""
-    assert "${{" not in step["run"], "github.* values reach scripts through env only (no script injection)"
-    env = {
-        **os.environ,
-        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_STEP_SUMMARY": str(tmp / "step-summary.md"),
-        "RUNNER_TEMP": str(tmp / "runner-temp"),
-        "SOURCE_DATE_EPOCH": "1781265600",  # NOW, 2026-06-12 12:00 UTC
-        **{k: expand(str(v), context) for k, v in {**workflow_env, **step.get("env", {})}.items()},
-    }
-    (tmp / "runner-temp").mkdir(exist_ok=True)
-    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                          cwd=cwd, env=env, capture_output=True, text=True, check=False)
+@pytest.fixture(scope="session")
+def action_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return action_venv(tmp_path_factory.mktemp("action"))
 
 
 def pull_request_clone(tmp_path: Path, root: Path) -> Path:
@@ -239,65 +205,64 @@ def pull_request_clone(tmp_path: Path, root: Path) -> Path:
     return clone
 
 
-def workflows() -> dict[str, str]:
+def workflows() -> dict[str, dict[str, Any]]:
     return {
-        "this repo": (REPO / ".github/workflows/status-check.yml").read_text(encoding="utf-8"),
-        "gitstatus init": scaffold.files(__import__("datetime").datetime(2026, 6, 12, 12, tzinfo=__import__(
-            "datetime").timezone.utc))[".github/workflows/status-check.yml"],
+        "this repo": load(REPO / ".github/workflows/status-check.yml"),
+        "gitstatus init": load(scaffold.files(__import__("datetime").datetime(2026, 6, 12, 12, tzinfo=__import__(
+            "datetime").timezone.utc))[".github/workflows/status-check.yml"]),
     }
 
 
+def run_job(workflow: dict[str, Any], clone: Path, tmp_path: Path, action_env: Path, base_ref: str) -> JobRun:
+    """The check job, its steps run by the local runner (the gitstatus Action's for real)."""
+    runner = Runner(clone, tmp_path / "runner-temp", github={"base_ref": base_ref}, action_venv=action_env,
+                    env={"SOURCE_DATE_EPOCH": "1781265600"})  # NOW, 2026-06-12 12:00 UTC
+    return runner.job(workflow, "check")
+
+
 @pytest.mark.parametrize("source", ["this repo", "gitstatus init"])
-def test_status_check_step_passes_a_good_pull_request(tmp_path: Path, source: str) -> None:
-    workflow = yaml.safe_load(workflows()[source])
+def test_status_check_step_passes_a_good_pull_request(tmp_path: Path, source: str, action_env: Path) -> None:
     root = status_repo(tmp_path / "writer", {PATH: API_SLOW.split("## 2026-06-11 15:10")[0].rstrip() + "\n"})
     clone = pull_request_clone(tmp_path, root)
     with open(clone / PATH, "a", encoding="utf-8") as handle:
         handle.write("\n## 2026-06-11 15:10 UTC — Resolved\n\nResponse times are back to normal.\n")
     commit_all(clone, "Resolve the API incident")
-    context = {"github.base_ref": "main"}
-    proc = run_step(workflow_step(workflow, "check"), workflow.get("env", {}), clone, tmp_path, context)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "::error" not in proc.stdout
-    text = (tmp_path / "step-summary.md").read_text(encoding="utf-8")
+    job = run_job(workflows()[source], clone, tmp_path, action_env, "main")
+    assert job.result == "success", job.stdout + job.stderr
+    assert "::error" not in job.stdout
+    check = job.step("Check against the base branch")
     assert ("| Resolved | API responding slowly | Resolved | 2026-06-11 15:10 UTC | "
-            "incidents/2026-06-11-api-slow.md:15 |") in text
-    build = [s for job in workflow["jobs"].values() for s in job["steps"] if "gitstatus build" in s.get("run", "")]
-    assert len(build) == 1
-    proc = run_step(build[0], workflow.get("env", {}), clone, tmp_path, context)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+            "incidents/2026-06-11-api-slow.md:15 |") in check.summary
+    assert job.step("Build the page (templates and links)").outcome == "success"
     assert (tmp_path / "runner-temp/site/index.html").is_file()
 
 
 @pytest.mark.parametrize("source", ["this repo", "gitstatus init"])
-def test_status_check_step_fails_a_pull_request_that_rewrites_history(tmp_path: Path, source: str) -> None:
-    workflow = yaml.safe_load(workflows()[source])
+def test_status_check_step_fails_a_pull_request_that_rewrites_history(tmp_path: Path, source: str,
+                                                                      action_env: Path) -> None:
     root = status_repo(tmp_path / "writer", {PATH: API_SLOW})
     clone = pull_request_clone(tmp_path, root)
     edit(clone, PATH, "14:40 UTC — Identified", "14:40 UTC — Monitoring")
     commit_all(clone, "Rewrite history")
-    proc = run_step(workflow_step(workflow, "check"), workflow.get("env", {}), clone, tmp_path,
-                    {"github.base_ref": "main"})
-    assert proc.returncode == 1, proc.stdout + proc.stderr
+    job = run_job(workflows()[source], clone, tmp_path, action_env, "main")
+    check = job.step("Check against the base branch")
+    assert (job.result, check.returncode) == ("failure", 1), check.stdout + check.stderr
     assert f"::error title=gitstatus E502,file={PATH},line=11,col=27::{PATH}:11:27: E502 this update's status " \
-           "changed: it was published at origin/main as '## 2026-06-11 14:40 UTC — Identified'" in proc.stdout
-    text = (tmp_path / "step-summary.md").read_text(encoding="utf-8")
-    assert f"| {PATH}:11:27 | E502 error |" in text
+           "changed: it was published at origin/main as '## 2026-06-11 14:40 UTC — Identified'" in check.stdout
+    assert f"| {PATH}:11:27 | E502 error |" in check.summary
+    assert job.step("Build the page (templates and links)").outcome == "skipped"
 
 
-def test_status_check_with_a_base_branch_that_was_not_fetched(tmp_path: Path) -> None:
-    workflow = yaml.safe_load(workflows()["this repo"])
+def test_status_check_with_a_base_branch_that_was_not_fetched(tmp_path: Path, action_env: Path) -> None:
     root = status_repo(tmp_path / "writer", {PATH: API_SLOW})
-    proc = run_step(workflow_step(workflow, "check"), {}, root, tmp_path, {"github.base_ref": "main"})
-    assert proc.returncode == 2
-    assert "--base origin/main: no such git revision" in proc.stderr
+    check = run_job(workflows()["this repo"], root, tmp_path, action_env, "main").step("Check against the base branch")
+    assert check.returncode == 2
+    assert "--base origin/main: no such git revision" in check.stderr
 
 
-def test_a_hostile_branch_name_stays_data(tmp_path: Path) -> None:
+def test_a_hostile_branch_name_stays_data(tmp_path: Path, action_env: Path) -> None:
     """A base_ref with shell syntax reaches git as one argument, never as a command."""
-    workflow = yaml.safe_load(workflows()["gitstatus init"])
     root = status_repo(tmp_path / "writer", {PATH: API_SLOW})
     marker = tmp_path / "pwned"
-    proc = run_step(workflow_step(workflow, "check"), workflow.get("env", {}), root, tmp_path,
-                    {"github.base_ref": f'main"; touch {marker}; echo "'})
-    assert proc.returncode == 2 and not marker.exists()
+    job = run_job(workflows()["gitstatus init"], root, tmp_path, action_env, f'main"; touch {marker}; echo "')
+    assert job.step("Check against the base branch").returncode == 2 and not marker.exists()

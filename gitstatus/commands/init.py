@@ -1,39 +1,39 @@
-"""``gitstatus init``: a new status repo that checks clean, with its GitHub workflows.
+"""``gitstatus init``: a status repo that checks clean, with the CI of the host that publishes it.
 
 It writes components.yaml with a few example components, one resolved example incident (dated
 the day before ``now``, so it shows on the front page until the writers delete it), a .gitignore
-for the build output, a .gitattributes that names the merge driver for incident files, a README
-for the people who will write incidents, and the status-check and publish workflows. The files
-are checked with ``gitstatus check`` before anything is written, no existing file is overwritten
-without ``--force``, and every file is staged beside its target before any is moved into place,
-so a refused or failed run leaves the folder as it was.
+for the build output, a .gitattributes that names the merge driver for incident files, a guide
+for the people who will write incidents, and the host's CI files (``hosting.py``).
+
+In an existing repository (GitHub makes one with a README and a .gitignore) it adds what it
+needs and keeps what is there: the lines it needs are appended to an existing .gitignore and
+.gitattributes, the guide goes to STATUS.md beside an existing README.md, and a file that
+already says exactly what init would write is kept. Only a real conflict (a components.yaml or a
+workflow of another content) refuses, unless ``--force``. The files are checked with
+``gitstatus check`` before anything is written, and every file is staged beside its target
+before any is moved into place, so a refused or failed run leaves the folder as it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
 from ..canonical import incident_text
 from ..errors import Refused
 from ..model import Impact, Incident, Status, Update
 from ..report import format_text
+from ..source import read_bytes
 from ..timeparse import UTC
 from ..write import write_new_files
 from .build import check
+from .hosting import GUIDES, HOSTS, Origin, OriginError, ci_files, parse_origin
 
-#: Where status repos install gitstatus from, as a pip requirement. gitstatus is not on PyPI yet,
-#: so the workflows install a tagged release (tag ``v<version>``) from its git repository. The
-#: requirement sits in one variable at the top of each workflow; docs/github.md explains how to
-#: change it (a fork, another release, or ``gitstatus==X.Y`` once it is published on PyPI).
-SOURCE_REPOSITORY = "https://github.com/gitstatus/gitstatus"
-
-
-def install_requirement() -> str:
-    return f"gitstatus @ git+{SOURCE_REPOSITORY}@v{__version__}"
+__all__ = ["HOSTS", "InitResult", "ScaffoldError", "files", "init"]
 
 
 class ScaffoldError(Refused):
@@ -48,8 +48,8 @@ COMPONENTS_YAML = """\
 # Editors can check this file as you type: see "Editor support" in the README.
 site:
   title: Example Status
-  # Where the page is published. The publish workflow passes the GitHub Pages address instead,
-  # so this matters for 'gitstatus build' on your machine and for other hosting.
+  # Where the page is published: feeds, the sitemap and links need it. On GitHub Pages the publish
+  # workflow passes the Pages address instead; GitLab, Netlify and Cloudflare builds use this.
   url: https://status.example.com/
   description: Live and past status of Example's website, API and dashboard.
   timezone: UTC       # an IANA name such as Europe/Berlin: the page shows times in it
@@ -90,145 +90,20 @@ GITATTRIBUTES = """\
 incidents/*.md merge=gitstatus
 """
 
-STATUS_CHECK_YML = """\
-# Checks every pull request that touches the status page: the format of each file, and the
-# history rules against the base branch (published updates stay as they are, resolved incidents
-# stay closed, incident ids never change). Problems appear on the pull request's diff; the run's
-# summary lists what the change will show readers of the page.
-name: Status check
-
-on:
-  pull_request:
-    paths:
-      - "incidents/**"
-      - "components.yaml"
-      - "theme/**"
-
-permissions:
-  contents: read
-
-concurrency:  # a new push to the pull request replaces the check of the previous one
-  group: status-check-${{ github.event.pull_request.number }}
-  cancel-in-progress: true
-
-env:
-  # The gitstatus release to check with, as a pip requirement. gitstatus is not on PyPI yet, so
-  # this installs a tagged release from its git repository. Keep it the same as in publish.yml.
-  GITSTATUS: "@@REQUIREMENT@@"
-
-jobs:
-  check:
-    name: gitstatus check
-    runs-on: ubuntu-latest
-    timeout-minutes: 10
-    steps:
-      - uses: actions/checkout@v7
-        with:
-          fetch-depth: 0  # the base branch with its history, for --base
-          persist-credentials: false
-      - uses: actions/setup-python@v7
-        with:
-          python-version: "3.11"
-      - name: Install gitstatus
-        run: python -m pip install "$GITSTATUS"
-      - name: Check against the base branch
-        id: check
-        env:
-          BASE_REF: ${{ github.base_ref }}
-        run: gitstatus check --base "origin/$BASE_REF" --format github
-      - name: Build the page (templates and links)
-        run: gitstatus build --out "$RUNNER_TEMP/site"
-"""
-
-PUBLISH_YML = """\
-# Publishes the status page to GitHub Pages: on every push to main, on demand, and on a schedule,
-# because the page changes with time alone ("past days" roll over, maintenance windows open and
-# close). GitHub may start scheduled runs late (often 5-15 minutes, more at busy times); running
-# twice an hour keeps the page at most about 45 minutes behind the clock in practice.
-# Needs Settings > Pages > Source: "GitHub Actions".
-name: Publish status page
-
-on:
-  push:
-    branches: [main]
-  schedule:
-    - cron: "7,37 * * * *"
-  workflow_dispatch:
-
-permissions: {}  # each job asks for what it needs
-
-concurrency:
-  group: pages
-  cancel-in-progress: false  # let a deployment that has started finish
-
-env:
-  # The gitstatus release to build with, as a pip requirement. gitstatus is not on PyPI yet, so
-  # this installs a tagged release from its git repository. Pin a tag so that a new release never
-  # changes the page unannounced; keep it the same as in status-check.yml.
-  GITSTATUS: "@@REQUIREMENT@@"
-
-jobs:
-  build:
-    name: Build
-    runs-on: ubuntu-latest
-    timeout-minutes: 15
-    permissions:
-      contents: read
-      pages: read  # configure-pages reads the Pages settings (private repos need it said)
-    steps:
-      - uses: actions/checkout@v7
-        with:
-          persist-credentials: false
-      - uses: actions/setup-python@v7
-        with:
-          python-version: "3.11"
-      - name: Configure Pages
-        id: pages
-        uses: actions/configure-pages@v5
-      - name: Install gitstatus
-        run: python -m pip install "$GITSTATUS"
-      - name: Build the page
-        env:
-          BASE_URL: ${{ steps.pages.outputs.base_url }}
-        run: gitstatus build --out _site --base-url "$BASE_URL"
-      - uses: actions/upload-pages-artifact@v5
-        with:
-          path: _site
-
-  deploy:
-    name: Deploy
-    needs: build
-    runs-on: ubuntu-latest
-    timeout-minutes: 10
-    permissions:
-      pages: write     # to deploy to Pages
-      id-token: write  # to prove the deployment comes from this workflow
-    environment:
-      name: github-pages
-      url: ${{ steps.deployment.outputs.page_url }}
-    steps:
-      - name: Deploy to GitHub Pages
-        id: deployment
-        uses: actions/deploy-pages@v5
-"""
-
 README_MD = """\
 # Status page
 
 This repository is the source of our status page. Every incident is a Markdown file in
-`incidents/`; the page's settings and components are in `components.yaml`. A pull request is
-checked by GitHub Actions, and merging it to `main` publishes the page to GitHub Pages within a
-minute or two. The page is built by [gitstatus](@@SOURCE@@).
+`incidents/`; the page's settings and components are in `components.yaml`.
+@@PUBLISHED@@ The page is built by [gitstatus](@@SOURCE@@).
 
 ## Getting started (once)
 
 1. Edit `components.yaml`: the page's title, its address (`url`), its timezone and your components.
 2. Delete the example incident, `incidents/@@EXAMPLE@@.md`.
-3. On GitHub, set **Settings → Pages → Source** to **GitHub Actions**.
-4. Push to `main`. The *Publish status page* workflow builds and deploys the page.
-
+@@SETUP@@
 To run the commands below on your machine, install gitstatus (Python 3.11 or newer) with the
-same requirement the workflows use:
+same requirement the CI uses (or `python3 -m pip install gitstatus-page` once it is on PyPI):
 
 ```sh
 python3 -m pip install "@@REQUIREMENT@@"
@@ -245,8 +120,8 @@ gitstatus new "API responding slowly" --impact major --component api \\
 git add incidents && git commit -m "Incident: API responding slowly" && git push -u origin HEAD
 ```
 
-Open a pull request; the *Status check* workflow marks any problem on the diff. Merge it and the
-page is updated. You can also write the file yourself: its name is its id and its address
+Open a @@REVIEW@@; @@CHECK@@ reports any problem. Merge it and the page is
+updated. You can also write the file yourself: its name is its id and its address
 (`incidents/2026-06-11-api-slow.md`), and it looks like this:
 
 ```markdown
@@ -295,13 +170,14 @@ already names it), and both updates are kept, oldest first:
 git config merge.gitstatus.driver "gitstatus merge-driver %O %A %B %P"
 ```
 
-GitHub's merge button cannot use it: when a pull request has a conflict in `incidents/`, merge
-`main` into its branch on your machine (`git pull origin main`) and push.
+The merge button on the web cannot use it: when a @@REVIEW@@ has a conflict in `incidents/`,
+merge `main` into its branch on your machine (`git pull origin main`) and push.
 
 ## What the checks enforce
 
 Run `gitstatus check` before you push, and `gitstatus serve` to preview the page while you edit.
-Besides the format, the pull-request check protects what readers have already seen:
+Besides the format, the check of every @@REVIEW@@, and of every publish, protects what
+readers have already seen:
 
 - a published update keeps its time and status (fixing a typo in its message is fine);
 - a resolved incident stays resolved: for a new problem, open a new incident;
@@ -345,27 +221,65 @@ def _example_incident(now: dt.datetime) -> Incident:
     )
 
 
-def files(now: dt.datetime, requirement: str | None = None) -> dict[str, str]:
-    """Every file ``init`` writes, by path relative to the new status repo.
+#: Where the writers' guide goes: README.md, or beside a README that is already there.
+GUIDE_PATHS = ("README.md", "STATUS.md")
+#: Files that may already exist: what init needs is appended to them, and the rest is kept.
+APPENDED = {".gitignore": GITIGNORE, ".gitattributes": GITATTRIBUTES}
 
-    ``requirement`` is what the workflows pip-install (``init --install``); by default a tagged
-    release from gitstatus's git repository.
+
+def files(now: dt.datetime, host: str = "github", origin: Origin | None = None,
+          guide: str = "README.md") -> dict[str, str]:
+    """Every file ``init`` writes into an empty folder, by path relative to the new status repo.
+
+    ``host`` chooses the CI files (``hosting.ci_files``); ``origin`` where CI gets gitstatus
+    (``--action``, ``--install``); ``guide`` where the writers' guide goes.
     """
+    origin = origin or Origin()
     example = _example_incident(now)
-    requirement = requirement or install_requirement()
-    workflows = {
-        ".github/workflows/status-check.yml": STATUS_CHECK_YML,
-        ".github/workflows/publish.yml": PUBLISH_YML,
-    }
-    readme = README_MD.replace("@@EXAMPLE@@", example.id).replace("@@SOURCE@@", SOURCE_REPOSITORY)
+    words = GUIDES[host]
+    readme = (README_MD.replace("@@EXAMPLE@@", example.id).replace("@@SOURCE@@", origin.url)
+              .replace("@@PUBLISHED@@", words.published).replace("@@SETUP@@", words.setup)
+              .replace("@@REVIEW@@", words.review).replace("@@CHECK@@", words.check)
+              .replace("@@REQUIREMENT@@", origin.requirement))
     return {
         "components.yaml": COMPONENTS_YAML.format(start=example.started_at.date().isoformat()),
         f"incidents/{example.id}.md": incident_text(example, UTC),
         ".gitignore": GITIGNORE,
         ".gitattributes": GITATTRIBUTES,
-        "README.md": readme.replace("@@REQUIREMENT@@", requirement),
-        **{path: text.replace("@@REQUIREMENT@@", requirement) for path, text in workflows.items()},
+        guide: readme,
+        **ci_files(host, origin),
     }
+
+
+def appended(existing: str, needed: str) -> str:
+    """``existing`` with the entries of ``needed`` it lacks added at its end, each with its comment.
+
+    ``needed`` is blocks of comment lines, each followed by the entries they explain; an entry
+    already in ``existing`` (as a whole line, spaces around it aside) is not added again, and a
+    comment whose entries are all there is left out.
+    """
+    present = {line.strip() for line in existing.splitlines()}
+    blocks: list[list[str]] = [[]]
+    for line in needed.splitlines():
+        if line.startswith("#") and blocks[-1] and not blocks[-1][-1].startswith("#"):
+            blocks.append([])
+        blocks[-1].append(line)
+    missing = [line for block in blocks if any(not ln.startswith("#") and ln.strip() not in present for ln in block)
+               for line in block if line.startswith("#") or line.strip() not in present]
+    if not missing:
+        return existing
+    separator = "" if not existing else "\n" if existing.endswith("\n") else "\n\n"
+    return existing + separator + "\n".join(missing) + "\n"
+
+
+@dataclass
+class InitResult:
+    """What ``init`` did, by path relative to the status repo."""
+
+    written: list[str] = field(default_factory=list)   # new files, or files --force replaced
+    extended: list[str] = field(default_factory=list)  # existing files the needed lines were added to
+    kept: list[str] = field(default_factory=list)      # existing files that already say what init would
+    guide: str = "README.md"                           # where the writers' guide is
 
 
 def verify(contents: Mapping[str, str], now: dt.datetime) -> None:
@@ -390,27 +304,80 @@ def _file_in_the_way(root: Path, relpaths: list[str]) -> Path | None:
     return None
 
 
-def init(root: Path, now: dt.datetime, force: bool = False, requirement: str | None = None) -> list[str]:
-    """Write a new status repo into ``root``; return the paths written, relative to it."""
+def _current(root: Path, relpath: str) -> str | None:
+    """The text of an existing regular file, through the safe door; None for a link, or what is not UTF-8.
+
+    A link is never read or added to through: init would replace the link, not the file it leads
+    to. A file that is not UTF-8 text is not added to either, as it could not be written back as it was.
+    """
+    path = root / relpath
+    if path.is_symlink() or not path.is_file():
+        return None
+    data, _ = read_bytes(root, relpath)
+    try:
+        return data.decode("utf-8") if data is not None else None
+    except UnicodeDecodeError:
+        return None
+
+
+def _plan(root: Path, contents: dict[str, str], force: bool) -> tuple[dict[str, str], InitResult]:
+    """What to write (path → text) and what is kept, or ScaffoldError naming every real conflict."""
+    result = InitResult()
+    writes: dict[str, str] = {}
+    conflicts: list[str] = []
+    for relpath, text in sorted(contents.items()):
+        path = root / relpath
+        if not os.path.lexists(path):
+            writes[relpath] = text
+            result.written.append(relpath)
+            continue
+        if path.is_dir() and not path.is_symlink():
+            raise ScaffoldError(f"{relpath} in {root} is a folder; nothing was written")
+        current = _current(root, relpath)
+        if current is not None and relpath in APPENDED:
+            text = appended(current, text)
+        if current == text:
+            result.kept.append(relpath)
+        elif current is not None and relpath in APPENDED:
+            writes[relpath] = text
+            result.extended.append(relpath)
+        else:
+            conflicts.append(relpath)
+            writes[relpath] = text
+            result.written.append(relpath)
+    if conflicts and not force:
+        raise ScaffoldError(f"{root} already has {', '.join(conflicts)}, with other contents than init would "
+                            "write; nothing was written (pass --force to overwrite them)")
+    return writes, result
+
+
+def init(root: Path, now: dt.datetime, force: bool = False, host: str = "github", action: str | None = None,
+         install: str | None = None) -> InitResult:
+    """Make ``root`` a status repo published by ``host``; existing files are kept or added to.
+
+    ``action`` (``OWNER/REPO@REF``) and ``install`` (a pip requirement) say where CI gets
+    gitstatus; a bad value is a usage error.
+    """
     if root.exists() and not root.is_dir():
         raise ScaffoldError(f"{root} exists and is not a folder", usage=True)
-    if requirement is not None and (not requirement.strip() or any(c in requirement for c in "\"\n\r")):
-        raise ScaffoldError("--install must be one pip requirement, such as 'gitstatus==0.1.0' or "
-                            "'gitstatus @ git+https://github.com/you/gitstatus@v0.1.0'", usage=True)
-    contents = files(now, requirement)
-    existing = sorted(p for p in contents if (root / p).exists() or (root / p).is_symlink())
-    if existing and not force:
-        raise ScaffoldError(f"{root} already has {', '.join(existing)}; nothing was written "
-                            "(pass --force to overwrite them)")
-    blocked = [p for p in existing if (root / p).is_dir()]
-    if blocked:
-        raise ScaffoldError(f"{', '.join(blocked)} in {root} is a folder; nothing was written")
-    relpaths = sorted(contents)
-    in_the_way = _file_in_the_way(root, relpaths)
+    if host not in HOSTS:
+        raise ScaffoldError(f"--host must be one of {', '.join(HOSTS)}", usage=True)
+    try:
+        origin = parse_origin(action, install)
+    except OriginError as err:
+        raise ScaffoldError(str(err), usage=True) from None
+    contents = files(now, host, origin)
+    if os.path.lexists(root / GUIDE_PATHS[0]) and _current(root, GUIDE_PATHS[0]) != contents[GUIDE_PATHS[0]]:
+        contents = files(now, host, origin, guide=GUIDE_PATHS[1])  # the repository's own README stays
+    guide = next(p for p in GUIDE_PATHS if p in contents)
+    in_the_way = _file_in_the_way(root, sorted(contents))
     if in_the_way is not None:
         raise ScaffoldError(f"cannot write into {root}: {in_the_way} is a file, not a folder; nothing was written")
+    writes, result = _plan(root, contents, force)
+    result.guide = guide
     verify(contents, now)
     try:
-        return write_new_files(root, {p: contents[p].encode("utf-8") for p in relpaths})
+        write_new_files(root, {p: text.encode("utf-8") for p, text in writes.items()})
     except OSError as err:
         raise ScaffoldError(f"cannot write into {root}: {err.strerror or err}; nothing was written") from None
+    return result
