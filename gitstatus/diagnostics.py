@@ -77,6 +77,8 @@ CODES: dict[str, str] = {
     "E407": "invalid date",
     "E408": "a component id is too long",
     "E409": "a component or group id is a device name on Windows",
+    "E411": "invalid notify channel",
+    "E412": "unknown event kind or format in a notify channel",
     # history (check --base)
     "E501": "a published update was removed",
     "E502": "a published update's time or status was changed",
