@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -120,8 +121,9 @@ def is_url(location: str) -> bool:
 
 def fetch(url: str, timeout: float) -> bytes | None:
     """The record published at ``url``; None when the site has none (404: never announced, or a first run)."""
-    request = urllib.request.Request(url, headers={"User-Agent": f"gitstatus/{__version__}",
-                                                   "Cache-Control": "no-cache"})
+    fresh = f"{url}{'&' if '?' in url else '?'}fresh={time.time_ns()}"  # past a CDN's cached copy (Pages: 10 min)
+    request = urllib.request.Request(fresh, headers={"User-Agent": f"gitstatus/{__version__}",
+                                                     "Cache-Control": "no-cache"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             data: bytes = response.read(MAX_BYTES + 1)

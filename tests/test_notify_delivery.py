@@ -27,6 +27,7 @@ from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -81,7 +82,7 @@ class Receiver:
                 self.end_headers()
 
             def do_GET(self) -> None:
-                path = receiver.live / self.path.lstrip("/")
+                path = receiver.live / urlsplit(self.path).path.lstrip("/")  # a static host ignores the query
                 if not path.is_file():
                     self.send_error(404)
                     return
@@ -474,7 +475,8 @@ def test_the_record_is_published_with_the_site_and_read_back_from_the_live_site(
     assert first.exit_code == 0 and f"({receiver.url('notify-state.json')} has no record)" in first.output
     assert json.loads((site / ".gitstatus-manifest.json").read_text())["files"].count("notify-state.json") == 1
     commit(repo, {INCIDENT: HEAD + OPENED})
-    assert publish("2026-06-11 14:05 UTC").exit_code == 0
+    second = publish("2026-06-11 14:05 UTC")
+    assert second.exit_code == 0 and "2 events since 2026-06-11 14:00 UTC" in second.output
     assert chat_titles(receiver) == ["New incident: API errors", "Status change: API"]
     rerun = publish("2026-06-11 14:10 UTC")
     assert rerun.exit_code == 0 and chat_titles(receiver) == []
@@ -513,3 +515,33 @@ def test_a_repo_overrides_the_message_templates_in_its_theme(repo: Path, tmp_pat
     assert mail.get_content().strip() == (
         f"Investigating: Requests to the API fail for some customers. "
         f"{receiver.url('incidents/2026-06-11-api-errors.html')}")
+
+
+def test_a_broken_template_stops_the_run_before_any_channel_is_sent_anything(
+        repo: Path, tmp_path: Path, receiver: Receiver, mailbox: Mailbox) -> None:
+    env, state = channels(receiver, mailbox), tmp_path / "notify-state.json"
+    env["CHAT_URL"] += "?format=markdown"  # chat renders message.md; mail, the next channel, message.txt
+    assert notify(repo, "2026-06-11 14:00 UTC", env, state=state).exit_code == 0
+    before = state.read_bytes()
+    commit(repo, {INCIDENT: HEAD + OPENED, "theme/templates/notify/message.txt": "{{ status }}\n{{ no_such_thing }}\n"})
+    run = notify(repo, "2026-06-11 14:05 UTC", env, state=state)
+    assert run.exit_code == 1 and "Traceback" not in run.output
+    assert "theme/templates/notify/message.txt:2" in run.stderr and "nothing was sent" in run.stderr
+    assert receiver.posts == [] and mailbox.messages == [] and state.read_bytes() == before
+
+
+def test_an_html_mail_carries_the_pages_own_safe_html(
+        repo: Path, tmp_path: Path, receiver: Receiver, mailbox: Mailbox) -> None:
+    env, state = channels(receiver, mailbox), tmp_path / "notify-state.json"
+    env["CHAT_URL"] = mailbox.url(to="chat@example.test")  # format auto: e-mail's own format is HTML
+    del env["MAIL_URL"]
+    assert notify(repo, "2026-06-11 14:00 UTC", env, state=state).exit_code == 0
+    commit(repo, {INCIDENT: HEAD.replace("API errors", "API <b>errors</b>") + OPENED.replace(
+        "Requests to the API **fail**", 'Requests <script>alert(1)</script> **fail** ([more](javascript:alert(1)))')})
+    assert notify(repo, "2026-06-11 14:05 UTC", env, state=state).exit_code == 0
+    opened = mailbox.taken()[0]
+    assert opened["Subject"] == "New incident: API <b>errors</b>"  # a subject is text, shown as written
+    html = opened.get_body(("html",)).get_content()
+    assert "<strong>fail</strong>" in html and "<b>" not in html
+    assert "<script>" not in html and "&lt;script&gt;" in html and 'href="javascript' not in html
+    assert f'<a href="{receiver.url("incidents/2026-06-11-api-errors.html")}">See it on the status page</a>' in html

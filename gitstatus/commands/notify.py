@@ -25,6 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from .. import announced, changes, routes
 from ..announced import Announced, Mark
 from ..deliver import (
@@ -52,6 +54,7 @@ from ..read.notify import read_notify
 from ..read.settings import Checker
 from ..source import Disk, GitRev
 from ..summary import escape
+from ..templating import template_problem
 from ..timeparse import format_time
 from ..words import status_label
 from ..write import WriteError, add_to_site, check_site, replace_file
@@ -231,30 +234,48 @@ def _preview(outgoing: Outgoing) -> str:
     return f"{outgoing.message.title}\n\n{outgoing.message.body}"
 
 
-def _send_channel(channel: Channel, owed: list[Event], request: Request, renderer: Renderer) -> ChannelResult:
+@dataclass
+class _Ready:
+    """A channel's messages, rendered, and how to send them; or, in ``result``, why there is nothing to send."""
+
+    result: ChannelResult
+    outgoing: list[Outgoing] = field(default_factory=list)
+    sender: Sender | None = None
+
+
+def _prepare(channel: Channel, owed: list[Event], request: Request, renderer: Renderer) -> _Ready:
+    """Everything short of sending: the address, the key, the messages (a broken template raises here)."""
     url = request.environ.get(channel.url_env, "").strip()
     if not url:
-        return ChannelResult(channel, owed, "skipped", f"{channel.url_env} is not set")
+        return _Ready(ChannelResult(channel, owed, "skipped", f"{channel.url_env} is not set"))
     secret: str | None = None
     if channel.secret_env is not None:
         secret = request.environ.get(channel.secret_env, "").strip() or None
         if secret is None:
-            return ChannelResult(channel, owed, "failed", f"{channel.secret_env} is not set, and webhooks to this "
-                                 "channel are signed: nothing was sent unsigned")
+            return _Ready(ChannelResult(channel, owed, "failed", f"{channel.secret_env} is not set, and webhooks to "
+                                        "this channel are signed: nothing was sent unsigned"))
     if not owed:
-        return ChannelResult(channel, owed, "nothing")
+        return _Ready(ChannelResult(channel, owed, "nothing"))
     try:
         outgoing = _outgoing(channel, url, owed, renderer)
-        sender: Sender = (webhook_sender(url, secret, request.timeout) if channel.format is ChannelFormat.WEBHOOK
-                          else apprise_sender(url, request.timeout))
+        sender = (webhook_sender(url, secret, request.timeout) if channel.format is ChannelFormat.WEBHOOK
+                  else apprise_sender(url, request.timeout))
     except DeliveryError as err:
-        return ChannelResult(channel, owed, "failed", f"{err} (the URL is in {channel.url_env})")
+        return _Ready(ChannelResult(channel, owed, "failed", f"{err} (the URL is in {channel.url_env})"))
     if request.dry_run:
-        return ChannelResult(channel, owed, "dry-run", preview=[_preview(o) for o in outgoing])
-    report = deliver(sender, outgoing, request.retries, request.backoff)
-    if report.failed is None:
-        return ChannelResult(channel, owed, "sent", report=report)
-    return ChannelResult(channel, owed, "failed", report.error, report)  # deliver.py masked the address in it
+        return _Ready(ChannelResult(channel, owed, "dry-run", preview=[_preview(o) for o in outgoing]))
+    return _Ready(ChannelResult(channel, owed, "sent"), outgoing, sender)
+
+
+def _send(ready: _Ready, request: Request) -> ChannelResult:
+    if ready.sender is None:
+        return ready.result
+    report = deliver(ready.sender, ready.outgoing, request.retries, request.backoff)
+    ready.result.report = report
+    if report.failed is not None:
+        ready.result.status = "failed"
+        ready.result.note = report.error  # deliver.py masked the address in it
+    return ready.result
 
 
 # --- the record ---------------------------------------------------------------------------------------
@@ -316,7 +337,11 @@ def notify(request: Request) -> NotifyResult:
     owed = {c.name: events.owed(c, points[c.name]) for c in channels}
     all_events = events.since(run_point) if run_point is not None else []
     renderer = Renderer(result.state, context)
-    results = [_send_channel(channel, owed[channel.name], request, renderer) for channel in channels]
+    try:  # every message is rendered before the first is sent
+        ready = [_prepare(channel, owed[channel.name], request, renderer) for channel in channels]
+    except TemplateError as err:
+        raise NotifyError(f"{template_problem(err)}; nothing was sent") from None
+    results = [_send(r, request) for r in ready]
     if written_to is not None:
         _write_record(location, written_to, request, _new_record(points, results, head, request.now))
     return NotifyResult(all_events, run_point, results, location, written_to, context)
