@@ -33,6 +33,7 @@ import corpus  # noqa: E402  (bench/ is not a package; this script runs from any
 from check_bench import gitstatus_command  # noqa: E402
 
 from gitstatus import changes  # noqa: E402
+from gitstatus.rules import has_errors  # noqa: E402
 from gitstatus.source import Disk, GitRev  # noqa: E402
 
 NOW = corpus.DEFAULT_NOW
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             root = Path(temp)
             make_repo(root, size)
             result = changes.compare(Disk(root), GitRev(root, "HEAD"), dt.UTC)
-            assert not [d for d in result.diagnostics if d.code.startswith("E")], result.diagnostics[:3]
+            assert not has_errors(result.diagnostics), result.diagnostics[:3]
             compare = timed(lambda root=root: changes.compare(Disk(root), GitRev(root, "HEAD"), dt.UTC), args.runs)
             plain = timed(lambda root=root: cli(root), args.runs)
             based = timed(lambda root=root: cli(root, "--base", "HEAD"), args.runs)

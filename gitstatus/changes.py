@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
 
-from .diagnostics import Diagnostic
+from . import rules
 from .model import IMPACT_COMPONENT_STATUS, ComponentStatus, Impact, Incident, Status, Window
 from .project import read_settings
 from .read.document import RawIncident, RawSection, decode, parse_incident
@@ -51,12 +51,14 @@ from .read.incident import (  # the checker's readers of each key, so that histo
     validate_incident,
 )
 from .read.settings import Checker
+from .rules import Diagnostic
 from .source import GitRev, Source
 from .timeparse import UTC, TimeError, format_time, parse_time
 
 #: Problems that leave a working-tree file without readable updates: comparing it would only
 #: repeat them as "every update vanished" (or, for a merge conflict, as edited messages).
-_UNREADABLE = {"E001", "E002", "E003", "E101", "E102", "E209"}
+_UNREADABLE = {rules.CANNOT_READ, rules.NOT_UTF8, rules.TOO_LARGE, rules.NO_FRONT_MATTER, rules.UNCLOSED_FRONT_MATTER,
+               rules.CONFLICT_MARKERS}
 
 
 class ChangeKind(str, Enum):
@@ -244,7 +246,7 @@ def current_snapshot(source: Source, relpath: str, tz: dt.tzinfo) -> Snapshot | 
     if text is None:
         return None
     raw, problems = parse_incident(text, relpath)
-    if any(d.code in _UNREADABLE for d in problems):
+    if any(d.rule in _UNREADABLE for d in problems):
         return None
     entries = tuple(_entry(s, tz) for s in raw.sections)
     return Snapshot(relpath, _title(raw), entries, raw.body_line, _front_matter(raw, tz))
@@ -274,7 +276,7 @@ def published_snapshot(relpath: str, data: bytes, tz: dt.tzinfo) -> Snapshot | N
 def _published_zone(base: Source, fallback: dt.tzinfo) -> dt.tzinfo:
     """The page's timezone at REF: times written without a zone meant a moment in it."""
     settings = read_settings(base)
-    if not settings.readable or any(d.code == "E404" for d in settings.diagnostics):
+    if not settings.readable or any(d.rule is rules.UNKNOWN_TIMEZONE for d in settings.diagnostics):
         return fallback
     return settings.tz
 
@@ -302,18 +304,17 @@ def _vanished(old: Snapshot, new: Snapshot, index: int, pairs: dict[int, int], r
     """E501 at the heading now standing where the vanished update was."""
     gone = old.entries[index]
     was = f"the update '## {gone.heading}' published at {ref} is gone"
-    advice = "published updates stay: put it back (fixing a typo in its message is fine)"
     later = [pairs[i] for i in range(index + 1, len(old.entries)) if i in pairs]
     earlier = [pairs[i] for i in range(index) if i in pairs]
     if later:
         spot = new.entries[min(later)]
-        return Diagnostic(new.path, spot.line, 1, "E501", f"{was}; it came just before this one: {advice}")
+        return Diagnostic(new.path, spot.line, 1, rules.UPDATE_REMOVED, f"{was}; it came just before this one")
     if earlier:
         spot = new.entries[max(earlier)]
-        return Diagnostic(new.path, spot.line, 1, "E501", f"{was}; it came just after this one: {advice}")
+        return Diagnostic(new.path, spot.line, 1, rules.UPDATE_REMOVED, f"{was}; it came just after this one")
     if new.entries:
-        return Diagnostic(new.path, new.entries[0].line, 1, "E501", f"{was}: {advice}")
-    return Diagnostic(new.path, new.first_line, 1, "E501", f"{was}: {advice}")
+        return Diagnostic(new.path, new.entries[0].line, 1, rules.UPDATE_REMOVED, was)
+    return Diagnostic(new.path, new.first_line, 1, rules.UPDATE_REMOVED, was)
 
 
 def _changed(old: Entry, new: Entry, path: str, ref: str) -> Diagnostic | None:
@@ -324,9 +325,8 @@ def _changed(old: Entry, new: Entry, path: str, ref: str) -> Diagnostic | None:
         return None
     what = " and ".join(w for w, changed in (("time", time_changed), ("status", status_changed)) if changed)
     col = new.col if time_changed else new.status_col
-    return Diagnostic(path, new.line, col, "E502",
-                      f"this update's {what} changed: it was published at {ref} as '## {old.heading}'; "
-                      "published times and statuses stay as they are (post a new update to correct them)")
+    return Diagnostic(path, new.line, col, rules.UPDATE_CHANGED,
+                      f"this update's {what} changed: it was published at {ref} as '## {old.heading}'", sep="; ")
 
 
 def _backdated(old: Snapshot, new: Snapshot, j: int, published: dict[int, int], ref: str,
@@ -347,10 +347,10 @@ def _backdated(old: Snapshot, new: Snapshot, j: int, published: dict[int, int], 
               if old.is_final else
               f"new updates go at the end of the file, with a time after the last published one "
               f"({format_time(last.at, tz)})")
-    return Diagnostic(new.path, new.entries[j].line, 1, "E505",
+    return Diagnostic(new.path, new.entries[j].line, 1, rules.BACKDATED,
                       f"this update is added before the published update at {format_time(before.at, tz)} "
-                      f"({status_word(before.status)}, as at {ref}): that backdates history readers already saw; "
-                      f"{advice}")
+                      f"({status_word(before.status)}, as at {ref}): that backdates history readers already saw",
+                      advice, "; ")
 
 
 def compare_incident(old: Snapshot, new: Snapshot, ref: str, tz: dt.tzinfo = UTC,
@@ -373,7 +373,7 @@ def compare_incident(old: Snapshot, new: Snapshot, ref: str, tz: dt.tzinfo = UTC
         if problem is not None:
             diagnostics.append(problem)
         elif not _same_text(gone.message, entry.message):
-            diagnostics.append(Diagnostic(new.path, entry.message_line, 1, "N502",
+            diagnostics.append(Diagnostic(new.path, entry.message_line, 1, rules.MESSAGE_EDITED,
                                           f"this message was edited since {ref} (fine for a typo fix; readers "
                                           "who already saw it are not told: for news, post a new update)"))
             changes.append(Change(new.path, entry.line, ChangeKind.EDITED, title, entry.status, entry.at))
@@ -386,9 +386,8 @@ def compare_incident(old: Snapshot, new: Snapshot, ref: str, tz: dt.tzinfo = UTC
         if old.is_final and j > last_published and not reopened:
             reopened = True
             final = old.entries[-1]
-            diagnostics.append(Diagnostic(new.path, entry.line, 1, "E503",
-                                          f"this incident was closed at {ref} by '## {final.heading}': a closed "
-                                          "incident stays closed; for a new problem open a new incident"))
+            diagnostics.append(Diagnostic(new.path, entry.line, 1, rules.REOPENED,
+                                          f"this incident was closed at {ref} by '## {final.heading}'"))
         backdated = _backdated(old, new, j, published, ref, tz)
         if backdated is not None:
             diagnostics.append(backdated)
@@ -451,13 +450,12 @@ def _record_change(key: str, old: Snapshot, new: Snapshot, ref: str, closed: boo
     line, col = new.front.at(key)
     what = f"{key} changed since {ref}: {_shown(key, old.front)} → {_shown(key, new.front)}"
     if closed and _softer(key, old.front, new.front):
-        return Diagnostic(new.path, line, col, "E506",
+        return Diagnostic(new.path, line, col, rules.MADE_LESS_SEVERE,
                           f"{what}, on an incident closed at {ref}: that makes the uptime history readers already "
-                          "saw look better than it was; keep what was published (a correction that makes the "
-                          "record worse, after a postmortem, is allowed)")
+                          "saw look better than it was", sep="; ")
     why = ("a correction that makes the record worse: the page's history changes with it" if closed else
            "fine while the incident is open, as understanding grows: the page shows it for the whole incident")
-    return Diagnostic(new.path, line, col, "N504", f"{what} ({why})")
+    return Diagnostic(new.path, line, col, rules.RECORD_CHANGED, f"{what} ({why})")
 
 
 def _window_changes(old: Snapshot, new: Snapshot, ref: str, tz: dt.tzinfo,
@@ -488,11 +486,11 @@ def _window_changes(old: Snapshot, new: Snapshot, ref: str, tz: dt.tzinfo,
         what = f"the maintenance window's {edge}" if edge else "the maintenance window"
         text = f"{what} changed since {ref}: {detail}"
         if min(moments) <= now:
-            diagnostic = Diagnostic(new.path, line, col, "E507",
+            diagnostic = Diagnostic(new.path, line, col, rules.PAST_WINDOW_MOVED,
                                     f"{text}, a moment that has passed (now is {format_time(now, tz)}): readers saw "
-                                    "the window as published; keep it, and say in a new update what really happened")
+                                    "the window as published", sep="; ")
         else:
-            diagnostic = Diagnostic(new.path, line, col, "N505",
+            diagnostic = Diagnostic(new.path, line, col, rules.WINDOW_MOVED_AHEAD,
                                     f"{text} (fine while both moments are ahead: readers see the new window)")
         found.append((diagnostic, f"{edge}: {detail}" if edge else detail, line))
     return found
@@ -510,7 +508,7 @@ def compare_front_matter(old: Snapshot, new: Snapshot, ref: str, tz: dt.tzinfo,
     found: list[tuple[Diagnostic, Change]] = []
     if "title" not in skip and old.front.title != new.front.title:
         line, col = new.front.at("title")
-        found.append((Diagnostic(new.path, line, col, "N503",
+        found.append((Diagnostic(new.path, line, col, rules.TITLE_CHANGED,
                                  f"title changed since {ref}: '{old.front.title}' → '{new.front.title}' (fine for a "
                                  "wording fix; the page and feeds show the new title from now on)"),
                       Change(new.path, line, ChangeKind.TITLE, title,
@@ -586,10 +584,9 @@ def compare(working: Source, base: GitRev, tz: dt.tzinfo, now: dt.datetime | Non
         old = published.get(path)
         if path in renames:
             old = renames[path]
-            diagnostics.append(Diagnostic(path, 1, 1, "E504",
+            diagnostics.append(Diagnostic(path, 1, 1, rules.RENAMED,
                                           f"renamed from {old.path}, as published at {ref}: the file name is the "
-                                          "incident's id, in its URL and feed entries, so the rename breaks "
-                                          "links: keep the old name"))
+                                          "incident's id, in its URL and feed entries, so the rename breaks links"))
             changes.append(Change(path, 1, ChangeKind.RENAMED, new.title or path, detail=f"from {old.path}"))
         if old is None:  # new, or broken at REF (so never on the page)
             changes.append(_new_incident(new))
@@ -600,7 +597,7 @@ def compare(working: Source, base: GitRev, tz: dt.tzinfo, now: dt.datetime | Non
     for old in deleted:
         if old.path in renamed_from:
             continue
-        diagnostics.append(Diagnostic(old.path, 0, 0, "N501",
+        diagnostics.append(Diagnostic(old.path, 0, 0, rules.INCIDENT_DELETED,
                                       f"this incident, published at {ref}, is deleted: it disappears from the "
                                       "page, its history and the feeds (right for a false alarm)"))
         changes.append(Change(old.path, 0, ChangeKind.DELETED, old.title or old.path))

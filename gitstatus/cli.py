@@ -1,4 +1,11 @@
-"""The ``gitstatus`` command: parse options, call the pipeline, map results to exit codes.
+"""The ``gitstatus`` command: click options in, a command function (commands/) called, its result printed.
+
+ARCHITECTURE: this is the only module that knows click. Each command turns its options into
+plain values, calls one function of commands/ (or merge_driver, preview) and prints what it
+returns. Every error a command ends with is a :class:`~gitstatus.errors.GitstatusError`, caught in
+one place (:class:`GitstatusCommand`), printed as ``gitstatus: <message>`` with the diagnostics
+that explain it, and mapped to its exit status; a command that says more about an error (build's
+"the previous site was left as it was") raises it so worded.
 
 Exit codes: 0 clean, 1 content errors (or warnings with --strict) or a failed build,
 2 usage errors or a folder that is not a status repo.
@@ -18,16 +25,16 @@ import click
 
 from . import __version__, editor
 from .commands import author, listing
-from .commands.build import BuildError, build
-from .diagnostics import Diagnostic, format_github, format_json, format_text, has_errors, summary_line
-from .errors import GitstatusError, Refused, RootError
+from .commands.build import build
+from .errors import GitstatusError
 from .model import Impact
-from .project import default_jobs, load, read_settings
-from .source import Disk, GitRev
+from .project import read_settings
+from .report import checked_text, format_github, format_json, format_text, summary_line
+from .rules import Diagnostic
+from .source import Disk, find_root
 from .terminal import printable
 from .timeparse import UTC, TimeError, format_time, resolve_now
 from .words import status_label
-from .write import OutFolderError, WriteError
 
 F = TypeVar("F", bound=Callable[..., object])
 V = TypeVar("V", str, tuple[str, ...], None)
@@ -71,8 +78,10 @@ def host_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 def root_option(func: F) -> F:
     return click.option(
-        "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-        help="The status repo: the folder with components.yaml and incidents/.",
+        "--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+        callback=lambda _ctx, _param, value: value if value is not None else find_root(Path(".")),
+        help="The status repo: the folder with components.yaml and incidents/ "
+             "(default: the nearest one up from here, as git finds its work tree).",
     )(func)
 
 
@@ -114,10 +123,14 @@ def use_colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+def _prefix(root: object) -> str:
+    """The root as the user typed it, to put before the paths of diagnostics ("" for the current folder)."""
+    return "" if root is None or root == Path(".") else str(root)
+
+
 def report(diagnostics: Sequence[Diagnostic], output_format: str, root: Path, checked: str) -> None:
     """Print the problems in the chosen format, paths as the user would type them."""
-    prefix = "" if root == Path(".") else str(root)
-    shown = [d.at(prefix) for d in diagnostics]
+    shown = [d.at(_prefix(root)) for d in diagnostics]
     fmt = resolve_format(output_format)
     if fmt == "json":
         click.echo(format_json(shown))
@@ -137,12 +150,28 @@ def say(text: str, err: bool = False) -> None:
     click.echo(printable(text, keep="\n"), err=err)
 
 
-def fail_usage(message: str) -> None:
-    say(f"gitstatus: {message}", err=True)
-    sys.exit(2)
+class GitstatusCommand(click.Command):
+    """A command of gitstatus: the one place where an error a command ends with is printed and exited on."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except GitstatusError as err:
+            say(f"{err.program}: {err.message}", err=True)
+            prefix = _prefix(ctx.params.get("root"))
+            for line in format_text([d.at(prefix) for d in err.diagnostics]):
+                click.echo(f"  {line}", err=True)
+            sys.exit(err.exit_code)
+        except BrokenPipeError:  # the reader of the output left (| head): nothing to report to anyone
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class GitstatusGroup(click.Group):
+    command_class = GitstatusCommand
+
+
+@click.group(cls=GitstatusGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gitstatus")
 def main() -> None:
     """A status page from Markdown incident files in git.
@@ -176,32 +205,14 @@ def escape_undecodable_output() -> None:
 def check_command(root: Path, now_text: str | None, output_format: str, strict: bool,
                   base_ref: str | None) -> None:
     """Validate components.yaml and every incident file; report every problem."""
-    from . import changes, summary
+    from .commands.check import check
 
     now = get_now(root, now_text)
-    try:
-        source = Disk(root)
-        result = load(source, default_jobs()).check(now)
-        compared = None
-        if base_ref is not None:
-            compared = changes.compare(source, GitRev(root, base_ref), result.project.tz, now)
-    except GitstatusError as err:
-        fail_usage(err.message)
-        return
-    diagnostics = result.diagnostics + (compared.diagnostics if compared else [])
-    checked = _checked_text(result.files_checked - 1)
-    report(diagnostics, output_format, root, checked)
-    if resolve_format(output_format) == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
-        prefix = "" if root == Path(".") else str(root)
-        problem = summary.append_to_step_summary(
-            summary.render(diagnostics, checked, result.page.site.tz, compared, prefix))
-        if problem:
-            say(f"gitstatus: {problem}", err=True)
-    sys.exit(1 if has_errors(diagnostics, strict) else 0)
-
-
-def _checked_text(incidents: int) -> str:
-    return f"components.yaml and {incidents} incident{'' if incidents == 1 else 's'}"
+    result = check(root, now, base_ref, job_summary=resolve_format(output_format) == "github")
+    report(result.diagnostics, output_format, root, result.checked)
+    if result.summary_problem:
+        say(f"gitstatus: {result.summary_problem}", err=True)
+    sys.exit(1 if result.failed(strict) else 0)
 
 
 @main.command("init")
@@ -221,11 +232,7 @@ def init_command(directory: Path, force: bool, requirement: str | None, now_text
     """
     from .commands import init as scaffold
 
-    try:
-        written = scaffold.init(directory, get_now(directory, now_text), force=force, requirement=requirement)
-    except scaffold.ScaffoldError as err:
-        say(f"gitstatus: {err}", err=True)
-        sys.exit(2 if err.usage else 1)
+    written = scaffold.init(directory, get_now(directory, now_text), force=force, requirement=requirement)
     for relpath in written:
         say(f"  wrote {directory / relpath}")
     say(f"A new status repo is in {directory}. Next: edit components.yaml, run 'gitstatus check' "
@@ -246,11 +253,7 @@ def merge_driver_command(ancestor: Path, current: Path, other: Path, pathname: s
     """
     from . import merge_driver
 
-    try:
-        merged = merge_driver.run(ancestor, current, other, pathname)
-    except merge_driver.DriverError as err:
-        click.echo(f"gitstatus merge-driver: {err}", err=True)
-        sys.exit(2)
+    merged = merge_driver.run(ancestor, current, other, pathname)
     if merged.conflicts:
         why = "; ".join(merged.reasons) or "conflicting changes"
         click.echo(f"gitstatus merge-driver: {pathname or current}: {why}: resolve the conflict markers, "
@@ -281,28 +284,15 @@ def build_command(root: Path, out: Path | None, now_text: str | None, base_url: 
     """Check, then render the status page into the output folder."""
     now = get_now(root, now_text)
     out = out if out is not None else root / "site"
-    try:
-        result = build(root, out, now, base_url=base_url, jobs=jobs)
-    except RootError as err:
-        fail_usage(str(err))
-        return
-    except BuildError as err:
-        say(f"gitstatus: {err}", err=True)
-        sys.exit(1)
-    except OutFolderError as err:  # a folder that is not the build's to replace: the user must choose
-        fail_usage(str(err))
-        return
-    except (WriteError, OSError) as err:
-        say(f"gitstatus: cannot write {out}: {err}; the previous site was left as it was", err=True)
-        sys.exit(1)
+    result = build(root, out, now, base_url=base_url, jobs=jobs)
     checked = result.check
     if checked.failed():
-        report(checked.diagnostics, output_format, root, _checked_text(checked.files_checked - 1))
+        report(checked.diagnostics, output_format, root, checked_text(checked.files_checked - 1))
         say(f"Build failed: fix the errors above. {out} was left as it was.", err=True)
         sys.exit(1)
     problems = checked.diagnostics
     if problems:
-        report(problems, output_format, root, _checked_text(checked.files_checked - 1))
+        report(problems, output_format, root, checked_text(checked.files_checked - 1))
     count = len(checked.page.incidents)
     pages = sum(1 for path in result.paths if path.endswith(".html"))
     say(f"Built {pages} pages and {result.written - pages} other files into {out} in {result.seconds:.2f} s "
@@ -327,32 +317,13 @@ def at_option(func: F) -> F:
     )(func)
 
 
-def _authoring_repo(root: Path, now_text: str | None = None) -> author.Repo:
-    return author.open_repo(root, get_now(root, now_text) if now_text else resolve_now(None))
+def _posted(root: Path, posted: author.Posted) -> str:
+    update = posted.update
+    return f"{author.shown(root, posted.relpath)}: {status_label(update.status)} at {format_time(update.at, posted.tz)}"
 
 
-def _shown(root: Path, relpath: str) -> str:
-    return relpath if root == Path(".") else str(root / relpath)
-
-
-def _write(root: Path, action: Callable[[], None]) -> None:
-    """Run a writing command and map a refusal to its exit status: 2 usage, 1 anything else."""
-    try:
-        action()
-    except Refused as err:
-        say(f"gitstatus: {err.message}", err=True)
-        prefix = "" if root == Path(".") else str(root)
-        for line in format_text([d.at(prefix) for d in err.diagnostics]):
-            click.echo(f"  {line}", err=True)
-        sys.exit(2 if err.usage else 1)
-    except TimeError as err:
-        fail_usage(str(err))
-    except BrokenPipeError:  # the reader of the output left (| head): nothing to report to anyone
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
-    except OSError as err:
-        say(f"gitstatus: cannot write: {err}; nothing was written", err=True)
-        sys.exit(1)
+def _ask_to_delete(shown: str) -> bool:
+    return click.confirm(f"Delete {printable(shown)} and all its updates from the page?", default=False)
 
 
 @main.command("new")
@@ -372,16 +343,10 @@ def _write(root: Path, action: Callable[[], None]) -> None:
 def new_command(title: str, impact: str, components: tuple[str, ...], status: str | None, message: str | None,
                 at: str | None, start: str | None, end: str | None, root: Path) -> None:
     """Start an incident: write incidents/<date>-<title>.md with its first update, print its path."""
-    def run() -> None:
-        repo = _authoring_repo(root)
-        spec = author.NewIncident(
-            title=title, impact=Impact(impact.lower()),
-            components=tuple(c.strip() for item in components for c in item.split(",") if c.strip()),
-            status=author.parse_status_option(status) if status else None,
-            at=at, window=author.parse_window(start, end, repo),
-        )
-        say(_shown(root, author.create(repo, spec, message, editor.message_source())))
-    _write(root, run)
+    ids = [c.strip() for item in components for c in item.split(",") if c.strip()]
+    relpath = author.new(root, resolve_now(None), title, Impact(impact.lower()), ids, status, message, at, start, end,
+                         editor.message_source())
+    say(author.shown(root, relpath))
 
 
 @main.command("update")
@@ -394,12 +359,7 @@ def new_command(title: str, impact: str, components: tuple[str, ...], status: st
 @root_option
 def update_command(incident: str, status: str | None, message: str | None, at: str | None, root: Path) -> None:
     """Append an update to an incident. ID is its id, a unique prefix of it, or its file's path."""
-    def run() -> None:
-        repo = _authoring_repo(root)
-        parsed = author.parse_status_option(status) if status else None
-        relpath, update = author.add_update(repo, incident, parsed, at, message, editor.message_source())
-        say(f"{_shown(root, relpath)}: {status_label(update.status)} at {format_time(update.at, repo.tz)}")
-    _write(root, run)
+    say(_posted(root, author.post(root, resolve_now(None), incident, status, message, at, editor.message_source())))
 
 
 @main.command("resolve")
@@ -409,11 +369,8 @@ def update_command(incident: str, status: str | None, message: str | None, at: s
 @root_option
 def resolve_command(incident: str, message: str | None, at: str | None, root: Path) -> None:
     """Post the final update: resolved, or completed for maintenance."""
-    def run() -> None:
-        repo = _authoring_repo(root)
-        relpath, update = author.add_update(repo, incident, None, at, message, editor.message_source(), final=True)
-        say(f"{_shown(root, relpath)}: {status_label(update.status)} at {format_time(update.at, repo.tz)}")
-    _write(root, run)
+    say(_posted(root, author.post(root, resolve_now(None), incident, None, message, at, editor.message_source(),
+                                  final=True)))
 
 
 @main.command("delete")
@@ -422,19 +379,9 @@ def resolve_command(incident: str, message: str | None, at: str | None, root: Pa
 @root_option
 def delete_command(incident: str, yes: bool, root: Path) -> None:
     """Remove an incident and all its updates, e.g. a false alarm. Asks first."""
-    def run() -> None:
-        repo = _authoring_repo(root)
-        relpath = author.find_incident(root, incident)
-        if not yes:
-            if not sys.stdin.isatty():
-                raise Refused(f"not deleting {_shown(root, relpath)} without confirmation: "
-                                        "pass --yes when there is no terminal to ask on", usage=True)
-            question = f"Delete {printable(_shown(root, relpath))} and all its updates from the page?"
-            if not click.confirm(question, default=False):
-                raise Refused("nothing was deleted")
-        author.remove(repo, relpath)
-        say(f"Deleted {_shown(root, relpath)}")
-    _write(root, run)
+    ask = _ask_to_delete if sys.stdin.isatty() else None
+    relpath = author.delete(root, resolve_now(None), incident, yes, ask)
+    say(f"Deleted {author.shown(root, relpath)}")
 
 
 @main.command("list")
@@ -444,21 +391,16 @@ def delete_command(incident: str, yes: bool, root: Path) -> None:
 @root_option
 def list_command(active: bool, as_json: bool, now_text: str | None, root: Path) -> None:
     """List incidents, newest first: id, impact, status, started, last update, title."""
-    def run() -> None:
-        repo = _authoring_repo(root, now_text)
-        rows, errors = listing.incident_rows(repo, active)
-        if as_json:
-            click.echo(listing.format_json(rows))
-        elif rows:
-            for line in listing.format_table(rows, repo.tz):
-                click.echo(line)
-        else:
-            click.echo("No active incidents." if active else "No incidents.")
-        if errors:
-            files = len({d.path for d in errors})
-            raise Refused(f"{files} file{'' if files == 1 else 's'} with errors could not be listed "
-                                    "(see 'gitstatus check')")
-    _write(root, run)
+    listed = listing.list_incidents(root, get_now(root, now_text) if now_text else resolve_now(None), active)
+    if as_json:
+        click.echo(listing.format_json(listed.rows))
+    elif listed.rows:
+        for line in listing.format_table(listed.rows, listed.tz):
+            click.echo(line)
+    else:
+        click.echo("No active incidents." if active else "No incidents.")
+    if listed.problem:
+        raise listed.problem
 
 
 @main.command("serve")
@@ -473,12 +415,7 @@ def serve_command(root: Path, host: str, port: int, open_browser: bool, now_text
     from .preview import serve
 
     now = get_now(root, now_text) if now_text else None
-    try:
-        code = serve.run(root, host, port, open_browser=open_browser, now=now)
-    except RootError as err:
-        fail_usage(str(err))
-        return
-    sys.exit(code)
+    sys.exit(serve.run(root, host, port, open_browser=open_browser, now=now))
 
 
 # --- gitstatus notify: announce what changed (commands/notify.py, docs/notify.md) --------------------
@@ -510,7 +447,7 @@ def notify_command(root: Path, now_text: str | None, base_ref: str | None, since
                    timeout: float, retries: int) -> None:
     """Announce new incidents, updates and maintenance on the channels under 'notify:' in components.yaml."""
     from .commands import notify as notifying
-    from .summary import append_to_step_summary
+    from .report.summary import append_to_step_summary
     from .timeparse import parse_time
 
     now = get_now(root, now_text)
@@ -519,14 +456,7 @@ def notify_command(root: Path, now_text: str | None, base_ref: str | None, since
     except TimeError as err:
         raise click.UsageError(printable(f"--since: {err}")) from None
     request = notifying.Request(root, now, base_ref, since, state, out, base_url, dry_run, timeout, retries)
-    try:
-        result = notifying.notify(request)
-    except GitstatusError as err:
-        say(f"gitstatus: {err.message}", err=True)
-        prefix = "" if root == Path(".") else str(root)
-        for line in format_text([d.at(prefix) for d in err.diagnostics]):
-            click.echo(f"  {line}", err=True)
-        sys.exit(err.exit_code)
+    result = notifying.notify(request)  # a GitstatusError is printed and mapped by GitstatusCommand
     if output_format == "json":
         click.echo(notifying.format_json(result))
     else:

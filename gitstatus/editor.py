@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from .commands.author import Prompt
+from .edits import Prompt
 from .errors import Refused
 from .timeparse import format_time
 from .words import status_label

@@ -1,7 +1,7 @@
 """The one hierarchy of errors a command can end with, each carrying its exit status.
 
 Content problems are never exceptions: they are diagnostics, collected and reported together
-(rules.py, report.py). What is raised here is what stops a command as a whole: a command line
+(rules.py, report/). What is raised here is what stops a command as a whole: a command line
 that makes no sense, a folder that is not a status repo, an output folder that is not ours to
 replace, a theme that cannot render. ``cli.py`` catches :class:`GitstatusError` once, prints
 its message and exits with its :attr:`~GitstatusError.exit_code`; no other module maps errors
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .diagnostics import Diagnostic
+from .rules import Diagnostic
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -25,6 +25,8 @@ class GitstatusError(Exception):
     """A command cannot go on; the message says why and what to do. Nothing was changed on disk."""
 
     exit_code = EXIT_FAILED
+    program = "gitstatus"
+    """Who speaks: the command line prints ``<program>: <message>``."""
 
     def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
         super().__init__(message)

@@ -30,6 +30,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from . import rules
+from .errors import EXIT_USAGE, GitstatusError
 from .project import read_settings
 from .read.document import COMPONENTS_FILE, decode, parse_incident
 from .read.incident import HEADING_RE, parse_status
@@ -42,8 +44,19 @@ OURS, BASE, THEIRS = "ours", "base", "theirs"
 BOM = b"\xef\xbb\xbf"
 
 
-class DriverError(Exception):
-    """The driver cannot run: an input cannot be read, or git is missing (exit status 2)."""
+#: Problems after which a file is merged as text, not by its parts: the parts cannot be told apart.
+_NOT_BY_PARTS = {rules.NO_FRONT_MATTER, rules.UNCLOSED_FRONT_MATTER, rules.CONFLICT_MARKERS}
+
+
+class DriverError(GitstatusError):
+    """The driver cannot run: an input cannot be read, or git is missing.
+
+    Exit status 2, which git takes as a conflict like 1, but which tells the person reading the
+    log that no conflict markers were written.
+    """
+
+    exit_code = EXIT_USAGE
+    program = "gitstatus merge-driver"
 
 
 @dataclass(frozen=True)
@@ -82,7 +95,7 @@ class Merged:
 def split(text: str, path: str) -> Parts | None:
     """``text`` in parts, or ``None`` when it is not an incident file this driver can merge by parts."""
     raw, problems = parse_incident(text, path)
-    if raw.meta is None or any(d.code in ("E101", "E102", "E209") for d in problems):
+    if raw.meta is None or any(d.rule in _NOT_BY_PARTS for d in problems):
         return None
     lines = text.split("\n")
     starts = [s.line for s in raw.sections] + [len(lines) + 1]
@@ -236,7 +249,7 @@ def _read(path: Path) -> tuple[bytes, str]:
         raise DriverError(f"cannot read {path}: {err.strerror or err}") from None
     text, problems = decode(data, str(path))
     if text is None:
-        raise DriverError(problems[0].message if problems else f"cannot read {path}")
+        raise DriverError(problems[0].text if problems else f"cannot read {path}")
     return data, text
 
 

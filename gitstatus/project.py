@@ -18,12 +18,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .diagnostics import Diagnostic, has_errors
+from . import rules
 from .model import Component, Impact, Incident, Site, StatusPage
 from .read import yamlnodes
 from .read.document import COMPONENTS_FILE, decode
 from .read.incident import IncidentFile, future_updates, read_incident
 from .read.settings import validate_components
+from .rules import Diagnostic, has_errors
 from .source import Overlay, Source
 from .state import SiteState, derive
 from .themes import theme_problems
@@ -305,12 +306,11 @@ def activity_warnings(state: SiteState) -> list[Diagnostic]:
         silent = state.now - last.at
         if silent > SILENCE_LIMIT:
             minutes = int(silent.total_seconds() // 60)
-            warnings.append(Diagnostic(incident.path, last.line, 1, "W101",
-                                       f"no update for {_span(minutes)} on an active incident: post an update "
-                                       "at least every 30-60 minutes, even 'still investigating'"))
+            warnings.append(Diagnostic(incident.path, last.line, 1, rules.NO_RECENT_UPDATE,
+                                       f"no update for {_span(minutes)} on an active incident"))
         if state.now - incident.started_at > LONG_INCIDENT:
-            warnings.append(Diagnostic(incident.path, incident.updates[0].line, 1, "W102",
-                                       "this incident has been active for over 7 days: resolve it if it is over"))
+            warnings.append(Diagnostic(incident.path, incident.updates[0].line, 1, rules.LONG_INCIDENT,
+                                       "this incident has been active for over 7 days"))
     return warnings
 
 

@@ -18,9 +18,10 @@ import os
 import stat
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from . import rules
 from .errors import RootError
 from .read.document import COMPONENTS_FILE, INCIDENTS_DIR, MAX_BYTES, decode, too_large
+from .rules import Diagnostic
 
 _FIX_LINK = "replace the link by the file itself"
 
@@ -75,15 +76,15 @@ def locate(root: Path, relpath: str) -> tuple[str, Diagnostic | None]:
     real = os.path.realpath(os.path.join(base, relpath))  # a loop stays a link, which opening reports
     inner = os.path.relpath(real, base)
     if inner == os.pardir or inner.startswith(os.pardir + os.sep):
-        return real, Diagnostic(relpath, 0, 0, "E005",
+        return real, Diagnostic(relpath, 0, 0, rules.LINK_OUTSIDE,
                                 "is a symbolic link that leads outside the status repo, and gitstatus reads nothing "
-                                "outside it, so that nothing else can reach the page or the logs; " + _FIX_LINK)
+                                "outside it, so that nothing else can reach the page or the logs", _FIX_LINK, "; ")
     linked = inner != os.path.normpath(relpath)
     if linked and any(part.startswith(".") for part in Path(inner).parts):
         shown = Path(inner).as_posix()
-        return real, Diagnostic(relpath, 0, 0, "E005",
+        return real, Diagnostic(relpath, 0, 0, rules.LINK_OUTSIDE,
                                 f"is a symbolic link to {shown}, inside a hidden folder, which gitstatus never reads "
-                                "(it may hold credentials); " + _FIX_LINK)
+                                "(it may hold credentials)", _FIX_LINK, "; ")
     return real, None
 
 
@@ -112,15 +113,15 @@ def _read_bounded(fd: int, size: int) -> bytes:
 
 def cannot_read(relpath: str, err: OSError) -> Diagnostic:
     if err.errno == errno.ELOOP:
-        return Diagnostic(relpath, 0, 0, "E001",
-                          "cannot read the file: it is a loop of symbolic links; " + _FIX_LINK)
-    return Diagnostic(relpath, 0, 0, "E001", f"cannot read the file: {err.strerror or err}")
+        return Diagnostic(relpath, 0, 0, rules.CANNOT_READ,
+                          "cannot read the file: it is a loop of symbolic links", _FIX_LINK, "; ")
+    return Diagnostic(relpath, 0, 0, rules.CANNOT_READ, f"cannot read the file: {err.strerror or err}")
 
 
 def not_regular(relpath: str, kind: str) -> Diagnostic:
-    return Diagnostic(relpath, 0, 0, "E006",
+    return Diagnostic(relpath, 0, 0, rules.NOT_REGULAR_FILE,
                       f"is {kind}, not a regular file: gitstatus reads only regular files, as reading anything "
-                      "else can block or never end; replace it by the file itself")
+                      "else can block or never end", "replace it by the file itself", "; ")
 
 
 def _open_problem(relpath: str, real: str, err: OSError) -> Diagnostic:
@@ -181,15 +182,15 @@ def not_a_folder(relpath: str, real: str, err: OSError) -> Diagnostic:
         except OSError:
             mode = stat.S_IFREG
         kind = "a file" if stat.S_ISREG(mode) else _kind(mode)
-        fix = _FOLDER_FIXES.get(relpath, "make it a folder, or remove it")
-        message = f"is {kind}, not a folder: {fix}"
+        message, fix = f"is {kind}, not a folder", _FOLDER_FIXES.get(relpath, "make it a folder, or remove it")
     elif err.errno == errno.ENOENT:
-        message = "is a symbolic link that points nowhere: make it the folder itself"
+        message, fix = "is a symbolic link that points nowhere", "make it the folder itself"
     elif err.errno == errno.ELOOP:
-        message = "is a loop of symbolic links: make it the folder itself"
+        message, fix = "is a loop of symbolic links", "make it the folder itself"
     else:
-        message = f"cannot list the folder: {err.strerror or err}; make it readable (chmod a+rx)"
-    return Diagnostic(relpath, 0, 0, "E007", message)
+        return Diagnostic(relpath, 0, 0, rules.NOT_A_FOLDER, f"cannot list the folder: {err.strerror or err}",
+                          "make it readable (chmod a+rx)", "; ")
+    return Diagnostic(relpath, 0, 0, rules.NOT_A_FOLDER, message, fix)
 
 
 def is_folder(entry: os.DirEntry[str]) -> bool:
@@ -233,8 +234,8 @@ def list_files(root: Path, relpath: str) -> tuple[list[str], list[Diagnostic]]:
         problems.extend(found)
         real = os.path.realpath(os.path.join(root, folder))
         if entries is not None and real in above:
-            problems.append(Diagnostic(folder, 0, 0, "E007", "is a symbolic link to a folder it is in, which would "
-                                       "repeat forever: replace the link by the files it should hold"))
+            problems.append(Diagnostic(folder, 0, 0, rules.NOT_A_FOLDER, "is a symbolic link to a folder it is in, "
+                                       "which would repeat forever", "replace the link by the files it should hold"))
             return
         for entry in entries or ():
             if entry.name.startswith("."):
@@ -273,11 +274,41 @@ def incident_paths(root: Path) -> tuple[list[str], list[Diagnostic]]:
             paths.append(relpath)
         else:
             diagnostics.append(
-                Diagnostic(relpath, 0, 0, "E004",
-                           "incidents/ holds only incident files named like '2026-06-11-api-slow.md'; "
-                           "rename it to end in .md or move it elsewhere")
+                Diagnostic(relpath, 0, 0, rules.BAD_FILE_NAME,
+                           "incidents/ holds only incident files named like '2026-06-11-api-slow.md'",
+                           "rename it to end in .md or move it elsewhere", "; ")
             )
     return paths, diagnostics
+
+
+def find_root(start: Path = Path(".")) -> Path:
+    """The status repo that ``start`` is in, as git finds its work tree: the nearest folder up with components.yaml.
+
+    The search stops at the top of a git work tree (a folder with ``.git``), so a components.yaml
+    of something else above the repo is never picked up. The path is relative to ``start`` as
+    given (``..`` from ``incidents/``), so problems are shown as paths from where the command ran.
+    When there is none, ``start`` itself is returned, and :func:`check_root` says what to do.
+    """
+    candidate = start
+    for _ in range(64):  # deeper than any real folder; a loop of links cannot keep this going
+        if os.path.lexists(candidate / COMPONENTS_FILE):
+            return candidate
+        if os.path.lexists(candidate / ".git") or os.path.realpath(candidate) == os.path.realpath(candidate / ".."):
+            break
+        candidate = candidate / ".." if candidate != Path(".") else Path("..")
+    return start
+
+
+def _init_advice(root: Path) -> Path:
+    """Where ``gitstatus init`` belongs for someone standing in ``root``: the top of its git work tree when
+    there is one, and never inside the folders a status repo is made of (incidents/, theme/, site/)."""
+    real = Path(os.path.realpath(root))
+    for folder in (real, *real.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder if folder != real else root
+    if real.name in (INCIDENTS_DIR, "theme", "site"):
+        return real.parent
+    return root
 
 
 def check_root(root: Path) -> None:
@@ -290,8 +321,8 @@ def check_root(root: Path) -> None:
         raise RootError(f"{root} is not a folder")
     if not os.path.lexists(root / COMPONENTS_FILE):  # there but unreadable is a diagnostic, not "no repo"
         raise RootError(
-            f"{root} has no {COMPONENTS_FILE}, so it is not a status repo "
-            f"(run 'gitstatus init {root}' to start one, or pass --root)"
+            f"{root} has no {COMPONENTS_FILE}, so it is not a status repo, and neither is a folder above it "
+            f"(run 'gitstatus init {_init_advice(root)}' to start one, or pass --root)"
         )
 
 
@@ -361,7 +392,8 @@ class GitRev(Source):
     def read(self, relpath: str) -> tuple[bytes | None, list[Diagnostic]]:
         data = self.files.get(relpath)
         if data is None:
-            return None, [Diagnostic(relpath, 0, 0, "E001", f"cannot read the file: it is not at {self.ref}")]
+            return None, [Diagnostic(relpath, 0, 0, rules.CANNOT_READ,
+                                     f"cannot read the file: it is not at {self.ref}")]
         return data, []
 
 
@@ -396,7 +428,7 @@ class Overlay(Source):
         if relpath in self.edits:
             data = self.edits[relpath]
             if data is None:
-                return None, [Diagnostic(relpath, 0, 0, "E001", "cannot read the file: it is being deleted")]
+                return None, [Diagnostic(relpath, 0, 0, rules.CANNOT_READ, "cannot read the file: it is being deleted")]
             if len(data) > MAX_BYTES:
                 return None, [too_large(relpath, len(data))]
             return data, []

@@ -34,6 +34,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from . import routes, words
+from .errors import GitstatusError
 from .model import ComponentStatus, Impact, Status
 from .themes import ThemeLoader, own_theme
 from .timeparse import iso
@@ -215,7 +216,7 @@ def asset_version(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:10]
 
 
-class ThemeError(Exception):
+class ThemeError(GitstatusError):
     """A template cannot be rendered; the message says where and why (it crosses process boundaries)."""
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import BaseLoader, Environment, TemplateError, TemplateNotFound
 from jinja2.loaders import split_template_path
 
-from .diagnostics import Diagnostic
+from .rules import Diagnostic
 from .source import list_files, list_folder, read_bytes, read_file
 
 
@@ -72,7 +72,7 @@ def theme_problems(root: Path) -> list[Diagnostic]:
 
 def describe(problems: Sequence[Diagnostic]) -> str:
     """Refused theme files as ``path: CODE message`` lines, for errors that are not diagnostics."""
-    return "; ".join(f"{d.path}: {d.code} {d.message}" for d in problems)
+    return "; ".join(f"{d.path}: {d.code} {d.text}" for d in problems)
 
 
 class ThemeLoader(BaseLoader):

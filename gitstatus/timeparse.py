@@ -18,7 +18,8 @@ from collections.abc import Callable
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-from .diagnostics import unknown
+from .errors import UsageError
+from .rules import unknown
 
 UTC = dt.UTC
 
@@ -38,8 +39,13 @@ LATEST = dt.datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
 RANGE_HINT = "gitstatus supports times from 1970-01-01 00:00 UTC to 9998-12-31 23:59 UTC"
 
 
-class TimeError(ValueError):
-    """A time string that cannot be read; the message says why and how to write it."""
+class TimeError(UsageError, ValueError):
+    """A time string that cannot be read; the message says why and how to write it.
+
+    Reading a file, it becomes a diagnostic where it is caught. What reaches the command line
+    came from it (``--at``, ``--now``) or from the environment (``SOURCE_DATE_EPOCH``): a usage
+    error (exit status 2). It stays a ValueError for the parsers' callers.
+    """
 
 
 def parse_time(text: str, tz: dt.tzinfo) -> dt.datetime:

@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from .errors import GitstatusError
+
 #: How long a command waits for another to finish writing before it refuses.
 WAIT_SECONDS = 5.0
 GIT_LOCK_NAME = "gitstatus.lock"
@@ -37,8 +39,8 @@ _HOLDER_MAX = 400
 """Bytes of holder description read back; more is not a description gitstatus wrote."""
 
 
-class LockError(Exception):
-    """The lock could not be taken: it stayed busy, or its file cannot be made or opened."""
+class LockError(GitstatusError):
+    """The lock could not be taken: it stayed busy, or its file cannot be made or opened (exit status 1)."""
 
 
 if sys.platform == "win32":  # pragma: no cover - the tests run on Linux

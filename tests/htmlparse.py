@@ -1,4 +1,4 @@
-"""Building and reading sites in tests: the real CLI, a small DOM over ``html.parser``, link helpers.
+"""Reading built pages in tests: a small DOM over ``html.parser``, and link and URL helpers.
 
 The tests assert on structure (which sections exist, in which order, which class a status
 carries), so they parse pages instead of matching strings: markup may change around the
@@ -15,10 +15,6 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-from click.testing import CliRunner, Result
-
-from gitstatus.cli import main
 
 #: Elements that never have content or an end tag.
 VOID = frozenset({
@@ -164,27 +160,10 @@ def parse_file(path: Path) -> Element:
     return parse(path.read_bytes())
 
 
-# --- sites on disk ---------------------------------------------------------------------------------
-
-def run_cli(*args: str | Path, env: dict[str, str] | None = None) -> Result:
-    """``gitstatus <args>`` in this process, exceptions propagating (a traceback is a test failure)."""
-    return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
-
-
-def build(root: Path, out: Path, *args: str | Path, now: str | None = "2026-06-15 12:00 UTC",
-          env: dict[str, str] | None = None) -> Result:
-    """``gitstatus build --root ROOT --out OUT [--now NOW] ARGS``."""
-    extra = ["--now", now] if now else []
-    return run_cli("build", "--root", root, "--out", out, *extra, *args, env=env)
-
+# --- pages and links -----------------------------------------------------------------------------------
 
 def html_files(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*.html") if p.is_file())
-
-
-def site_files(site: Path) -> dict[str, bytes]:
-    """Every file of a built site by its relative path, for byte-for-byte comparisons."""
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 def url_values(element: Element) -> list[tuple[str, str]]:

@@ -13,27 +13,20 @@ import datetime as dt
 import functools
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
-from gitstatus.cli import main
 from gitstatus.outputs.api import api_time
 from gitstatus.outputs.machine import short_id
 
-from .conftest import REPO
+from .conftest import BUILD_NOW, MACHINE_BASE, MACHINE_REPO, REPO, cli_build, run_gitstatus
 
-FIXTURE = REPO / "tests" / "fixtures" / "machine_repo"
 SCHEMAS = REPO / "tests" / "schemas"
-NOW = "2026-06-15 12:00 UTC"
-BASE = "https://status.machine.test/"
 
 ENDPOINTS = {
     "api/v2/summary.json": "summary.json",
@@ -48,19 +41,9 @@ ENDPOINTS = {
 MACHINE_OUTPUTS = ("api/", "badges/", "badge.svg", "history.atom", "history.rss", "maintenance.ics")
 
 
-def cli_build(root: Path, out: Path, now: str = NOW, *extra: str) -> None:
-    """``gitstatus build`` through click, in this process (fast enough to use freely)."""
-    args = ["build", "--root", str(root), "--out", str(out), "--now", now, *extra]
-    result = CliRunner().invoke(main, args, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-
-
-def run_build(root: Path, out: Path, now: str = NOW, *extra: str, env: dict[str, str] | None = None) -> None:
+def run_build(root: Path, out: Path, now: str = BUILD_NOW, *extra: str, env: dict[str, str] | None = None) -> None:
     """``gitstatus build`` in a real subprocess, as CI runs it."""
-    result = subprocess.run(
-        [sys.executable, "-m", "gitstatus", "build", "--root", str(root), "--out", str(out), "--now", now, *extra],
-        capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False,
-    )
+    result = run_gitstatus("build", "--root", root, "--out", out, "--now", now, *extra, env={**os.environ, **(env or {})})
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -80,7 +63,7 @@ def machine_files(site: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("machine") / "site"
-    cli_build(FIXTURE, out)
+    cli_build(MACHINE_REPO, out)
     return out
 
 
@@ -249,7 +232,7 @@ def test_incident_fields_map_our_words_to_statuspages(site: Path) -> None:
     assert outage["created_at"] == outage["started_at"] == "2026-06-10T10:00:00.000+02:00"
     assert outage["monitoring_at"] == "2026-06-10T11:00:00.000+02:00"
     assert outage["resolved_at"] == outage["updated_at"] == "2026-06-10T11:45:00.000+02:00"
-    assert outage["shortlink"] == BASE + "incidents/2026-06-10-database-outage.html"
+    assert outage["shortlink"] == MACHINE_BASE + "incidents/2026-06-10-database-outage.html"
     assert [c["id"] for c in outage["components"]] == ["api", "database"]  # page order
     first, last = outage["incident_updates"][-1], outage["incident_updates"][0]
     assert first["body"].startswith("The database is unreachable. <script>")  # the Markdown source
@@ -300,7 +283,7 @@ def test_page_object_and_stable_ids(site: Path) -> None:
         "time_zone": "Europe/Berlin",
         "updated_at": "2026-06-15T13:50:00.000+02:00",  # the latest update in the content
     }
-    assert short_id(BASE) == page["id"]
+    assert short_id(MACHINE_BASE) == page["id"]
     for path in ENDPOINTS:
         document = load(site, path)
         assert document["page"] == page
@@ -319,51 +302,20 @@ def test_api_time_uses_the_page_timezone_with_milliseconds() -> None:
 def test_a_later_build_with_nothing_new_writes_the_same_bytes(site: Path, tmp_path: Path) -> None:
     """``updated_at`` comes from the content, so a scheduled rebuild changes nothing."""
     later = tmp_path / "later"
-    cli_build(FIXTURE, later, "2026-06-15 12:05 UTC")
+    cli_build(MACHINE_REPO, later, "2026-06-15 12:05 UTC")
     assert machine_files(later) == machine_files(site)
 
 
 def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
     """A second build, in another process with another hash seed and local timezone, gives the same bytes."""
     again = tmp_path / "again"
-    run_build(FIXTURE, again, NOW, "--jobs", "1", env={"PYTHONHASHSEED": "12345", "TZ": "America/New_York"})
+    run_build(MACHINE_REPO, again, BUILD_NOW, "--jobs", "1", env={"PYTHONHASHSEED": "12345", "TZ": "America/New_York"})
     first, second = machine_files(site), machine_files(again)
     assert len(first) == 8 + 1 + 9 + 3  # API, page badge, component and group badges, feeds and calendar
     assert first == second
 
 
 # --- the 50 limit ---------------------------------------------------------------------------------
-
-def many_incidents(count: int) -> dict[str, str]:
-    """``count`` resolved incidents and ``count`` completed maintenances, one a day."""
-    files = {}
-    start = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
-    for n in range(count):
-        day = start + dt.timedelta(days=n)
-        files[f"incidents/{day:%Y-%m-%d}-outage-{n:02d}.md"] = (
-            f"---\ntitle: Outage {n}\nimpact: minor\ncomponents: [api]\n---\n\n"
-            f"## {day:%Y-%m-%d %H:%M} UTC — Investigating\n\nLooking.\n\n"
-            f"## {day:%Y-%m-%d} 09:00 UTC — Resolved\n\nFixed.\n"
-        )
-        files[f"incidents/{day:%Y-%m-%d}-work-{n:02d}.md"] = (
-            f"---\ntitle: Work {n}\nimpact: maintenance\ncomponents: [website]\n"
-            f"scheduled: {{start: {day:%Y-%m-%d} 02:00 UTC, end: {day:%Y-%m-%d} 03:00 UTC}}\n---\n\n"
-            f"## {day - dt.timedelta(days=1):%Y-%m-%d} 10:00 UTC — Scheduled\n\nPlanned.\n\n"
-            f"## {day:%Y-%m-%d} 02:50 UTC — Completed\n\nDone.\n"
-        )
-    return files
-
-
-@pytest.fixture(scope="module")
-def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from .conftest import COMPONENTS_YAML, write_tree
-
-    root = tmp_path_factory.mktemp("many") / "repo"
-    write_tree(root, {"components.yaml": COMPONENTS_YAML, **many_incidents(60)})
-    out = root / "site"
-    cli_build(root, out, "2026-06-01 00:00 UTC")
-    return out
-
 
 def test_lists_stop_at_the_fifty_most_recent(big_site: Path) -> None:
     incidents = load(big_site, "api/v2/incidents.json")["incidents"]

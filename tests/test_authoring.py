@@ -19,30 +19,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from gitstatus import canonical, editor
-from gitstatus.cli import main
-from gitstatus.commands import author as authoring
+from gitstatus import canonical, editor, edits
 from gitstatus.model import Status, Update
 from gitstatus.timeparse import UTC
 
-from .conftest import COMPONENTS_YAML
+from .conftest import API_SLOW_INVESTIGATING as INVESTIGATING
+from .conftest import COMPONENTS_YAML, GITSTATUS, database_upgrade, run_cli
 
 NOW = "2026-06-11 16:00 UTC"
-GITSTATUS = [sys.executable, "-m", "gitstatus"]
-
-INVESTIGATING = """\
----
-title: API responding slowly
-impact: major
-components: [api]
----
-
-## 2026-06-11 14:02 UTC — Investigating
-
-We are looking into reports of slow API responses.
-"""
 
 RESOLVED = """\
 ---
@@ -60,26 +46,14 @@ The dashboard does not load.
 It loads again.
 """
 
-MAINTENANCE = """\
----
-title: Database upgrade
-impact: maintenance
-components: [api]
-scheduled:
-  start: 2026-06-11 14:00 UTC
-  end: 2026-06-11 18:00 UTC
----
-
-## 2026-06-11 14:00 UTC — In progress
-
-The upgrade has started.
-"""
+MAINTENANCE = database_upgrade(("2026-06-11 14:00 UTC", "In progress", "The upgrade has started."),
+                               start="2026-06-11 14:00 UTC", end="2026-06-11 18:00 UTC")
 
 
 def run(root: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
-    runner = CliRunner()
-    return runner.invoke(main, [*args, "--root", str(root)], input=input, catch_exceptions=False,
-                         env={"SOURCE_DATE_EPOCH": _epoch(NOW), "VISUAL": "", "EDITOR": "", **(env or {})})
+    """``gitstatus ARGS --root ROOT`` at NOW, with no editor configured."""
+    return run_cli(*args, "--root", root, input=input,
+                   env={"SOURCE_DATE_EPOCH": _epoch(NOW), "VISUAL": "", "EDITOR": "", **(env or {})})
 
 
 def _epoch(text: str) -> str:
@@ -485,7 +459,7 @@ def test_strip_comments_keeps_markdown_headings() -> None:
 
 def test_append_update_matches_line_ends() -> None:
     update = Update(dt.datetime(2026, 6, 11, 15, 0, tzinfo=UTC), Status.MONITORING, "ok")
-    assert authoring.append_update(b"a\r\nb\r\n", update, UTC) == \
+    assert edits.append_update(b"a\r\nb\r\n", update, UTC) == \
         b"a\r\nb\r\n\r\n## 2026-06-11 15:00 UTC \xe2\x80\x94 Monitoring\r\n\r\nok\r\n"
-    assert authoring.append_update(b"a\nb", update, UTC) == \
+    assert edits.append_update(b"a\nb", update, UTC) == \
         b"a\nb\n\n## 2026-06-11 15:00 UTC \xe2\x80\x94 Monitoring\n\nok\n"

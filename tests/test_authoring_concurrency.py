@@ -19,25 +19,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from gitstatus import writelock
-from gitstatus.cli import main
 from gitstatus.commands import author as authoring
 
-from .conftest import REPO
+from .conftest import REPO, git, incident, run_cli
 
-INCIDENT = """\
----
-title: API responding slowly
-impact: major
-components: [api]
----
-
-## 2020-06-11 14:02 UTC — Investigating
-
-We are looking into reports of slow API responses.
-"""
+INCIDENT = incident("API responding slowly", "major", "[api]",
+                    ("2020-06-11 14:02 UTC", "Investigating", "We are looking into reports of slow API responses."))
 
 WRITERS = 8
 AT = "2020-06-11 15:00 UTC"  # one time for all: any order of the writers is a valid file
@@ -94,8 +84,7 @@ def race(root: Path, commands: Sequence[Sequence[str]]) -> list[subprocess.Compl
 
 def check_clean(root: Path) -> None:
     """The repo as left by the writers passes ``gitstatus check``."""
-    result = CliRunner().invoke(main, ["check", "--root", str(root), "--now", "2026-01-01 00:00 UTC"],
-                                catch_exceptions=False)
+    result = run_cli("check", "--root", root, "--now", "2026-01-01 00:00 UTC")
     assert result.exit_code == 0, result.output
 
 
@@ -198,8 +187,7 @@ def release(child: subprocess.Popen[str]) -> None:
 
 
 def update(root: Path, message: str) -> Result:
-    return CliRunner().invoke(main, ["update", "api-slow", "-m", message, "--at", AT, "--root", str(root)],
-                              catch_exceptions=False)
+    return run_cli("update", "api-slow", "-m", message, "--at", AT, "--root", root)
 
 
 def test_a_held_lock_refuses_after_a_short_wait_and_names_its_holder(
@@ -212,7 +200,7 @@ def test_a_held_lock_refuses_after_a_short_wait_and_names_its_holder(
                      ["resolve", "api-slow", "-m", "Fixed.", "--at", AT],
                      ["new", "Another", "--impact", "minor", "-c", "api", "-m", "New.", "--at", AT],
                      ["delete", "api-slow", "--yes"]):
-            result = CliRunner().invoke(main, [*args, "--root", str(incident_repo)], catch_exceptions=False)
+            result = run_cli(*args, "--root", incident_repo)
             assert result.exit_code == 1, result.output
             assert result.output.startswith("gitstatus: another gitstatus command is writing to this repo (pid "
                                             f"{holder.pid} on ")
@@ -240,10 +228,6 @@ def test_a_writer_waits_for_the_lock_to_be_released(incident_repo: Path) -> None
     assert "Waited." in (incident_repo / "incidents/2020-06-11-api-slow.md").read_text(encoding="utf-8")
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
-
-
 def untracked(root: Path) -> list[str]:
     return git(root, "status", "--porcelain", "--untracked-files=all").split()[1::2]
 
@@ -267,8 +251,7 @@ def test_without_dot_git_the_lock_is_at_the_root_and_init_ignores_it(tmp_path: P
     """A status repo in a subfolder of a git repo (or a git worktree) has its lock at its root, ignored."""
     git(tmp_path, "init", "-q")
     root = tmp_path / "status"
-    assert CliRunner().invoke(main, ["init", str(root), "--now", "2026-01-02 10:00 UTC"],
-                              catch_exceptions=False).exit_code == 0
+    assert run_cli("init", root, "--now", "2026-01-02 10:00 UTC").exit_code == 0
     git(tmp_path, "add", "-A")
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init")
     holder = hold_lock(root)
@@ -278,9 +261,8 @@ def test_without_dot_git_the_lock_is_at_the_root_and_init_ignores_it(tmp_path: P
     finally:
         release(holder)
     assert not (root / ".gitstatus.lock").exists()
-    result = CliRunner().invoke(main, ["new", "Login errors", "--impact", "minor", "-c", "api", "-m", "Slow.",
-                                       "--at", "2026-01-02 09:00 UTC", "--root", str(root)],
-                                catch_exceptions=False)
+    result = run_cli("new", "Login errors", "--impact", "minor", "-c", "api", "-m", "Slow.",
+                     "--at", "2026-01-02 09:00 UTC", "--root", root)
     assert result.exit_code == 0, result.output
     assert untracked(tmp_path) == ["status/incidents/2026-01-02-login-errors.md"]
     assert not (root / ".gitstatus.lock").exists()

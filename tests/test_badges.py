@@ -11,7 +11,7 @@ import pytest
 from gitstatus.model import ComponentStatus
 from gitstatus.outputs.badges import COMPONENT_COLOUR, Badge, text_width
 
-from .test_api import FIXTURE, cli_build
+from .conftest import MACHINE_REPO, cli_build
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -37,7 +37,7 @@ def describe(svg: ET.Element) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("badges") / "site"
-    cli_build(FIXTURE, out)
+    cli_build(MACHINE_REPO, out)
     return out
 
 

@@ -13,8 +13,6 @@ import difflib
 import hashlib
 import os
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -23,18 +21,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from .conftest import write_tree
-from .htmlparse import (
-    Element,
-    build,
-    html_files,
-    is_relative,
-    local_target,
-    parse_file,
-    run_cli,
-    site_files,
-    url_values,
-)
+from .conftest import build, built_site, incident, run_cli, run_gitstatus, site_files, write_tree
+from .htmlparse import Element, html_files, is_relative, local_target, parse_file, url_values
 
 NOW = "2026-06-15 12:00 UTC"  # 14:00 CEST in Berlin
 BASE = "https://status.fixture.test/"
@@ -68,12 +56,6 @@ components:
   - id: billing
     name: Billing
 """
-
-
-def incident(title: str, impact: str, components: str, *updates: tuple[str, str, str], extra: str = "") -> str:
-    """An incident file: front matter, then ``(time, status, message)`` updates oldest first."""
-    head = f"---\ntitle: {title}\nimpact: {impact}\ncomponents: {components}\n{extra}---\n"
-    return head + "".join(f"\n## {at} — {status}\n\n{message}\n" for at, status, message in updates)
 
 
 SITE: dict[str, str] = {
@@ -153,11 +135,7 @@ SITE_IDS = sorted(p[len("incidents/"):-len(".md")] for p in SITE if p.startswith
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture repo built once into ``<tmp>/out``."""
-    root = write_tree(tmp_path_factory.mktemp("berlin") / "repo", SITE)
-    out = root.parent / "out"
-    result = build(root, out, now=NOW)
-    assert result.exit_code == 0, result.output
-    return out
+    return built_site(tmp_path_factory.mktemp("berlin"), SITE, NOW)
 
 
 @pytest.fixture(scope="module")
@@ -768,8 +746,7 @@ def test_builds_do_not_depend_on_hash_seeds_or_the_machine_zone(reference: tuple
         out = tmp_path / f"seed-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": zone, "LC_ALL": "C"}
         env.pop("SOURCE_DATE_EPOCH", None)
-        done = subprocess.run([sys.executable, "-m", "gitstatus", "build", "--root", str(root), "--out", str(out),
-                               "--now", NOW], env=env, capture_output=True, text=True, timeout=120)
+        done = run_gitstatus("build", "--root", root, "--out", out, "--now", NOW, env=env, timeout=120)
         assert done.returncode == 0, done.stderr
         assert_same_site(out, first)
 

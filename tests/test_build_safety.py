@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from gitstatus import markdown
 
-from .conftest import write_tree
-from .htmlparse import Element, build, html_files, parse, parse_file, url_scheme, url_values
+from .conftest import built_site
+from .htmlparse import Element, html_files, parse, parse_file, url_scheme, url_values
 
 NOW = "2026-06-15 12:00 UTC"
 SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -124,11 +124,7 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_tree(tmp_path_factory.mktemp("hostile") / "repo", FILES)
-    out = root.parent / "out"
-    result = build(root, out, now=NOW)
-    assert result.exit_code == 0, result.output
-    return out
+    return built_site(tmp_path_factory.mktemp("hostile"), FILES, NOW)
 
 
 def unsafe_parts(doc: Element, raw: str, where: str) -> list[str]:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from gitstatus.outputs.calendar import escape_text, fold
 
-from .test_api import BASE, FIXTURE, cli_build
+from .conftest import MACHINE_BASE, MACHINE_REPO, cli_build
 
 UTC = dt.UTC
 HOST = "status.machine.test"
@@ -23,7 +23,7 @@ HOST = "status.machine.test"
 @pytest.fixture(scope="module")
 def ics(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     out = tmp_path_factory.mktemp("calendar") / "site"
-    cli_build(FIXTURE, out)
+    cli_build(MACHINE_REPO, out)
     return (out / "maintenance.ics").read_bytes()
 
 
@@ -61,14 +61,14 @@ def test_event_fields(ics: bytes) -> None:
     assert upgrade["DTEND"].dt == dt.datetime(2026, 6, 20, 2, 0, tzinfo=UTC)
     assert upgrade["DTSTAMP"].dt == dt.datetime(2026, 6, 12, 9, 0, tzinfo=UTC)  # its last update, not the clock
     assert str(upgrade["SUMMARY"]) == "Maintenance: Database upgrade; writes paused, briefly"
-    assert str(upgrade["URL"]) == BASE + "incidents/2026-06-20-database-upgrade.html"
+    assert str(upgrade["URL"]) == MACHINE_BASE + "incidents/2026-06-20-database-upgrade.html"
     assert str(upgrade["STATUS"]) == "CONFIRMED"
     description = str(upgrade["DESCRIPTION"])
     assert description.startswith("Scheduled (Jun 12, 2026, 11:00 CEST):\n\nWir aktualisieren die Datenbank; ")
     assert 'Pfad: C:\\data\\export, "quoted", semi;colon, comma, backslash \\ and' in description
     assert "数据库升级将在窗口内完成，写入会短暂暂停 ✅🚀" in description
     assert "- step two: runbook (https://example.com/runbook)" in description
-    assert description.endswith("Details: " + BASE + "incidents/2026-06-20-database-upgrade.html")
+    assert description.endswith("Details: " + MACHINE_BASE + "incidents/2026-06-20-database-upgrade.html")
 
     storage = events(ics)[f"2026-06-01-storage-migration@{HOST}"]
     assert storage["DTSTAMP"].dt == dt.datetime(2026, 6, 1, 2, 50, tzinfo=UTC)

@@ -18,31 +18,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from gitstatus.cli import main
-from gitstatus.diagnostics import Diagnostic, format_github
+from gitstatus import rules
+from gitstatus.report import format_github
+from gitstatus.rules import Diagnostic
 
-from .conftest import REPO
+from .conftest import API_SLOW_MINOR_RESOLVED as GOOD
+from .conftest import GITSTATUS, REPO, run_cli, run_gitstatus
 
 NOW = "2026-06-12 00:00 UTC"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
-GOOD = """\
----
-title: API responding slowly
-impact: minor
-components: [api]
----
-
-## 2026-06-11 14:02 UTC — Investigating
-
-We are looking into reports of slow API responses.
-
-## 2026-06-11 14:40 UTC — Resolved
-
-Response times are back to normal.
-"""
 ACTIVE = GOOD.split("\n## 2026-06-11 14:40")[0] + "\n"  # still investigating at 14:02
 
 
@@ -53,7 +40,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(main, ["check", *args], env=env, catch_exceptions=False)
+    return run_cli("check", *args, env=env)
 
 
 def broken_repo(make_repo: Callable[..., Path]) -> Path:
@@ -133,7 +120,7 @@ def test_every_error_in_every_file_sorted_by_file_then_line(make_repo: Callable[
 def run_on_terminal(args: list[str], env: dict[str, str]) -> str:
     """Run the real command with stdout on a pseudo-terminal; return what it printed."""
     leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "gitstatus", *args], stdout=follower,
+    process = subprocess.Popen([*GITSTATUS, *args], stdout=follower,
                                stderr=subprocess.DEVNULL, env=env)
     os.close(follower)
     chunks = []
@@ -167,8 +154,7 @@ def test_colour_only_on_a_terminal_and_no_color_honoured(make_repo: Callable[...
 
 def test_no_colour_when_piped(make_repo: Callable[..., Path]) -> None:
     root = broken_repo(make_repo)
-    process = subprocess.run([sys.executable, "-m", "gitstatus", "check", "--root", str(root), "--now", NOW],
-                             capture_output=True, text=True, env={**os.environ, "TERM": "xterm-256color"})
+    process = run_gitstatus("check", "--root", root, "--now", NOW, env={**os.environ, "TERM": "xterm-256color"})
     assert process.returncode == 1
     assert "E204" in process.stdout and "\x1b[" not in process.stdout
 
@@ -205,8 +191,8 @@ def test_github_escapes_data_and_properties(make_repo: Callable[..., Path], monk
 
 def test_github_warnings_and_whole_file_problems() -> None:
     lines = format_github([
-        Diagnostic("incidents/x.md", 0, 0, "E003", "too big"),
-        Diagnostic("incidents/y.md", 7, 0, "W101", "silent: 100% quiet\rreally"),
+        Diagnostic("incidents/x.md", 0, 0, rules.TOO_LARGE, "too big", ""),
+        Diagnostic("incidents/y.md", 7, 0, rules.NO_RECENT_UPDATE, "silent: 100% quiet\rreally", ""),
     ])
     assert lines == [
         "::error title=gitstatus E003,file=incidents/x.md::incidents/x.md: E003 too big",
@@ -232,10 +218,10 @@ def test_json_is_a_list_of_objects_and_nothing_else(make_repo: Callable[..., Pat
     items = json.loads(result.output)
     assert items == [{
         "path": f"{root}/incidents/2026-06-11-a.md", "line": 11, "col": 27, "code": "E204",
-        "message": items[0]["message"], "severity": "error",
+        "message": items[0]["message"], "severity": "error", "hint": items[0]["hint"],
     }]
     assert items[0]["message"].startswith("unknown status 'Resolvd'")
-    assert list(items[0]) == ["path", "line", "col", "code", "message", "severity"]
+    assert list(items[0]) == ["path", "line", "col", "code", "message", "severity", "hint"]
 
 
 def test_json_clean_is_an_empty_list(make_repo: Callable[..., Path]) -> None:
@@ -307,8 +293,7 @@ def test_never_a_traceback_on_garbage(make_repo: Callable[..., Path]) -> None:
         "incidents/2026-06-11-d.md": b"---\ntitle: !!binary aGVsbG8=\nimpact: &a [*a]\n---\n",
         "incidents/2026-06-11-e.md": b"",
     }, components="site: [\n")
-    process = subprocess.run([sys.executable, "-m", "gitstatus", "check", "--root", str(root), "--now", NOW],
-                             capture_output=True, text=True)
+    process = run_gitstatus("check", "--root", root, "--now", NOW)
     assert process.returncode == 1, process.stderr
     assert "Traceback" not in process.stderr and process.stderr == ""
     assert process.stdout.splitlines()[-1].endswith("in components.yaml and 5 incidents.")
@@ -364,9 +349,8 @@ def test_generated_corpus_checks_clean_and_is_deterministic(tmp_path: Path) -> N
     second = corpus.generate(tmp_path / "two", 60, seed=3)
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     assert corpus.generate(tmp_path / "three", 60, seed=4)[0].read_bytes() != first[0].read_bytes()
-    process = subprocess.run([sys.executable, "-m", "gitstatus", "check", "--root", str(tmp_path / "one"),
-                              "--now", corpus.DEFAULT_NOW.isoformat(), "--strict", "--format", "json"],
-                             capture_output=True, text=True)
+    process = run_gitstatus("check", "--root", tmp_path / "one", "--now", corpus.DEFAULT_NOW.isoformat(), "--strict",
+                            "--format", "json")
     assert (process.returncode, json.loads(process.stdout)) == (0, [])
     text = "".join(p.read_text() for p in first)
     for word in ("impact: minor", "impact: major", "impact: critical", "impact: maintenance", "scheduled:",

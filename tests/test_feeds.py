@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -13,12 +11,8 @@ from typing import Any
 
 import feedparser
 import pytest
-from click.testing import CliRunner
 
-from gitstatus.cli import main
-
-from .htmlparse import site_files
-from .test_api import BASE, FIXTURE, big_site, cli_build  # noqa: F401  (big_site is a fixture)
+from .conftest import MACHINE_BASE, MACHINE_REPO, cli_build, run_cli, run_gitstatus, site_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -42,13 +36,13 @@ ORDER = [
 
 
 def url(incident_id: str) -> str:
-    return f"{BASE}incidents/{incident_id}.html"
+    return f"{MACHINE_BASE}incidents/{incident_id}.html"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("feeds") / "site"
-    cli_build(FIXTURE, out)
+    cli_build(MACHINE_REPO, out)
     return out
 
 
@@ -64,11 +58,11 @@ def test_atom_feed(site: Path) -> None:
     feed = parse(site, "history.atom")
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.version == "atom10"
-    assert feed.feed.id == BASE + "history.atom"
+    assert feed.feed.id == MACHINE_BASE + "history.atom"
     assert feed.feed.title == "Machine & <Status> - Incident History"
     assert utc(feed.feed.updated_parsed) == "2026-06-15T11:50:00Z"
     links = {link.rel: link.href for link in feed.feed.links}
-    assert links == {"alternate": BASE, "self": BASE + "history.atom"}
+    assert links == {"alternate": MACHINE_BASE, "self": MACHINE_BASE + "history.atom"}
     assert [e.id for e in feed.entries] == [url(i) for i in ORDER]
     for entry in feed.entries:
         assert entry.link == entry.id
@@ -86,7 +80,7 @@ def test_rss_feed(site: Path) -> None:
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.version == "rss20"
     assert feed.feed.title == "Machine & <Status> - Incident History"
-    assert feed.feed.link == BASE
+    assert feed.feed.link == MACHINE_BASE
     assert utc(feed.feed.updated_parsed) == "2026-06-15T11:50:00Z"
     assert [e.id for e in feed.entries] == [url(i) for i in ORDER]
     assert all(e.link == e.id for e in feed.entries)
@@ -137,7 +131,7 @@ def test_entry_content_is_the_timeline_newest_first(site: Path, name: str) -> No
     assert html.index("Monitoring") < html.index("Identified") < html.index("Investigating")
 
 
-def test_feeds_stop_at_the_fifty_most_recent(big_site: Path) -> None:  # noqa: F811
+def test_feeds_stop_at_the_fifty_most_recent(big_site: Path) -> None:
     for name, version in (("history.atom", "atom10"), ("history.rss", "rss20")):
         feed = parse(big_site, name)
         assert (feed.bozo, feed.version) == (0, version)
@@ -184,9 +178,7 @@ def test_a_build_without_a_base_url_fails_clearly_and_writes_nothing(
         "---\ntitle: X\nimpact: minor\ncomponents: [api]\n---\n\n## 2026-06-10 08:00 UTC — Resolved\n\nFixed.\n")},
         components=NO_URL)
     out = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "gitstatus", "build", "--root", str(root), "--now", "2026-06-15 12:00 UTC",
-         "--out", str(out)], capture_output=True, text=True, check=False)
+    result = run_gitstatus("build", "--root", root, "--now", "2026-06-15 12:00 UTC", "--out", out)
     assert result.returncode == 1
     assert "url: https://status.example.com/" in result.stderr and "--base-url" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
@@ -195,8 +187,7 @@ def test_a_build_without_a_base_url_fails_clearly_and_writes_nothing(
 
     cli_build(root, out, "2026-06-15 12:00 UTC", "--base-url", "https://old.example.org/")
     old_site = site_files(out)
-    args = ["build", "--root", str(root), "--now", "2026-06-15 12:00 UTC", "--out", str(out)]
-    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    result = run_cli("build", "--root", root, "--now", "2026-06-15 12:00 UTC", "--out", out)
     assert result.exit_code == 1
     assert site_files(out) == old_site
 

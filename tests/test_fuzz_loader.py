@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gitstatus.commands.build import check
-from gitstatus.diagnostics import CODES, Diagnostic
 from gitstatus.model import Component
 from gitstatus.read import yamlnodes
 from gitstatus.read.document import decode, parse_incident
 from gitstatus.read.incident import validate_incident
 from gitstatus.read.settings import validate_components
+from gitstatus.rules import RULES, Diagnostic
 from gitstatus.timeparse import UTC
 
 from .conftest import REPO
@@ -50,7 +50,7 @@ def check_incident(data: bytes, known: dict[str, Component] | None = KNOWN) -> l
     else:
         line_count = data.count(b"\n") + 2
     for d in diagnostics:
-        assert isinstance(d, Diagnostic) and d.path == PATH and d.code in CODES
+        assert isinstance(d, Diagnostic) and d.path == PATH and d.rule in RULES
         assert 0 <= d.line <= line_count and d.col >= 0 and d.message and "\n" not in d.message.strip() or \
             d.code in ("E109", "E110", "E204")  # these quote the writer's value, which may hold a line break
     return diagnostics
@@ -63,7 +63,7 @@ def check_components(data: bytes) -> list[Diagnostic]:
     node, problems = yamlnodes.parse(text, "components.yaml")
     _, _, more = validate_components(node)
     for d in problems + more:
-        assert d.code in CODES and d.line >= 0 and d.col >= 0
+        assert d.rule in RULES and d.line >= 0 and d.col >= 0
     return problems + more
 
 
@@ -143,4 +143,4 @@ def test_whole_check_on_a_repo_of_mutated_files(tmp_path: Path, incident: bytes,
     (root / "components.yaml").write_bytes(COMPONENTS_BYTES[: len(components)] + components)
     (root / "incidents" / "2026-06-11-fuzz.md").write_bytes(incident)
     result = check(root, NOW)
-    assert all(d.code in CODES for d in result.diagnostics)
+    assert all(d.rule in RULES for d in result.diagnostics)

@@ -20,22 +20,19 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from gitstatus import summary
+from gitstatus import rules
 from gitstatus.commands import init as scaffold
-from gitstatus.diagnostics import Diagnostic
+from gitstatus.report import summary
+from gitstatus.rules import Diagnostic
 
-from .conftest import REPO, write_tree
-from .test_history import API_SLOW, PATH, commit_all, edit, git, run_check, status_repo
+from .conftest import API_SLOW, REPO, commit_all, edit, git, run_check, status_repo, table_rows, write_tree
+from .conftest import API_SLOW_PATH as PATH
 
 BIN = Path(sys.executable).parent
 EVIL_TITLE = "<img src=x onerror=alert(1)> | `tick` [link](javascript:alert(1)) ![i](x.png) *b* $m$"
 
 
-@pytest.fixture(autouse=True)
-def no_github(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Under GitHub Actions the real job summary must never be written by a test."""
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+pytestmark = pytest.mark.usefixtures("no_github")
 
 
 @pytest.fixture
@@ -46,17 +43,6 @@ def repo(tmp_path: Path) -> Path:
 def render_html(markdown: str) -> str:
     """Render like GitHub would: tables on, raw HTML *allowed*, so an injection would show."""
     return MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
-
-
-def table_rows(markdown: str, header: str) -> list[str]:
-    lines = markdown.splitlines()
-    start = lines.index(header)
-    rows = []
-    for line in lines[start + 2:]:
-        if not line.startswith("|"):
-            break
-        rows.append(line)
-    return rows
 
 
 # --- the job summary ----------------------------------------------------------------------------------
@@ -167,7 +153,7 @@ def test_escape_keeps_text_and_defuses_markup() -> None:
 def test_long_problem_lists_are_cut_with_a_count() -> None:
     import datetime as dt
 
-    problems = [Diagnostic(f"incidents/x{i:04d}.md", 1, 1, "E109", "unknown impact")
+    problems = [Diagnostic(f"incidents/x{i:04d}.md", 1, 1, rules.UNKNOWN_IMPACT, "unknown impact")
                 for i in range(summary.MAX_ROWS + 5)]
     text = summary.render(problems, "components.yaml and 305 incidents", dt.UTC)
     assert len(table_rows(text, "| Where | Code | Problem |")) == summary.MAX_ROWS

@@ -9,20 +9,13 @@ from __future__ import annotations
 
 import difflib
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from .conftest import EXAMPLE_NOW, REPO, run_gitstatus, site_files
 
 GOLDEN = REPO / "tests" / "golden" / "site"
-EXAMPLE_NOW = "2026-11-26 15:00 UTC"  # dev.py's EXAMPLE_NOW: the moment the example was written for
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _difference(path: str, want: bytes, got: bytes) -> str:
@@ -36,14 +29,14 @@ def _difference(path: str, want: bytes, got: bytes) -> str:
 
 def test_example_site_matches_golden(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     out = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "gitstatus", "build", "--root", str(REPO), "--out", str(out),
-                    "--now", EXAMPLE_NOW], check=True, capture_output=True)
-    built = _files(out)
+    done = run_gitstatus("build", "--root", REPO, "--out", out, "--now", EXAMPLE_NOW)
+    assert done.returncode == 0, done.stderr
+    built = site_files(out)
     if request.config.getoption("--update-golden"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
         shutil.copytree(out, GOLDEN)
         pytest.skip("golden site regenerated: review and commit tests/golden/site")
-    golden = _files(GOLDEN)
+    golden = site_files(GOLDEN)
     assert sorted(built) == sorted(golden), "the site's file list changed"
     changed = [path for path in golden if built[path] != golden[path]]
     assert not changed, "\n\n".join(_difference(p, golden[p], built[p]) for p in changed)

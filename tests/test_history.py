@@ -6,129 +6,39 @@ writer would, and runs the real command; every rule is asserted with its line an
 
 from __future__ import annotations
 
-import os
 import subprocess
 import textwrap
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from gitstatus import changes
 from gitstatus import git as gitplumbing
-from gitstatus.cli import main
 from gitstatus.source import Disk, GitRev
 from gitstatus.words import status_label
 
-from .conftest import COMPONENTS_YAML, write_tree
+from .conftest import (
+    API_SLOW,
+    COMPONENTS_YAML,
+    check_base,
+    commit_all,
+    edit,
+    git,
+    run_check,
+    run_cli,
+    status_repo,
+    write_tree,
+)
+from .conftest import API_SLOW_PATH as PATH
+from .conftest import HISTORY_NOW as NOW
+from .conftest import WEBHOOKS_DELAYED as ACTIVE
 
-NOW = "2026-06-12 12:00 UTC"
-PATH = "incidents/2026-06-11-api-slow.md"
-
-API_SLOW = """\
----
-title: API responding slowly
-impact: major
-components: [api]
----
-
-## 2026-06-11 14:02 UTC — Investigating
-
-We are looking into reports of slow API responses.
-
-## 2026-06-11 14:40 UTC — Identified
-
-The issue was traced to database connection pool exhaustion.
-
-## 2026-06-11 15:10 UTC — Resolved
-
-Response times are back to normal.
-"""
-
-ACTIVE = """\
----
-title: Webhooks delayed
-impact: minor
-components: [website]
----
-
-## 2026-06-12 11:30 UTC — Investigating
-
-Webhook deliveries are delayed by a few minutes.
-"""
-
-#: Git that works the same on a fresh machine: no user config, a fixed identity, no signing.
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test Writer",
-    "GIT_AUTHOR_EMAIL": "writer@example.invalid",
-    "GIT_COMMITTER_NAME": "Test Writer",
-    "GIT_COMMITTER_EMAIL": "writer@example.invalid",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(root: Path, *args: str) -> str:
-    proc = subprocess.run(
-        ["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
-        cwd=root, env={**os.environ, **GIT_ENV}, capture_output=True, text=True, check=False,
-    )
-    assert proc.returncode == 0, f"git {' '.join(args)} failed: {proc.stderr}"
-    return proc.stdout
-
-
-def commit_all(root: Path, message: str = "change") -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-
-
-def status_repo(top: Path, files: Mapping[str, str], folder: str = "") -> Path:
-    """A git repo at ``top`` with a status repo in ``folder`` (components.yaml + files), committed on main."""
-    top.mkdir(parents=True, exist_ok=True)
-    git(top, "init", "-q")
-    root = top / folder if folder else top
-    write_tree(root, {"components.yaml": COMPONENTS_YAML, **files})
-    commit_all(top, "published")
-    return root
-
-
-def run_check(root: Path, *args: str, env: Mapping[str, str | None] | None = None) -> tuple[int, str, str]:
-    runner = CliRunner()
-    result = runner.invoke(main, ["check", "--root", str(root), "--now", NOW, *args],
-                           catch_exceptions=False, env=dict(env or {}))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def history_lines(output: str, root: Path) -> list[str]:
-    """The E5xx/N5xx lines of a text report, with the root prefix removed."""
-    prefix = f"{root}/"
-    return [line.removeprefix(prefix) for line in output.splitlines()
-            if any(f": {c}" in line for c in ("E50", "N50"))]
-
-
-def edit(root: Path, relpath: str, old: str, new: str) -> None:
-    path = root / relpath
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {relpath}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-@pytest.fixture(autouse=True)
-def no_github(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests print text; under GitHub Actions they must not write the real job summary."""
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+pytestmark = pytest.mark.usefixtures("no_github")
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     return status_repo(tmp_path / "repo", {PATH: API_SLOW, "incidents/2026-06-12-webhooks.md": ACTIVE})
-
-
-def check_base(root: Path, ref: str = "main") -> tuple[int, list[str], str]:
-    code, out, err = run_check(root, "--base", ref, "--format", "text")
-    return code, history_lines(out, root), out + err
 
 
 # --- allowed changes ------------------------------------------------------------------------------------
@@ -337,8 +247,7 @@ def test_status_repo_in_a_subfolder_of_the_work_tree(tmp_path: Path, monkeypatch
     code, lines, _ = check_base(root)
     assert code == 1 and [line.split(" this")[0] for line in lines] == [f"{PATH}:11:27: E502"]
     monkeypatch.chdir(root)
-    result = CliRunner().invoke(main, ["check", "--now", NOW, "--base", "HEAD", "--format", "text"],
-                                catch_exceptions=False)
+    result = run_cli("check", "--now", NOW, "--base", "HEAD", "--format", "text")
     assert result.exit_code == 1
     assert result.stdout.startswith(f"{PATH}:11:27: E502")  # run from inside the folder, paths as seen from there
 
@@ -419,8 +328,8 @@ def test_changes_list_what_readers_will_see(repo: Path) -> None:
 
 
 def test_the_module_docstring_lists_every_history_code() -> None:
-    from gitstatus.diagnostics import CODES
+    from gitstatus.rules import RULES
 
-    codes = [c for c in CODES if c[1:3] == "50"]
+    codes = [r.code for r in RULES if r.code[1:3] == "50"]
     assert codes == ["E501", "E502", "E503", "E504", "E505", "E506", "E507", "N501", "N502", "N503", "N504", "N505"]
     assert all(code in textwrap.dedent(changes.__doc__ or "") for code in codes)

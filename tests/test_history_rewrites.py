@@ -14,30 +14,20 @@ from pathlib import Path
 
 import pytest
 
-from gitstatus import changes, summary
+from gitstatus import changes
+from gitstatus.report import summary
 from gitstatus.source import Disk, GitRev
 
-from .conftest import write_tree
-from .test_history import ACTIVE, API_SLOW, PATH, check_base, edit, run_check, status_repo
+from .conftest import API_SLOW, check_base, database_upgrade, edit, run_check, status_repo, table_rows, write_tree
+from .conftest import API_SLOW_PATH as PATH
+from .conftest import WEBHOOKS_DELAYED as ACTIVE
 
 WEBHOOKS = "incidents/2026-06-12-webhooks.md"
 MAINT = "incidents/2026-06-20-db-upgrade.md"
 
 #: Maintenance announced for a window after the tests' now (2026-06-12 12:00 UTC).
-UPCOMING = """\
----
-title: Database upgrade
-impact: maintenance
-components: [api]
-scheduled:
-  start: 2026-06-20 02:00 UTC
-  end: 2026-06-20 04:00 UTC
----
-
-## 2026-06-10 09:00 UTC — Scheduled
-
-We will upgrade the database; the API may be slow for a few minutes.
-"""
+UPCOMING = database_upgrade(
+    ("2026-06-10 09:00 UTC", "Scheduled", "We will upgrade the database; the API may be slow for a few minutes."))
 
 #: Maintenance whose window opened an hour before now and is still open.
 IN_PROGRESS = UPCOMING.replace("2026-06-20 02:00 UTC", "2026-06-12 11:00 UTC").replace(
@@ -52,11 +42,7 @@ The upgrade is done.
 """
 
 
-@pytest.fixture(autouse=True)
-def no_github(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests print text; under GitHub Actions they must not write the real job summary."""
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+pytestmark = pytest.mark.usefixtures("no_github")
 
 
 @pytest.fixture
@@ -266,8 +252,6 @@ def test_a_key_that_no_longer_reads_is_left_to_the_checker(repo: Path) -> None:
 
 
 def test_each_front_matter_change_is_a_row_of_the_job_summary(repo: Path, tmp_path: Path) -> None:
-    from .test_github import table_rows
-
     edit(repo, PATH, "title: API responding slowly", "title: API slow")
     edit(repo, PATH, "impact: major", "impact: minor")
     edit(repo, PATH, "components: [api]", "components: [api, website]")

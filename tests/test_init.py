@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from gitstatus import write
-from gitstatus.cli import main
 from gitstatus.commands import init as scaffold
 from gitstatus.commands.build import check
 from gitstatus.project import load
 from gitstatus.read.document import parse_incident
 from gitstatus.source import Disk
+
+from .conftest import run_cli, site_files
 
 NOW = "2026-06-12 12:00 UTC"
 NOW_DT = dt.datetime(2026, 6, 12, 12, tzinfo=dt.UTC)
@@ -31,19 +31,15 @@ EXPECTED = [
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    result = run_cli(*args)
     return result.exit_code, result.stdout, result.stderr
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_init_writes_a_status_repo_that_checks_clean(tmp_path: Path) -> None:
     root = tmp_path / "status"
     code, out, err = run("init", str(root), "--now", NOW)
     assert code == 0, err
-    assert sorted(tree(root)) == EXPECTED
+    assert sorted(site_files(root)) == EXPECTED
     for relpath in EXPECTED:
         assert f"wrote {root / relpath}" in out
     code, out, _ = run("check", "--root", str(root), "--now", NOW, "--format", "text", "--strict")
@@ -66,7 +62,7 @@ def test_init_output_builds(tmp_path: Path) -> None:
 def test_init_is_deterministic(tmp_path: Path) -> None:
     assert run("init", str(tmp_path / "a"), "--now", NOW)[0] == 0
     assert run("init", str(tmp_path / "b"), "--now", NOW)[0] == 0
-    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+    assert site_files(tmp_path / "a") == site_files(tmp_path / "b")
 
 
 def test_init_uses_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,7 +75,7 @@ def test_init_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.chdir(tmp_path)
     code, out, _ = run("init", "--now", NOW)
     assert code == 0 and "wrote components.yaml" in out
-    assert sorted(tree(tmp_path)) == EXPECTED
+    assert sorted(site_files(tmp_path)) == EXPECTED
 
 
 def test_init_refuses_to_overwrite_and_changes_nothing(tmp_path: Path) -> None:
@@ -87,11 +83,11 @@ def test_init_refuses_to_overwrite_and_changes_nothing(tmp_path: Path) -> None:
     (root / "incidents").mkdir(parents=True)
     (root / "README.md").write_text("Our own readme\n", encoding="utf-8")
     (root / "incidents/keep.md").write_text("mine\n", encoding="utf-8")
-    before = tree(root)
+    before = site_files(root)
     code, out, err = run("init", str(root), "--now", NOW)
     assert code == 1 and out == ""
     assert err == (f"gitstatus: {root} already has README.md; nothing was written (pass --force to overwrite them)\n")
-    assert tree(root) == before
+    assert site_files(root) == before
     assert sorted(p.name for p in root.rglob("*")) == ["README.md", "incidents", "keep.md"]  # no folder, no temp
 
 

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from .conftest import database_upgrade, run_gitstatus
 from .htmlparse import parse as parse_html
 
-WINDOW = """\
----
-title: Database upgrade
-impact: maintenance
-components: [api]
-scheduled:
-  start: 2026-06-20 02:00 UTC
-  end: 2026-06-20 04:00 UTC
----
-
-## 2026-06-13 10:00 UTC — Scheduled
-
-We will upgrade the database on June 20, 02:00-04:00 UTC.
-"""
+WINDOW = database_upgrade(
+    ("2026-06-13 10:00 UTC", "Scheduled", "We will upgrade the database on June 20, 02:00-04:00 UTC."))
 
 STARTED = WINDOW + """
 ## 2026-06-20 02:01 UTC — In progress
@@ -53,10 +40,7 @@ The website does not load.
 
 def build(root: Path, now: str) -> tuple[dict, dict]:
     out = root / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "gitstatus", "build", "--root", str(root), "--now", now],
-        capture_output=True, text=True,
-    )
+    result = run_gitstatus("build", "--root", root, "--now", now)
     assert result.returncode == 0, result.stdout + result.stderr
     summary = json.loads((out / "api/v2/summary.json").read_text())
     index = parse_html((out / "index.html").read_text())

@@ -13,7 +13,8 @@ import pytest
 
 from gitstatus.markdown import is_safe_url, render
 
-from .htmlparse import Element, build, parse, parse_file
+from .conftest import build
+from .htmlparse import Element, parse, parse_file
 
 
 def html(text: str) -> Element:

@@ -16,12 +16,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from gitstatus.cli import main
-
-from .conftest import COMPONENTS_YAML, write_tree
-from .test_history import ACTIVE, GIT_ENV, NOW, commit_all, git
+from .conftest import COMPONENTS_YAML, GIT_ENV, commit_all, git, run_check, run_cli, run_gitstatus, write_tree
+from .conftest import HISTORY_NOW as NOW
+from .conftest import WEBHOOKS_DELAYED as ACTIVE
 
 PATH = "incidents/2026-06-12-webhooks.md"
 OURS_UPDATE = "## 2026-06-12 11:50 UTC — Identified\n\nA queue worker is stuck; restarting it.\n"
@@ -30,10 +28,7 @@ THEIRS_UPDATE = "## 2026-06-12 11:45 UTC — Investigating\n\nDeliveries to EU e
 DRIVER = f"{shlex.quote(sys.executable)} -m gitstatus merge-driver %O %A %B %P"
 
 
-@pytest.fixture(autouse=True)
-def no_github(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+pytestmark = pytest.mark.usefixtures("no_github")
 
 
 def appended(text: str, *updates: str) -> str:
@@ -41,9 +36,8 @@ def appended(text: str, *updates: str) -> str:
 
 
 def check(root: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["check", "--root", str(root), "--now", NOW, "--format", "text"],
-                                catch_exceptions=False)
-    return result.exit_code, result.stdout
+    code, out, _ = run_check(root, "--format", "text")
+    return code, out
 
 
 # --- the driver on its own: three files in, the merge in the second ---------------------------------------
@@ -57,8 +51,7 @@ def run_driver(tmp_path: Path, base: str, ours: str, theirs: str, components: st
     for name, text in (("base", base), ("ours", ours), ("theirs", theirs)):
         files[name] = tmp_path / f".merge_file_{name}"
         files[name].write_bytes(text.encode("utf-8"))
-    proc = subprocess.run([sys.executable, "-m", "gitstatus", "merge-driver", str(files["base"]), str(files["ours"]),
-                           str(files["theirs"]), PATH], cwd=work, capture_output=True, text=True, check=False)
+    proc = run_gitstatus("merge-driver", files["base"], files["ours"], files["theirs"], PATH, cwd=work)
     return proc.returncode, files["ours"].read_text(encoding="utf-8"), proc.stderr
 
 
@@ -159,8 +152,7 @@ def test_crlf_files_stay_crlf(tmp_path: Path) -> None:
         files[name] = tmp_path / name
         files[name].write_bytes(text.encode("utf-8"))
     work = write_tree(tmp_path / "work", {"components.yaml": COMPONENTS_YAML})
-    proc = subprocess.run([sys.executable, "-m", "gitstatus", "merge-driver", str(files["base"]), str(files["ours"]),
-                           str(files["theirs"]), PATH], cwd=work, capture_output=True, check=False)
+    proc = run_gitstatus("merge-driver", files["base"], files["ours"], files["theirs"], PATH, cwd=work)
     assert proc.returncode == 0, proc.stderr
     assert files["ours"].read_bytes() == appended(ACTIVE, THEIRS_UPDATE, OURS_UPDATE).replace("\n", "\r\n").encode()
 
@@ -168,8 +160,7 @@ def test_crlf_files_stay_crlf(tmp_path: Path) -> None:
 def test_an_unreadable_input_is_an_error_that_leaves_ours_alone(tmp_path: Path) -> None:
     ours = tmp_path / "ours"
     ours.write_text(ACTIVE, encoding="utf-8")
-    result = CliRunner().invoke(main, ["merge-driver", str(tmp_path / "missing"), str(ours), str(tmp_path / "gone"),
-                                       PATH], catch_exceptions=False)
+    result = run_cli("merge-driver", tmp_path / "missing", ours, tmp_path / "gone", PATH)
     assert result.exit_code == 2
     assert result.stderr.startswith("gitstatus merge-driver: cannot read ")
     assert ours.read_text(encoding="utf-8") == ACTIVE
@@ -181,7 +172,7 @@ def test_an_unreadable_input_is_an_error_that_leaves_ours_alone(tmp_path: Path) 
 def repo_with_driver(tmp_path: Path, configure: bool = True) -> Path:
     """A status repo made by ``gitstatus init`` (so its .gitattributes), one active incident, committed."""
     root = tmp_path / "repo"
-    result = CliRunner().invoke(main, ["init", str(root), "--now", NOW], catch_exceptions=False)
+    result = run_cli("init", root, "--now", NOW)
     assert result.exit_code == 0, result.output
     for example in (root / "incidents").iterdir():
         example.unlink()
@@ -256,7 +247,7 @@ def test_a_new_incident_on_each_side_needs_no_driver(tmp_path: Path) -> None:
 
 def test_init_writes_the_attribute_and_says_how_to_configure_the_driver(tmp_path: Path) -> None:
     root = tmp_path / "status"
-    assert CliRunner().invoke(main, ["init", str(root), "--now", NOW], catch_exceptions=False).exit_code == 0
+    assert run_cli("init", root, "--now", NOW).exit_code == 0
     attributes = (root / ".gitattributes").read_text(encoding="utf-8")
     assert "incidents/*.md merge=gitstatus\n" in attributes.splitlines(keepends=True)
     command = 'git config merge.gitstatus.driver "gitstatus merge-driver %O %A %B %P"'
@@ -266,8 +257,6 @@ def test_init_writes_the_attribute_and_says_how_to_configure_the_driver(tmp_path
 
 def test_a_file_with_conflict_markers_is_not_compared_with_history(tmp_path: Path) -> None:
     """History would only repeat the conflict as edited messages: E209 says what to do."""
-    from .test_history import run_check
-
     root = repo_with_driver(tmp_path)
     edit_text = (root / PATH).read_text(encoding="utf-8")
     (root / PATH).write_text(appended(edit_text, "<<<<<<< HEAD\n" + OURS_UPDATE + "=======\n" + THEIRS_UPDATE

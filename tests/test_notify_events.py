@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from gitstatus import changes
-from gitstatus.diagnostics import Diagnostic
 from gitstatus.events import Event, compute, for_channel
 from gitstatus.model import EventKind, StatusPage
 from gitstatus.project import load
+from gitstatus.rules import Diagnostic
 from gitstatus.source import GitRev, Source
 from gitstatus.timeparse import UTC, parse_time
 

@@ -25,8 +25,7 @@ from gitstatus.commands import build as build_module
 from gitstatus.outputs import OutputFile
 from gitstatus.write import MANIFEST, OutFolderError, write_site
 
-from .conftest import REPO, write_tree
-from .htmlparse import build
+from .conftest import REPO, build, write_tree
 
 NOW = "2026-06-15 12:00 UTC"
 INCIDENT = """\

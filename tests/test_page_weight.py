@@ -12,11 +12,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import REPO
-from .htmlparse import build, is_relative, local_target, parse_file
+from .conftest import EXAMPLE_NOW, REPO, build
+from .htmlparse import is_relative, local_target, parse_file
 
 BUDGET = 60 * 1024
-EXAMPLE_NOW = "2026-11-26 15:00 UTC"  # the example content's own moment: an incident on, maintenance ahead
 FONT_FILES = re.compile(r"\.(woff2?|ttf|otf|eot)$", re.IGNORECASE)
 
 

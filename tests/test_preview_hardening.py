@@ -15,7 +15,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +24,9 @@ import pytest
 
 from gitstatus.preview import http as preview_http
 
-from .test_serve import INCIDENT, NOW, WAIT, Preview
+from .conftest import API_SLOW_INVESTIGATING as INCIDENT
+from .conftest import GITSTATUS, WAIT, Preview
+from .conftest import PREVIEW_NOW as NOW
 
 
 @pytest.fixture(name="preview")
@@ -191,8 +192,8 @@ def test_the_event_stream_outlives_the_request_deadline(quick_server: tuple[int,
 
 def serve_log(root: Path, *args: str) -> str:
     """The output of ``gitstatus serve`` up to its 'Serving' line; the server is stopped then."""
-    with subprocess.Popen([sys.executable, "-m", "gitstatus", "serve", "--root", str(root), "--port", "0",
-                           "--now", NOW, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    with subprocess.Popen([*GITSTATUS, "serve", "--root", str(root), "--port", "0", "--now", NOW, *args],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           env={**os.environ, "PYTHONUNBUFFERED": "1"}) as proc:
         assert proc.stdout is not None
         lines = []

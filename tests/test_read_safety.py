@@ -18,7 +18,6 @@ import pwd
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import textwrap
 import time
@@ -30,32 +29,29 @@ import pytest
 from gitstatus import source
 from gitstatus.read.document import MAX_BYTES
 
-from .conftest import COMPONENTS_YAML, write_tree
-from .htmlparse import run_cli, site_files
-from .test_serve import Preview
+from .conftest import API_SLOW_PATH as OWN
+from .conftest import (
+    BACK_TO_NORMAL,
+    COMPONENTS_YAML,
+    GITSTATUS,
+    SLOW_API_REPORTED,
+    Preview,
+    commit_all,
+    git,
+    incident,
+    run_cli,
+    site_files,
+    write_tree,
+)
 
 NOW = "2026-06-12 12:00 UTC"
 SECRET = "s3cr3t-9f2c71e4"
 SECRET_VAR = "GITSTATUS_TEST_SECRET"
-INCIDENT = """\
----
-title: API responding slowly
-impact: major
-components: [api]
----
-
-## 2026-06-11 14:02 UTC — Investigating
-
-We are looking into reports of slow API responses.
-
-## 2026-06-11 14:50 UTC — Resolved
-
-Response times are back to normal.
-"""
+INCIDENT = incident("API responding slowly", "major", "[api]", SLOW_API_REPORTED,
+                    ("2026-06-11 14:50 UTC", "Resolved", BACK_TO_NORMAL))
 ACTIVE = INCIDENT.split("\n## 2026-06-11 14:50")[0]
 #: An active incident (it could take an update) with the secret in its title and message.
 LEAK = ACTIVE.replace("API responding slowly", f"Leaked {SECRET}").replace("We are", f"{SECRET}: we are")
-OWN = "incidents/2026-06-11-api-slow.md"
 LINKED = "incidents/2026-06-11-linked.md"
 TIMEOUT = 60
 
@@ -162,7 +158,7 @@ def gitstatus(cwd: Path, *args: str, **kwargs: object) -> subprocess.CompletedPr
     env = {**os.environ, SECRET_VAR: SECRET}
     env.pop("SOURCE_DATE_EPOCH", None)
     proc: subprocess.CompletedProcess[str] = subprocess.run(  # type: ignore[call-overload]
-        [sys.executable, "-m", "gitstatus", *args], cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT,
+        [*GITSTATUS, *args], cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT,
         env=env, check=False, **kwargs)
     return proc
 
@@ -435,9 +431,6 @@ def test_a_read_stops_after_the_limit_even_when_fstat_says_the_file_is_empty(
 
 # --- every reader goes through the same door: history, authoring, the preview ---------------------------
 
-GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"]
-
-
 @pytest.mark.parametrize(("setup", "code"), [
     pytest.param(fifo(OWN), "E006", id="fifo"),
     pytest.param(link(OWN, "{outside}/incident.md"), "E005", id="link-outside"),
@@ -446,8 +439,8 @@ def test_check_base_reads_the_working_tree_safely(world: tuple[Path, Path], setu
     root, outside = world
     (outside / "incident.md").write_text(INCIDENT)  # the same bytes as published: still not read
     shutil.rmtree(root / ".git")
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "published"]):
-        subprocess.run([*GIT, *args], cwd=root, check=True, capture_output=True)
+    git(root, "init", "-q")
+    commit_all(root, "published")
     setup(root, outside)
     proc = gitstatus(root, "check", "--base", "HEAD", "--now", NOW, "--format", "json")
     no_leak(proc.stdout, proc.stderr)

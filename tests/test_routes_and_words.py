@@ -27,24 +27,14 @@ from gitstatus.templating import make_environment
 from gitstatus.themes import builtin_theme
 from gitstatus.words import Words, WordsError, banner, catalogue, derived_keys, english_plural, status_label, t
 
-from .conftest import REPO
-from .htmlparse import build, parse_file, site_files
+from .conftest import REPO, broken_by_own_template, build, incident
+from .htmlparse import parse_file
 
 PACKAGE = REPO / "gitstatus"
 WORDS = catalogue()
 SAMPLE = {"id": "2026-06-11-api-slow", "key": "2026-06", "name": "brand/logo.svg"}
 NOW = "2026-06-15 12:00 UTC"
-INCIDENT = """\
----
-title: API errors
-impact: major
-components: [api]
----
-
-## 2026-06-15 10:00 UTC — Investigating
-
-We are looking.
-"""
+INCIDENT = incident("API errors", "major", "[api]", ("2026-06-15 10:00 UTC", "Investigating", "We are looking."))
 
 
 # --- what the templates and the code ask of the catalogue -----------------------------------------
@@ -275,18 +265,10 @@ def test_a_wrong_word_or_route_in_an_own_template_fails_the_build_cleanly(
     make_repo: Callable[..., Path], tmp_path: Path, line: str, reason: str
 ) -> None:
     root = make_repo({"incidents/2026-06-15-api-errors.md": INCIDENT})
-    out = tmp_path / "out"
-    assert build(root, out, now=NOW).exit_code == 0
-    before = site_files(out)
-    (root / "theme" / "templates").mkdir(parents=True)
-    (root / "theme" / "templates" / "incident.html").write_text(
-        "{% extends 'base.html' %}\n{% block main %}\n" + line + "\n{% endblock %}\n")
-    result = build(root, out, now=NOW)
-    assert result.exit_code == 1
-    assert "Traceback" not in result.output
-    assert "theme/templates/incident.html:3" in result.stderr, result.stderr
-    assert reason in result.stderr
-    assert site_files(out) == before
+    stderr = broken_by_own_template(root, tmp_path / "out",
+                                    "{% extends 'base.html' %}\n{% block main %}\n" + line + "\n{% endblock %}\n", NOW)
+    assert "theme/templates/incident.html:3" in stderr, stderr
+    assert reason in stderr
 
 
 def test_docs_themes_lists_every_function_and_filter_of_the_templates(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from gitstatus.read import yamlnodes
 from gitstatus.read.document import parse_incident
 from gitstatus.read.yamlnodes import Node
 
-from .conftest import COMPONENTS_YAML, REPO
+from .conftest import COMPONENTS_YAML, REPO, run_cli
 
 NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.UTC)
 _INT = re.compile(r"^[-+]?[0-9]+$")
@@ -96,7 +96,7 @@ def readme_blocks(language: str) -> list[str]:
 
 @pytest.mark.parametrize("name", ["incident", "components"])
 def test_schema_command_prints_valid_draft_2020_12(name: str) -> None:
-    result = CliRunner().invoke(main, ["schema", name], catch_exceptions=False)
+    result = run_cli("schema", name)
     assert result.exit_code == 0
     printed = json.loads(result.stdout)
     assert printed["$schema"] == "https://json-schema.org/draft/2020-12/schema"

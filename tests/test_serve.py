@@ -7,180 +7,18 @@ page follow. Raw sockets send the request paths a browser would normalise away.
 
 from __future__ import annotations
 
-import http.client
-import os
-import queue
-import re
-import signal
 import socket
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from gitstatus.preview import http as preview_http
 from gitstatus.preview import serve
 
-INCIDENT = """\
----
-title: API responding slowly
-impact: major
-components: [api]
----
-
-## 2026-06-11 14:02 UTC — Investigating
-
-We are looking into reports of slow API responses.
-"""
-MAINTENANCE = """\
----
-title: Database upgrade
-impact: maintenance
-components: [api]
-scheduled:
-  start: 2026-06-20 02:00 UTC
-  end: 2026-06-20 04:00 UTC
----
-
-## 2026-06-11 12:00 UTC — Scheduled
-
-We will upgrade the database.
-"""
-NOW = "2026-06-11 15:00 UTC"
-WAIT = 30.0
-"""Seconds to wait for an event before failing (never a measure of speed)."""
-
-
-class Preview:
-    """A running ``gitstatus serve`` subprocess, its log, and one event-stream listener."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gitstatus", "serve", "--root", str(root), "--port", "0", "--now", NOW],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        self.lines: list[str] = []
-        self.url = ""
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line)
-            match = re.search(r"Serving the preview at (http://\S+/)", line)
-            if match:
-                self.url = match[1]
-                break
-        assert self.url, "".join(self.lines)
-        parts = urlsplit(self.url)
-        self.host, self.port = parts.hostname or "", parts.port or 0
-        self.drain = threading.Thread(target=self._drain, daemon=True)
-        self.drain.start()
-        self.events: queue.Queue[tuple[str, str]] = queue.Queue()
-        self.listener = threading.Thread(target=self._listen, daemon=True)
-        self.listener.start()
-        assert self.next_event() == ("content-type", "text/event-stream")
-        kind, self.version = self.next_event()
-        assert kind == "hello"
-
-    @property
-    def out(self) -> Path:
-        match = re.search(r"into (\S+)$", "".join(self.lines), re.MULTILINE)
-        assert match
-        return Path(match[1])
-
-    def _drain(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line)
-
-    def _listen(self) -> None:
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
-        try:
-            conn.request("GET", "/__gitstatus/events")
-            response = conn.getresponse()
-            self.events.put(("content-type", response.getheader("Content-Type") or ""))
-            kind = ""
-            while line := response.fp.readline():
-                text = line.decode().rstrip("\n")
-                if text.startswith("event: "):
-                    kind = text[len("event: "):]
-                elif text.startswith("data: "):
-                    self.events.put((kind, text[len("data: "):]))
-            response.close()
-        finally:
-            conn.close()
-
-    def next_event(self) -> tuple[str, str]:
-        return self.events.get(timeout=WAIT)
-
-    def change(self, action: Callable[[], object]) -> str:
-        """Do ``action`` (a file change) and wait for the reload event it causes; returns its version."""
-        action()
-        kind, version = self.next_event()
-        assert kind == "reload" and version != self.version
-        self.version = version
-        return version
-
-    def get(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], str]:
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=WAIT)
-        try:
-            conn.request(method, path)
-            response = conn.getresponse()
-            body = response.read().decode("utf-8", "replace")
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, body
-        finally:
-            conn.close()
-
-    def raw(self, target: str) -> tuple[int, str]:
-        """Send a request line exactly as written (no client normalises the path)."""
-        with socket.create_connection((self.host, self.port), timeout=WAIT) as sock:
-            sock.sendall(f"GET {target} HTTP/1.0\r\nHost: {self.host}\r\n\r\n".encode("latin-1"))
-            data = b""
-            while chunk := sock.recv(65536):
-                data += chunk
-        head, _, body = data.partition(b"\r\n\r\n")
-        return int(head.split()[1]), body.decode("utf-8", "replace")
-
-    def log(self) -> str:
-        return "".join(self.lines)
-
-    def wait_for_log(self, pattern: str) -> str:
-        """The first log line matching ``pattern``; the log is read in a thread, so it may lag the events."""
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            for line in list(self.lines):
-                if re.search(pattern, line):
-                    return line
-            time.sleep(0.02)
-        raise AssertionError(f"no log line matches {pattern!r}:\n{self.log()}")
-
-    def stop(self) -> tuple[int, str]:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-        code = self.proc.wait(timeout=WAIT)
-        self.drain.join(WAIT)
-        self.listener.join(WAIT)
-        assert self.proc.stdout is not None
-        self.proc.stdout.close()
-        return code, self.log()
-
-
-@pytest.fixture
-def preview(make_repo: Callable[..., Path]) -> Iterator[Preview]:
-    root = make_repo({"incidents/2026-06-11-api-slow.md": INCIDENT,
-                      "incidents/2026-06-11-database-upgrade.md": MAINTENANCE})
-    server = Preview(root)
-    try:
-        yield server
-    finally:
-        code, log = server.stop()
-        assert code == 0, log
-        assert "Traceback" not in log, log
-        assert "Stopped." in log
+from .conftest import API_SLOW_INVESTIGATING as INCIDENT
+from .conftest import WAIT, Preview, run_gitstatus
 
 
 def test_serves_the_site_with_the_live_reload_script(preview: Preview) -> None:
@@ -314,8 +152,7 @@ def test_a_busy_port_is_a_clear_error(make_repo: Callable[..., Path]) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "gitstatus", "serve", "--root", str(root), "--port", str(port)],
-                                capture_output=True, text=True, timeout=WAIT)
+        result = run_gitstatus("serve", "--root", root, "--port", str(port), timeout=WAIT)
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
 

@@ -16,23 +16,21 @@ import datetime as dt
 import json
 import os
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from importlib import resources
 from pathlib import Path
 
 import icalendar
 import pytest
-from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
 from gitstatus import schema
-from gitstatus.cli import main
 from gitstatus.commands.build import check, render_site
 from gitstatus.read import yamlnodes
 from gitstatus.read.settings import validate_components
-from tests.htmlparse import parse
+
+from .conftest import run_cli, run_gitstatus
+from .htmlparse import parse
 
 NOW = "2026-06-15 12:00 UTC"
 URL_AT = (3, 8)
@@ -85,8 +83,7 @@ def make(root: Path, components_yaml: str, incidents: dict[str, str] | None = No
 
 
 def run_check(root: Path) -> tuple[int, list[tuple[str, int, int, str, str]]]:
-    result = CliRunner().invoke(main, ["check", "--root", str(root), "--now", NOW, "--format", "json"],
-                                catch_exceptions=False)
+    result = run_cli("check", "--root", root, "--now", NOW, "--format", "json")
     found = [(Path(d["path"]).relative_to(root).as_posix(), d["line"], d["col"], d["code"], d["message"])
              for d in json.loads(result.stdout)]
     return result.exit_code, found
@@ -160,8 +157,7 @@ def test_a_hostile_site_url_is_refused_at_its_line(url: str, tmp_path: Path) -> 
 def test_a_hostile_base_url_option_is_refused_and_nothing_is_written(url: str, tmp_path: Path) -> None:
     root = make(tmp_path / "repo", settings())
     out = tmp_path / "site"
-    result = CliRunner().invoke(main, ["build", "--root", str(root), "--out", str(out), "--now", NOW,
-                                       "--base-url", url], catch_exceptions=False)
+    result = run_cli("build", "--root", root, "--out", out, "--now", NOW, "--base-url", url)
     assert result.exit_code == 1
     assert result.stderr.startswith("gitstatus: --base-url must be an absolute http(s) address")
     assert "Traceback" not in result.output and result.stderr.count("\n") == 1
@@ -181,8 +177,7 @@ def test_good_site_urls_are_kept_with_a_trailing_slash(url: str, expected: str) 
 def test_a_good_base_url_option_is_used(tmp_path: Path) -> None:
     root = make(tmp_path / "repo", settings())
     out = tmp_path / "site"
-    result = CliRunner().invoke(main, ["build", "--root", str(root), "--out", str(out), "--now", NOW,
-                                       "--base-url", "https://[2001:db8::1]:8443/s"], catch_exceptions=False)
+    result = run_cli("build", "--root", root, "--out", out, "--now", NOW, "--base-url", "https://[2001:db8::1]:8443/s")
     assert result.exit_code == 0, result.output
     assert "<loc>https://[2001:db8::1]:8443/s/index.html</loc>" in (out / "sitemap.xml").read_text(encoding="utf-8")
 
@@ -322,8 +317,8 @@ def test_the_timezone_comes_from_tzdata_not_from_the_machine(tmp_path: Path) -> 
     env.pop("SOURCE_DATE_EPOCH", None)
 
     def build(out: Path, environment: dict[str, str] | None) -> None:
-        subprocess.run([sys.executable, "-m", "gitstatus", "build", "--root", str(root), "--out", str(out),
-                        "--now", NOW], check=True, env=environment, capture_output=True)
+        done = run_gitstatus("build", "--root", root, "--out", out, "--now", NOW, env=environment)
+        assert done.returncode == 0, done.stderr
 
     build(tmp_path / "here", None)
     build(tmp_path / "there", env)
@@ -335,8 +330,7 @@ def test_the_timezone_comes_from_tzdata_not_from_the_machine(tmp_path: Path) -> 
 
     (root / "components.yaml").write_text(settings(timezone="Mars/Olympus"), encoding="utf-8")
     (root / "incidents" / "2026-06-11-api-errors.md").write_text(INCIDENT, encoding="utf-8")
-    checked = subprocess.run([sys.executable, "-m", "gitstatus", "check", "--root", str(root), "--now", NOW,
-                              "--format", "json"], env=env, capture_output=True, text=True)
+    checked = run_gitstatus("check", "--root", root, "--now", NOW, "--format", "json", env=env)
     assert checked.returncode == 1
     assert [(d["line"], d["col"], d["code"]) for d in json.loads(checked.stdout)] == [(*TIMEZONE_AT, "E404")]
 
@@ -385,8 +379,7 @@ def test_ids_that_cannot_become_file_names_are_refused_at_their_file(
     if expected:
         return
     out = tmp_path / "site"  # what check passes, build must build
-    result = CliRunner().invoke(main, ["build", "--root", str(root), "--out", str(out), "--now", NOW],
-                                catch_exceptions=False)
+    result = run_cli("build", "--root", root, "--out", out, "--now", NOW)
     assert result.exit_code == 0, result.output
     for name in incidents:
         assert (out / "incidents" / name.replace(".md", ".html")).is_file()
@@ -396,8 +389,7 @@ def test_a_build_refuses_an_over_long_id_with_the_diagnostic_not_an_os_error(tmp
     name = f"{'b' * 251}.md"
     root = make(tmp_path / "repo", settings(), {name: INCIDENT})
     out = tmp_path / "site"
-    result = CliRunner().invoke(main, ["build", "--root", str(root), "--out", str(out), "--now", NOW],
-                                catch_exceptions=False)
+    result = run_cli("build", "--root", root, "--out", out, "--now", NOW)
     assert result.exit_code == 1
     assert f"incidents/{name}: E010" in result.stdout and "File name too long" not in result.output
     assert not out.exists()

@@ -241,7 +241,7 @@ def test_months_are_in_the_page_timezone() -> None:
 # --- warnings -------------------------------------------------------------------------------------------
 
 def warnings(*incidents: Incident, now: dt.datetime = NOW) -> list[tuple[str, str, int, str]]:
-    return [(d.code, d.path, d.line, d.message) for d in activity_warnings(derive(page(*incidents), now))]
+    return [(d.code, d.path, d.line, d.text) for d in activity_warnings(derive(page(*incidents), now))]
 
 
 @pytest.mark.parametrize("last, words", [

@@ -16,10 +16,11 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from gitstatus import summary
+from gitstatus.report import summary
 
+from .conftest import API_SLOW, run_check, status_repo
+from .conftest import API_SLOW_PATH as PATH
 from .htmlparse import Element, parse
-from .test_history import API_SLOW, PATH, run_check, status_repo
 
 HOSTILE_TITLES = [
     "www.evil.example",
@@ -60,10 +61,7 @@ def markup_from_text(cell: Element) -> list[str]:
     return [e.tag for e in cell.iter() if e is not cell]
 
 
-@pytest.fixture(autouse=True)
-def no_github(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+pytestmark = pytest.mark.usefixtures("no_github")
 
 
 def hostile_summary(tmp_path: Path) -> str:

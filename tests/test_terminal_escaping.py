@@ -15,22 +15,19 @@ import os
 import pty
 import re
 import subprocess
-import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from gitstatus import terminal
-from gitstatus.cli import main
-from gitstatus.diagnostics import Diagnostic, format_github, unknown
+from gitstatus import rules, terminal
+from gitstatus.report import format_github
+from gitstatus.rules import Diagnostic, unknown
 
-from .test_serve import Preview
+from .conftest import COMPONENTS_YAML, GITSTATUS, Preview, run_cli
 
 NOW = "2026-06-11 15:00 UTC"
-GITSTATUS = [sys.executable, "-m", "gitstatus"]
 #: What a hostile name or title carries: a window-title OSC, a screen clear, a C1 CSI, DEL, a bidi
 #: override and isolate, and a zero-width space.
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\x9b31m\x7f\u202e\u2066\u200b"
@@ -135,8 +132,8 @@ def test_github_annotations_cannot_be_forged() -> None:
     """A workflow command is one line: a newline or '::' in a name or message cannot start a second one."""
     forged = "x\n::error file=forged.md::forged\r\n::warning::%0Aforged"
     lines = format_github([
-        Diagnostic(f"incidents/{forged}.md", 3, 4, "E204", f"unknown status '{forged}'"),
-        Diagnostic("incidents/a,b:c.md", 0, 0, "E004", f"title {HOSTILE}"),
+        Diagnostic(f"incidents/{forged}.md", 3, 4, rules.UNKNOWN_STATUS, f"unknown status '{forged}'", ""),
+        Diagnostic("incidents/a,b:c.md", 0, 0, rules.BAD_FILE_NAME, f"title {HOSTILE}"),
     ])
     assert len(lines) == 2
     named, forging = sorted(lines)  # E004 on incidents/a,b:c.md, then E204
@@ -240,18 +237,14 @@ def test_unknown_names_the_odd_character() -> None:
 def test_check_shows_lookalikes_in_closed_sets(make_repo: Callable[..., Path], files: dict[str, str],
                                                expected: str) -> None:
     root = make_repo(files)
-    result = CliRunner().invoke(main, ["check", "--root", str(root), "--now", NOW, "--format", "text"],
-                                catch_exceptions=False)
+    result = run_cli("check", "--root", root, "--now", NOW, "--format", "text")
     assert result.exit_code == 1
     assert expected in result.stdout, result.stdout
 
 
 def test_lookalike_timezone_is_shown(make_repo: Callable[..., Path]) -> None:
-    from .conftest import COMPONENTS_YAML
-
     root = make_repo(components=COMPONENTS_YAML.replace("timezone: UTC", "timezone: Europe/B\u0435rlin"))
-    result = CliRunner().invoke(main, ["check", "--root", str(root), "--now", NOW, "--format", "text"],
-                                catch_exceptions=False)
+    result = run_cli("check", "--root", root, "--now", NOW, "--format", "text")
     assert result.exit_code == 1
     assert ("unknown timezone 'Europe/B\\u0435rlin' (U+0435 CYRILLIC SMALL LETTER IE at position 9 is not a Latin "
             "letter; did you mean 'Europe/Berlin'?)") in result.stdout, result.stdout
@@ -259,8 +252,7 @@ def test_lookalike_timezone_is_shown(make_repo: Callable[..., Path]) -> None:
 
 def test_status_option_shows_lookalikes(make_repo: Callable[..., Path]) -> None:
     root = make_repo({"incidents/2026-06-11-api.md": GOOD.format(title="API", status="Investigating")})
-    result = CliRunner().invoke(main, ["update", "api", "--status", "Ident\u0456fied", "-m", "x", "--root", str(root)],
-                                catch_exceptions=False)
+    result = run_cli("update", "api", "--status", "Ident\u0456fied", "-m", "x", "--root", root)
     assert result.exit_code == 2
     assert ("--status: unknown status 'Ident\\u0456fied' (U+0456 CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I at "
             "position 6 is not a Latin letter; did you mean 'identified'?)") in result.stderr, result.stderr

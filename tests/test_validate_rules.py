@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from gitstatus.cli import main
-from gitstatus.diagnostics import CODES
+from gitstatus.rules import RULES
+
+from .conftest import run_cli
 
 CASES = Path(__file__).resolve().parent / "cases"
 DEFAULT_COMPONENTS = CASES / "components.yaml"
@@ -75,7 +75,7 @@ def run_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tup
     now = (case / "now.txt").read_text(encoding="utf-8").strip() if (case / "now.txt").exists() else DEFAULT_NOW
     monkeypatch.chdir(repo)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    result = CliRunner().invoke(main, ["check", "--now", now, "--format", "json"], catch_exceptions=False)
+    result = run_cli("check", "--now", now, "--format", "json")
     return result.exit_code, json.loads(result.output)
 
 
@@ -109,7 +109,7 @@ def test_every_content_rule_has_a_failing_case() -> None:
                          for name in ("test_yaml_and_load.py", "test_read_safety.py"))
     covered_elsewhere = {code for code in ("E001", "E002", "E003", "E005", "E006", "E007")
                          if f'"{code}")]' in byte_tests}
-    wanted = {code for code in CODES if code[0] in "EW" and code[1] in "01234"}
+    wanted = {r.code for r in RULES if r.code[0] in "EW" and r.code[1] in "01234"}
     assert wanted - covered - covered_elsewhere == set()
 
 
@@ -127,7 +127,7 @@ def test_every_rule_folder_also_holds_a_passing_example() -> None:
         assert incidents - named, f"{case.name} has no passing example"
 
 
-# --- docs/diagnostics.md lists every code, in sync with the table in diagnostics.py -------------------
+# --- docs/diagnostics.md lists every code, in sync with the table in rules.py -------------------
 
 DOC = CASES.parent.parent / "docs" / "diagnostics.md"
 
@@ -140,15 +140,15 @@ def doc_sections() -> dict[str, str]:
 
 def test_doc_table_matches_codes_in_order() -> None:
     rows = re.findall(r"^\| ([EWN]\d{3}) \| (.+?) \|$", DOC.read_text(encoding="utf-8"), flags=re.M)
-    assert rows == list(CODES.items())
+    assert rows == [(r.code, r.summary) for r in RULES]
 
 
 def test_doc_has_a_section_per_code_with_its_meaning_an_example_and_a_fix() -> None:
     sections = doc_sections()
-    assert list(sections) == list(CODES)
-    for code, section in sections.items():
+    assert list(sections) == [r.code for r in RULES]
+    for rule, (code, section) in zip(RULES, sections.items(), strict=True):
         heading = section.split("\n", 1)[0]
-        assert heading == f"{code} — {CODES[code]}"
+        assert heading == f"{code} — {rule.summary}"
         examples = re.findall(rf"^\S+?(?::\d+:\d+)?: {code} \S.*$", section, flags=re.M)
         assert examples, f"{code}: no example message"
         if code[0] in "EW":

@@ -26,8 +26,7 @@ import yaml
 
 from gitstatus.commands import init as scaffold
 
-from .conftest import COMPONENTS_YAML, REPO, write_tree
-from .test_history import API_SLOW, GIT_ENV, commit_all, git
+from .conftest import API_SLOW, COMPONENTS_YAML, GIT_ENV, REPO, commit_all, git, write_tree
 
 BIN = Path(sys.executable).parent
 WORKFLOWS = REPO / ".github" / "workflows"

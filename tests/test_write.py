@@ -16,7 +16,7 @@ from gitstatus import write
 from gitstatus.outputs import OutputFile
 from gitstatus.write import MANIFEST, WriteError, check_paths, manifest, write_site
 
-from .htmlparse import site_files
+from .conftest import site_files
 
 OLD = [OutputFile("index.html", b"old index"), OutputFile("incidents/gone.html", b"deleted later"),
        OutputFile("static/style.css", b"old css")]

@@ -15,33 +15,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from gitstatus.cli import main
+from gitstatus import rules
 from gitstatus.commands.build import check
-from gitstatus.diagnostics import Diagnostic
 from gitstatus.errors import RootError
 from gitstatus.project import load
 from gitstatus.read import yamlnodes
 from gitstatus.read.document import MAX_BYTES, decode, parse_incident, split_front_matter, split_sections
+from gitstatus.rules import Diagnostic
 from gitstatus.source import Disk, incident_paths, read_file
 
+from .conftest import API_SLOW_MINOR_RESOLVED as INCIDENT
+from .conftest import run_cli
+
 NOW = dt.datetime(2026, 6, 12, tzinfo=dt.UTC)
-INCIDENT = """\
----
-title: API responding slowly
-impact: minor
-components: [api]
----
-
-## 2026-06-11 14:02 UTC — Investigating
-
-We are looking into reports of slow API responses.
-
-## 2026-06-11 14:40 UTC — Resolved
-
-Response times are back to normal.
-"""
 
 
 def codes(diagnostics: list[Diagnostic]) -> list[tuple[str, int, int, str]]:
@@ -148,9 +135,9 @@ def test_bom_is_dropped_and_crlf_and_cr_become_lf() -> None:
 
 def test_not_utf8_points_at_the_bad_byte() -> None:
     data = b"title: ok\nname: Caf" + b"\xe9 au lait\n"
-    assert decode(data, "f.md") == (None, [
-        Diagnostic("f.md", 2, 10, "E002", "byte 0xe9 is not UTF-8: save the file as UTF-8"),
-    ])
+    text, problems = decode(data, "f.md")
+    assert (text, problems) == (None, [Diagnostic("f.md", 2, 10, rules.NOT_UTF8, "byte 0xe9 is not UTF-8")])
+    assert problems[0].text == "byte 0xe9 is not UTF-8: save the file as UTF-8"
 
 
 def test_not_utf8_column_counts_characters_not_bytes() -> None:
@@ -391,8 +378,7 @@ def test_cli_reports_byte_problems_with_the_root_prefix(make_repo: Callable[...,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_repo({"incidents/2026-06-11-api.md": b"---\ntitle: \xff\n"})
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    result = CliRunner().invoke(main, ["check", "--root", str(root), "--now", "2026-06-12 00:00 UTC",
-                                       "--format", "json"], catch_exceptions=False)
+    result = run_cli("check", "--root", root, "--now", "2026-06-12 00:00 UTC", "--format", "json")
     assert result.exit_code == 1
     [item] = json.loads(result.output)
     assert item["path"] == os.path.join(str(root), "incidents/2026-06-11-api.md")

@@ -21,44 +21,36 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import canonical, writelock
-from ..diagnostics import Diagnostic, Severity, unknown
+from ..edits import (
+    MessageSource,
+    NewIncident,
+    Prompt,
+    Repo,
+    append_update,
+    checked_message,
+    default_status,
+    parse_at,
+    parse_status_option,
+    parse_window,
+)
 from ..errors import Refused, RootError
-from ..model import Impact, Incident, Site, Status, Update, Window
-from ..project import Project, load
-from ..read.document import INCIDENTS_DIR, parse_incident
-from ..read.incident import parse_status
+from ..model import Impact, Incident, Status, Update
+from ..project import load
+from ..read.document import INCIDENTS_DIR
+from ..rules import Diagnostic, Severity, unknown
 from ..slug import slugify
 from ..source import Disk, incident_paths, read_bytes
-from ..timeparse import UTC, TimeError, parse_time
 from ..words import status_label
 from ..write import FileChange as Change
 from ..write import apply
 
-_CLOCK_RE = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")  # ASCII digits, as parse_time reads them
 _BODY_PLACEHOLDER = "(message)"
-
-
-@dataclass(frozen=True)
-class Repo:
-    """What the commands need to know about a status repo before changing it: its Project, and now."""
-
-    root: Path
-    project: Project
-    now: dt.datetime
-
-    @property
-    def site(self) -> Site:
-        return self.project.site
-
-    @property
-    def tz(self) -> dt.tzinfo:
-        return self.project.tz
 
 
 def open_repo(root: Path, now: dt.datetime) -> Repo:
@@ -72,122 +64,9 @@ def open_repo(root: Path, now: dt.datetime) -> Repo:
 
 # --- times ------------------------------------------------------------------------------------------
 
-def parse_at(text: str | None, repo: Repo, after: dt.datetime | None = None) -> dt.datetime:
-    """The time of a new update: ``--at`` (any accepted format, or ``HH:MM`` for today), else now.
-
-    Now is cut to the minute, as writers write times, unless that would put the update
-    before ``after`` (the last update), where the seconds are kept instead.
-    """
-    if text is None:
-        minute = repo.now.replace(second=0, microsecond=0)
-        return minute if after is None or minute >= after else repo.now
-    clock = _CLOCK_RE.match(text.strip())
-    try:
-        if clock:
-            today = repo.now.astimezone(repo.tz).date()
-            return parse_time(f"{today.isoformat()} {int(clock[1]):02d}:{clock[2]}", repo.tz)
-        return parse_time(text, repo.tz)
-    except TimeError as err:
-        raise Refused(f"--at: {err}", usage=True) from None
-
-
-def parse_window(start: str | None, end: str | None, repo: Repo) -> Window | None:
-    if start is None and end is None:
-        return None
-    if start is None or end is None:
-        raise Refused("a maintenance window needs both --start and --end", usage=True)
-    times = []
-    for option, text in (("--start", start), ("--end", end)):
-        try:
-            times.append(parse_time(text, repo.tz))
-        except TimeError as err:
-            raise Refused(f"{option}: {err}", usage=True) from None
-    if times[1] <= times[0]:
-        raise Refused("the maintenance window ends before it starts: check --start and --end", usage=True)
-    return Window(times[0], times[1])
-
-
-def parse_status_option(word: str, option: str = "--status") -> Status:
-    status = parse_status(word)
-    if status is None:
-        words = [s.value for s in Status]
-        raise Refused(f"{option}: unknown status {unknown(word, words)}; use one of: {', '.join(words)}",
-                      usage=True)
-    return status
-
-
 # --- messages ---------------------------------------------------------------------------------------
 
-def normalise_message(text: str) -> str:
-    """Line ends to ``\\n`` and surrounding blank lines removed (how the file will hold it)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip()
-
-
-def message_problem(message: str) -> str | None:
-    """Why ``message`` cannot be one update's text, or ``None`` when it can.
-
-    A line ``## …`` would start a new update, a ``# …`` heading is not allowed in incidents,
-    and a code block left open would swallow the next update appended after it.
-    """
-    probe = f"---\n---\n\n## 2000-01-01 00:00 UTC — Investigating\n\n{message}\n\n## probe — probe\n\nx\n"
-    raw, diagnostics = parse_incident(probe, "message")
-    first_line = 6
-    for d in diagnostics:
-        if d.code == "E202":
-            line = probe.split("\n")[d.line - 1]
-            return (f"line {d.line - first_line + 1} of the message, '{line.strip()}', is a level-1 heading: "
-                    "use '###' for a heading inside a message")
-    if len(raw.sections) > 2:
-        extra = raw.sections[1]
-        return (f"line {extra.line - first_line + 1} of the message, '## {extra.heading}', would start a new "
-                "update: use '###' for a heading inside a message")
-    if len(raw.sections) < 2:
-        return ("the message opens a code block (``` or ~~~) that it never closes: close it, "
-                "or the next update would be swallowed into it")
-    return None
-
-
-def checked_message(text: str) -> str:
-    message = normalise_message(text)
-    if not message.strip():
-        raise Refused("empty message: nothing was written")
-    problem = message_problem(message)
-    if problem:
-        raise Refused(f"{problem}; nothing was written")
-    return message
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """What a message is asked for, so the editor's template can remind the writer."""
-
-    heading: str
-    """E.g. ``The new Identified update of incidents/2026-06-11-api-slow.md.``"""
-    last: Update | None = None
-    """The incident's latest update, shown for reference."""
-    tz: dt.tzinfo = UTC
-
-
-#: Asked for the message once the command knows it can proceed.
-MessageSource = Callable[[Prompt], str]
-
-
 # --- the changes ----------------------------------------------------------------------------------
-
-def _encode_like(text: str, existing: bytes) -> bytes:
-    """``text`` in the line-end convention of ``existing`` (CRLF when its first line ends so)."""
-    first = existing.find(b"\n")
-    crlf = first > 0 and existing[first - 1:first] == b"\r"
-    return (text.replace("\n", "\r\n") if crlf else text).encode("utf-8")
-
-
-def append_update(existing: bytes, update: Update, tz: dt.tzinfo) -> bytes:
-    """``existing`` with one canonical update section appended; every existing byte kept."""
-    section = canonical.update_section(update, tz)
-    if existing and not existing.endswith((b"\n", b"\r")):
-        section = "\n" + section
-    return existing + _encode_like(section, existing)
-
 
 def new_incident_id(repo: Repo, title: str, day: dt.date) -> str:
     """``<date>-<slug>``, with ``-2``, ``-3``… when the name is taken."""
@@ -200,23 +79,6 @@ def new_incident_id(repo: Repo, title: str, day: dt.date) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
-
-
-@dataclass(frozen=True)
-class NewIncident:
-    title: str
-    impact: Impact
-    components: tuple[str, ...]
-    status: Status | None
-    at: str | None
-    window: Window | None = None
-    """Maintenance only: the planned window (``--start``/``--end``)."""
-
-
-def default_status(impact: Impact, window: Window | None) -> Status:
-    if impact is Impact.MAINTENANCE:
-        return Status.SCHEDULED if window else Status.IN_PROGRESS
-    return Status.INVESTIGATING
 
 
 def plan_new(repo: Repo, spec: NewIncident, message: str) -> Change:
@@ -381,3 +243,71 @@ def remove(repo: Repo, relpath: str) -> None:
         change = plan_delete(fresh, relpath)
         ensure_valid(fresh, change)
         apply(fresh.root, change)
+
+
+# --- the commands as the command line runs them ----------------------------------------------------------
+
+@contextmanager
+def _nothing_written() -> Iterator[None]:
+    """A file system error ends a writing command as a refusal: each write is atomic, so nothing was written."""
+    try:
+        yield
+    except BrokenPipeError:  # the reader of the output left: the command line ends quietly
+        raise
+    except OSError as err:
+        raise Refused(f"cannot write: {err}; nothing was written") from None
+
+
+def shown(root: Path, relpath: str) -> str:
+    """A file of the repo as the writer would type it: relative to where they are, through ``--root``."""
+    return relpath if root == Path(".") else str(root / relpath)
+
+
+def new(root: Path, now: dt.datetime, title: str, impact: Impact, components: Sequence[str], status: str | None,
+        message: str | None, at: str | None, start: str | None, end: str | None, source: MessageSource) -> str:
+    """``gitstatus new``: write a new incident with its first update; returns its relpath."""
+    with _nothing_written():
+        repo = open_repo(root, now)
+        spec = NewIncident(
+            title=title, impact=impact, components=tuple(components),
+            status=parse_status_option(status) if status else None,
+            at=at, window=parse_window(start, end, repo),
+        )
+        return create(repo, spec, message, source)
+
+
+@dataclass(frozen=True)
+class Posted:
+    """An update that ``update`` or ``resolve`` wrote, and the page's timezone to show its time in."""
+
+    relpath: str
+    update: Update
+    tz: dt.tzinfo
+
+
+def post(root: Path, now: dt.datetime, ref: str, status: str | None, message: str | None, at: str | None,
+         source: MessageSource, final: bool = False) -> Posted:
+    """``gitstatus update`` (``final``: ``gitstatus resolve``): append an update to the incident ``ref``."""
+    with _nothing_written():
+        repo = open_repo(root, now)
+        parsed = parse_status_option(status) if status else None
+        relpath, update = add_update(repo, ref, parsed, at, message, source, final=final)
+        return Posted(relpath, update, repo.tz)
+
+
+def delete(root: Path, now: dt.datetime, ref: str, yes: bool, ask: Callable[[str], bool] | None) -> str:
+    """``gitstatus delete``: remove the incident ``ref`` once the writer said yes; returns its relpath.
+
+    ``ask`` asks the writer about the shown path (``None``: there is no terminal to ask on).
+    """
+    with _nothing_written():
+        repo = open_repo(root, now)
+        relpath = find_incident(root, ref)
+        if not yes:
+            if ask is None:
+                raise Refused(f"not deleting {shown(root, relpath)} without confirmation: "
+                              "pass --yes when there is no terminal to ask on", usage=True)
+            if not ask(shown(root, relpath)):
+                raise Refused("nothing was deleted")
+        remove(repo, relpath)
+        return relpath

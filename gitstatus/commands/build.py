@@ -27,7 +27,7 @@ from ..slug import is_id
 from ..source import Disk, Source
 from ..state import SiteState, incident_state
 from ..templating import ThemeError, template_problem
-from ..write import Reserved, Staging
+from ..write import OutFolderError, Reserved, Staging, WriteError
 
 
 class BuildError(GitstatusError):
@@ -153,7 +153,21 @@ def planned_pages(paths: Iterable[str]) -> list[str]:
 
 
 def build(root: Path, out: Path, now: dt.datetime, base_url: str | None = None, jobs: int | None = None) -> BuildResult:
-    """Check, and when there is no error render and write the site. The old site survives any failure."""
+    """Check, and when there is no error render and write the site. The old site survives any failure.
+
+    Raises :class:`WriteError` naming ``out`` when the disk (or a renderer) fails the writing,
+    :class:`OutFolderError` when ``out`` is not the build's to replace, :class:`BuildError` when
+    the site cannot be made, :class:`~gitstatus.errors.RootError` when ``root`` is no status repo.
+    """
+    try:
+        return _build(root, out, now, base_url, jobs)
+    except OutFolderError:  # not a failure to write: the user must choose another folder
+        raise
+    except (WriteError, OSError) as err:
+        raise WriteError(f"cannot write {out}: {err}; the previous site was left as it was") from err
+
+
+def _build(root: Path, out: Path, now: dt.datetime, base_url: str | None, jobs: int | None) -> BuildResult:
     started = time.perf_counter()
     jobs = jobs or default_jobs()
     source = Disk(root)

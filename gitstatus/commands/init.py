@@ -18,8 +18,9 @@ from pathlib import Path
 
 from .. import __version__
 from ..canonical import incident_text
-from ..diagnostics import format_text
+from ..errors import Refused
 from ..model import Impact, Incident, Status, Update
+from ..report import format_text
 from ..timeparse import UTC
 from ..write import write_new_files
 from .build import check
@@ -35,12 +36,11 @@ def install_requirement() -> str:
     return f"gitstatus @ git+{SOURCE_REPOSITORY}@v{__version__}"
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(Refused):
     """``init`` refused (exit status 1) or cannot use the folder (``usage``: exit status 2)."""
 
     def __init__(self, message: str, usage: bool = False) -> None:
-        super().__init__(message)
-        self.usage = usage
+        super().__init__(message, usage=usage)
 
 
 COMPONENTS_YAML = """\

@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from .. import terminal
-from ..commands.author import Repo
-from ..diagnostics import Diagnostic, Severity
+from ..edits import Repo
+from ..errors import Refused
+from ..rules import Diagnostic, Severity
 from ..state import IncidentState, Phase
 from ..timeparse import UTC, format_time
 from ..words import status_label
+from .author import open_repo
 
 HEADER = ("ID", "IMPACT", "STATUS", "STARTED", "LAST UPDATE", "TITLE")
 
@@ -60,6 +63,27 @@ def incident_rows(repo: Repo, active_only: bool) -> tuple[list[Row], list[Diagno
     result = repo.project.check(repo.now)
     rows = [Row(s) for s in result.state.incidents if not active_only or s.phase is Phase.ACTIVE]
     return rows, sorted(d for d in result.diagnostics if d.severity is Severity.ERROR)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What ``gitstatus list`` shows, and the refusal it ends with when files could not be listed."""
+
+    rows: list[Row]
+    tz: dt.tzinfo
+    problem: Refused | None = None
+
+
+def list_incidents(root: Path, now: dt.datetime, active_only: bool) -> Listing:
+    """``gitstatus list``: the incidents of the repo at ``root``; files with errors are counted, not listed."""
+    repo = open_repo(root, now)
+    rows, errors = incident_rows(repo, active_only)
+    problem = None
+    if errors:
+        files = len({d.path for d in errors})
+        problem = Refused(f"{files} file{'' if files == 1 else 's'} with errors could not be listed "
+                          "(see 'gitstatus check')")
+    return Listing(rows, repo.tz, problem)
 
 
 def format_table(rows: Sequence[Row], tz: dt.tzinfo) -> list[str]:

@@ -39,7 +39,6 @@ from ..deliver import (
     deliver,
     webhook_sender,
 )
-from ..diagnostics import Severity, has_errors
 from ..errors import GitstatusError, UsageError
 from ..events import Event, compute, for_channel
 from ..git import GitError, resolve
@@ -52,8 +51,9 @@ from ..read import yamlnodes
 from ..read.document import COMPONENTS_FILE, decode
 from ..read.notify import read_notify
 from ..read.settings import Checker
+from ..report.summary import escape
+from ..rules import Severity, has_errors
 from ..source import Disk, GitRev
-from ..summary import escape
 from ..templating import template_problem
 from ..timeparse import format_time
 from ..words import status_label

@@ -33,12 +33,12 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from ..commands.build import BuildError, build_context, check, render_site
-from ..diagnostics import format_text
 from ..errors import RootError
 from ..outputs import OutputFile
 from ..outputs.pages import PageRenderer
 from ..preview.http import Hub, PreviewServer, Snapshot, is_loopback, make_server, server_url
 from ..read.document import COMPONENTS_FILE, INCIDENTS_DIR
+from ..report import format_text
 from ..source import check_root, is_editor_temp
 from ..state import SiteState
 from ..templating import template_problem as build_template_problem

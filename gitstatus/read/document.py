@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic
+from .. import rules
+from ..rules import Diagnostic
 from . import yamlnodes
 from .yamlnodes import Node
 
@@ -75,7 +76,7 @@ class RawIncident:
 def too_large(path: str, size: int, at_least: bool = False) -> Diagnostic:
     """E003; ``at_least`` when the file was read up to the limit (its reported size was not to be trusted)."""
     how_big = f"more than {size - 1:,}" if at_least else f"{size:,}"
-    return Diagnostic(path, 0, 0, "E003", f"file is {how_big} bytes, over the 1 MiB limit: split or shorten it")
+    return Diagnostic(path, 0, 0, rules.TOO_LARGE, f"file is {how_big} bytes, over the 1 MiB limit")
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
@@ -91,7 +92,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         line_start = data.rfind(b"\n", 0, err.start) + 1
         col = len(data[line_start:err.start].decode("utf-8")) + 1  # characters, as editors count them
         return None, [
-            Diagnostic(path, line, col, "E002", f"byte 0x{data[err.start]:02x} is not UTF-8: save the file as UTF-8")
+            Diagnostic(path, line, col, rules.NOT_UTF8, f"byte 0x{data[err.start]:02x} is not UTF-8")
         ]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
@@ -104,7 +105,7 @@ def split_front_matter(text: str, path: str) -> tuple[str | None, int, str, int,
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return None, 0, text, 1, [
-            Diagnostic(path, 1, 1, "E101",
+            Diagnostic(path, 1, 1, rules.NO_FRONT_MATTER,
                        "the file must start with '---', then title, impact and components, then '---'")
         ]
     for index in range(1, len(lines)):
@@ -113,7 +114,7 @@ def split_front_matter(text: str, path: str) -> tuple[str | None, int, str, int,
             body = "\n".join(lines[index + 1:])
             return yaml_text, 2, body, index + 2, []
     return None, 0, "", len(lines) + 1, [
-        Diagnostic(path, 1, 1, "E102", "the front matter opened on line 1 is never closed: add a line '---' after it")
+        Diagnostic(path, 1, 1, rules.UNCLOSED_FRONT_MATTER, "the front matter opened on line 1 is never closed")
     ]
 
 
@@ -136,8 +137,7 @@ def split_sections(body: str, first_line: int, path: str) -> tuple[list[RawSecti
         if heading is None:
             if message:
                 diagnostics.append(
-                    Diagnostic(path, message[0][0], 1, "E201",
-                               "text before the first update: start the body with a heading '## <time> — <status>'")
+                    Diagnostic(path, message[0][0], 1, rules.TEXT_BEFORE_UPDATES, "text before the first update")
                 )
             return
         text = "\n".join(line for _, line in message)
@@ -163,8 +163,8 @@ def split_sections(body: str, first_line: int, path: str) -> tuple[list[RawSecti
             continue
         if _SPACELESS_UPDATE_RE.match(line):
             diagnostics.append(
-                Diagnostic(path, number, 1, "E202",
-                           "this looks like an update heading but has no space after '##': "
+                Diagnostic(path, number, 1, rules.BAD_HEADING,
+                           "this looks like an update heading but has no space after '##'",
                            "write '## <time> — <status>'")
             )
             message.append((number, line))
@@ -172,9 +172,8 @@ def split_sections(body: str, first_line: int, path: str) -> tuple[list[RawSecti
         heading_match = _HEADING_RE.match(line)
         if heading_match and len(heading_match[1]) == 1:
             diagnostics.append(
-                Diagnostic(path, number, 1, "E202",
-                           "a level-1 heading in an incident: use '## <time> — <status>' for updates "
-                           "and ### inside messages")
+                Diagnostic(path, number, 1, rules.BAD_HEADING, "a level-1 heading in an incident",
+                           "use '## <time> — <status>' for updates and ### inside messages")
             )
             message.append((number, line))
             continue
@@ -189,9 +188,9 @@ def split_sections(body: str, first_line: int, path: str) -> tuple[list[RawSecti
     close()
     if fence is not None and swallowed:
         diagnostics.append(
-            Diagnostic(path, fence_line, 1, "E208",
+            Diagnostic(path, fence_line, 1, rules.UNCLOSED_CODE_BLOCK,
                        f"the code block opened here with {fence} is never closed, so the update heading on line "
-                       f"{swallowed} is read as code: close the block with a line {fence}")
+                       f"{swallowed} is read as code", f"close the block with a line {fence}")
         )
     return sections, diagnostics
 
@@ -233,10 +232,7 @@ def _conflict(path: str, lines: list[int]) -> Diagnostic:
         which = f"marker line {lines[0]}"
     else:
         which = "marker lines " + ", ".join(str(n) for n in lines[:-1]) + f" and {lines[-1]}"
-    return Diagnostic(path, lines[0], 1, "E209",
-                      f"a git merge conflict is left here ({which}): keep what both sides wrote (two responders' "
-                      "updates both stay, oldest first) and delete the marker lines; 'gitstatus merge-driver' "
-                      "merges appended updates by itself (see docs/github.md)")
+    return Diagnostic(path, lines[0], 1, rules.CONFLICT_MARKERS, f"a git merge conflict is left here ({which})")
 
 
 def parse_incident(text: str, path: str) -> tuple[RawIncident, list[Diagnostic]]:
@@ -256,6 +252,6 @@ def parse_incident(text: str, path: str) -> tuple[RawIncident, list[Diagnostic]]
         diagnostics += problems
     sections, problems = split_sections(body, body_line, path)
     if yaml_text is None and body_line == 1:  # no front matter: what precedes the updates is most likely it
-        problems = [d for d in problems if d.code != "E201"]
+        problems = [d for d in problems if d.rule is not rules.TEXT_BEFORE_UPDATES]
     diagnostics += problems
     return RawIncident(path, meta, tuple(sections), body_line), diagnostics

@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, Severity, unknown
+from .. import rules
 from ..fields import Field, Kind
 from ..model import Component, ComponentStatus, Impact, Incident, Status, Update, Window
+from ..rules import Diagnostic, Severity, unknown
 from ..slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
 from ..terminal import printable
 from ..timeparse import TimeError, parse_time
@@ -62,17 +63,18 @@ def _incident_id(checker: Checker, path: str) -> str | None:
     stem = path.rsplit("/", 1)[-1][: -len(".md")]
     if not is_id(stem):
         better = slugify(stem)
-        hint = f": rename it to '{better}.md'" if better else ""
-        checker.error(0, 0, "E004", f"'{printable(stem)}' is not a valid incident id ({ID_HINT}){hint}")
+        hint = f"rename it to '{better}.md'" if better else ""
+        checker.error(0, 0, rules.BAD_FILE_NAME, f"'{printable(stem)}' is not a valid incident id ({ID_HINT})", hint)
         return None
     if len(stem) > MAX_ID_LENGTH:
-        checker.error(0, 0, "E010", f"the incident id is {len(stem)} characters long, over the limit of "
+        checker.error(0, 0, rules.ID_TOO_LONG, f"the incident id is {len(stem)} characters long, over the limit of "
                       f"{MAX_ID_LENGTH}: it is also the name of its page, incidents/<id>.html, which must fit every "
-                      f"file system; rename the file to a shorter id, such as '{slugify(stem)}.md'")
+                      "file system", f"rename the file to a shorter id, such as '{slugify(stem)}.md'", "; ")
         return None
     if is_device_name(stem):
-        checker.error(0, 0, "E011", f"'{stem}' is a device name on Windows (like CON, NUL or COM1), where no file "
-                      f"incidents/{stem}.md or {stem}.html can be created: rename it, e.g. to '{stem}-incident.md'")
+        checker.error(0, 0, rules.ID_DEVICE_NAME, f"'{stem}' is a device name on Windows (like CON, NUL or COM1), "
+                      f"where no file incidents/{stem}.md or {stem}.html can be created",
+                      f"rename it, e.g. to '{stem}-incident.md'")
         return None
     return stem
 
@@ -85,8 +87,8 @@ def read_impact(checker: Checker, node: Node | None) -> Impact | None:
         return Impact(text.lower())
     except ValueError:
         choices = [i.value for i in Impact]
-        checker.error(node.line, node.col, "E109",
-                      f"unknown impact {unknown(text, choices)}; use one of: {', '.join(choices)}")
+        checker.error(node.line, node.col, rules.UNKNOWN_IMPACT, f"unknown impact {unknown(text, choices)}",
+                      f"use one of: {', '.join(choices)}", "; ")
         return None
 
 
@@ -98,7 +100,7 @@ def read_components(
         return None
     if not isinstance(node.value, list):
         what = "nothing" if node.value is None else f"a {kind(node)}"
-        checker.error(node.line, node.col, "E108",
+        checker.error(node.line, node.col, rules.WRONG_TYPE,
                       "'components' must be a list of component ids like [api, dashboard] "
                       f"(or [] for none), not {what}")
         return None
@@ -106,15 +108,16 @@ def read_components(
     ok = True
     for item in node.value:
         if not isinstance(item.value, str):
-            checker.error(item.line, item.col, "E108", "each entry of 'components' must be a component id")
+            checker.error(item.line, item.col, rules.WRONG_TYPE, "each entry of 'components' must be a component id")
             ok = False
         elif known is not None and item.value not in known:
-            checker.error(item.line, item.col, "E110",
-                          f"unknown component {unknown(item.value, known)}; "
-                          "components are listed in components.yaml")
+            checker.error(item.line, item.col, rules.UNKNOWN_COMPONENT,
+                          f"unknown component {unknown(item.value, known)}", "components are listed in components.yaml",
+                          "; ")
             ok = False
         elif item.value in ids:
-            checker.error(item.line, item.col, "E111", f"component '{item.value}' is listed twice")
+            checker.error(item.line, item.col, rules.COMPONENT_LISTED_TWICE,
+                          f"component '{item.value}' is listed twice")
         else:
             ids.append(item.value)
     return tuple(ids) if ok else None
@@ -127,7 +130,7 @@ def read_component_status(
         return {}
     fields = node.value
     if not isinstance(fields, dict):
-        checker.error(node.line, node.col, "E108",
+        checker.error(node.line, node.col, rules.WRONG_TYPE,
                       "'component_status' must be a mapping like {api: partial_outage}")
         return None
     listed = tuple(listed)
@@ -137,15 +140,16 @@ def read_component_status(
         line, col = value.key_at
         if component_id not in listed:
             named = unknown(component_id, listed)
-            checker.error(line, col, "E112", f"component_status names {named.quoted}, which is not in this "
-                          f"incident's components{named.note}: add it there or remove it here")
+            checker.error(line, col, rules.BAD_COMPONENT_STATUS, f"component_status names {named.quoted}, which is not "
+                          f"in this incident's components{named.note}", "add it there or remove it here")
             ok = False
             continue
         word = value.value if isinstance(value.value, str) else ""
         if word not in _OVERRIDE_STATUSES:
             named = unknown(word, _OVERRIDE_STATUSES)
-            checker.error(value.line, value.col, "E112", f"{named.quoted} is not a component status{named.note}; "
-                          f"use one of: {', '.join(_OVERRIDE_STATUSES)}")
+            checker.error(value.line, value.col, rules.BAD_COMPONENT_STATUS,
+                          f"{named.quoted} is not a component status{named.note}",
+                          f"use one of: {', '.join(_OVERRIDE_STATUSES)}", "; ")
             ok = False
             continue
         result[component_id] = ComponentStatus(word)
@@ -157,7 +161,8 @@ def read_window(checker: Checker, node: Node | None, impact: Impact | None, tz: 
         return None
     line, col = node.key_at
     if impact is not None and impact is not Impact.MAINTENANCE:
-        checker.error(line, col, "E113", "'scheduled' is only for impact: maintenance; remove it or change the impact")
+        checker.error(line, col, rules.SCHEDULED_NOT_MAINTENANCE, "'scheduled' is only for impact: maintenance",
+                      sep="; ")
         return None
     fields = checker.mapping(node, "scheduled", WINDOW.keys)
     if fields is None:
@@ -167,7 +172,7 @@ def read_window(checker: Checker, node: Node | None, impact: Impact | None, tz: 
         value = fields.get(key)
         if value is None:
             article = "a" if key == "start" else "an"
-            checker.error(line, col, "E114",
+            checker.error(line, col, rules.BAD_WINDOW,
                           f"'scheduled' needs {article} '{key}' time, e.g. {key}: 2026-06-20 02:00 UTC")
             continue
         text = checker.text(value, key)
@@ -176,12 +181,13 @@ def read_window(checker: Checker, node: Node | None, impact: Impact | None, tz: 
         try:
             times[key] = parse_time(text, tz)
         except TimeError as err:
-            checker.error(value.line, value.col, "E114", f"scheduled {key}: {err}")
+            checker.error(value.line, value.col, rules.BAD_WINDOW, f"scheduled {key}: {err}")
     if len(times) < 2:
         return None
     if times["end"] <= times["start"]:
         where = fields["end"]
-        checker.error(where.line, where.col, "E114", "the maintenance window ends before it starts: check 'end'")
+        checker.error(where.line, where.col, rules.BAD_WINDOW, "the maintenance window ends before it starts",
+                      "check 'end'")
         return None
     return Window(times["start"], times["end"])
 
@@ -213,29 +219,26 @@ FRONT_MATTER = Field("front matter", Kind.BLOCK, "The front matter of a gitstatu
 def _update(checker: Checker, section: RawSection, impact: Impact | None, tz: dt.tzinfo) -> Update | None:
     match = HEADING_RE.match(section.heading)
     if not match:
-        checker.error(section.line, section.col, "E202",
+        checker.error(section.line, section.col, rules.BAD_HEADING,
                       f"update heading '## {section.heading}' must be a time, a dash and a status: {HEADING_EXAMPLE}")
         return None
     try:
         at = parse_time(match["time"], tz)
     except TimeError as err:
-        checker.error(section.line, section.col, "E203", str(err))
+        checker.error(section.line, section.col, rules.BAD_TIME, str(err))
         at = None
     status = parse_status(match["status"])
     status_col = section.col + match.start("status")
     if status is None:
         word = match["status"]
-        checker.error(section.line, status_col, "E204",
-                      f"unknown status {unknown(word, _STATUS_WORDS)}; use investigating, identified, "
-                      "monitoring or resolved (maintenance also: scheduled, in progress, verifying, completed)")
+        checker.error(section.line, status_col, rules.UNKNOWN_STATUS, f"unknown status {unknown(word, _STATUS_WORDS)}",
+                      sep="; ")
     elif status.is_maintenance_word and impact is not None and impact is not Impact.MAINTENANCE:
-        checker.error(section.line, status_col, "E205",
-                      f"'{status_word(status)}' is for maintenance; an incident uses investigating, identified, "
-                      "monitoring or resolved")
+        checker.error(section.line, status_col, rules.MAINTENANCE_STATUS, f"'{status_word(status)}' is for maintenance",
+                      sep="; ")
         status = None
     if not section.message.strip():  # reported, but the update still counts for the lifecycle rules
-        checker.error(section.line, 1, "E207", "this update has no message: write below the heading what users "
-                      "should know (even 'We are still investigating.')")
+        checker.error(section.line, 1, rules.EMPTY_UPDATE, "this update has no message")
     if at is None or status is None:
         return None
     return Update(at=at, status=status, message=section.message, line=section.line)
@@ -245,12 +248,12 @@ def _lifecycle(checker: Checker, updates: list[Update]) -> None:
     final: Update | None = None
     for previous, update in zip([None, *updates], updates, strict=False):
         if final is not None:
-            checker.error(update.line, 1, "E302", f"an update after the final '{status_word(final.status)}' update on "
-                          f"line {final.line}: a closed incident stays closed; open a new incident instead")
+            checker.error(update.line, 1, rules.AFTER_FINAL, f"an update after the final '{status_word(final.status)}' "
+                          f"update on line {final.line}")
             break
         if previous is not None and update.at < previous.at:
-            checker.error(update.line, 4, "E301", f"this update is earlier than the one on line {previous.line}: "
-                          "updates are written oldest first, each appended at the end of the file")
+            checker.error(update.line, 4, rules.OUT_OF_ORDER, f"this update is earlier than the one on line "
+                          f"{previous.line}")
         if update.status.is_final:
             final = update
 
@@ -261,8 +264,8 @@ def future_updates(path: str, updates: Iterable[Update], now: dt.datetime) -> li
     It runs on the Project (project.py), not in :func:`read_incident`, so that reading stays pure.
     """
     return [
-        Diagnostic(path, update.line, 4, "E303", f"this update is dated {update.at.isoformat()}, after now "
-                   f"({now.isoformat()}): fix the date or the timezone")
+        Diagnostic(path, update.line, 4, rules.IN_THE_FUTURE, f"this update is dated {update.at.isoformat()}, after "
+                   f"now ({now.isoformat()})")
         for update in updates if update.at > now + FUTURE_TOLERANCE
     ]
 
@@ -295,7 +298,7 @@ def validate_incident(
     if fields is not None:
         for key in FRONT_MATTER.required_keys:
             if key not in fields:
-                checker.error(1, 1, "E107", f"the front matter needs '{key}'"
+                checker.error(1, 1, rules.MISSING_KEY, f"the front matter needs '{key}'"
                               + (" (one of minor, major, critical, maintenance)" if key == "impact" else "")
                               + (" (a list of component ids, or [])" if key == "components" else ""))
         title = checker.text(fields.get("title"), "title", required="title" in fields)
@@ -305,8 +308,8 @@ def validate_incident(
             if listed is not None else {}
         window = read_window(checker, fields.get("scheduled"), impact, tz)
     if not raw.sections and raw.meta is not None:
-        checker.error(raw.body_line, 1, "E206", f"no updates: add one below the front matter, like "
-                      f"{HEADING_EXAMPLE} followed by a message")
+        checker.error(raw.body_line, 1, rules.NO_UPDATES, "no updates",
+                      f"add one below the front matter, like {HEADING_EXAMPLE} followed by a message")
     updates = [u for u in (_update(checker, s, impact, tz) for s in raw.sections) if u is not None]
     _lifecycle(checker, updates)  # over the updates that could be read, so one bad heading hides nothing else
     has_error = any(d.severity is Severity.ERROR for d in checker.diagnostics)

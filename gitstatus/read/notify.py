@@ -16,9 +16,10 @@ import re
 from collections.abc import Collection, Iterable
 from typing import Protocol
 
-from ..diagnostics import unknown
+from .. import rules
 from ..fields import Field, Kind
 from ..model import Channel, ChannelFormat, Component, EventKind
+from ..rules import Rule, unknown
 from ..slug import ID_HINT, is_id
 from .yamlnodes import Node
 
@@ -30,7 +31,8 @@ _URL_LIKE = re.compile(r"[:/@]")
 class Checking(Protocol):
     """What the readers here need of read/settings.py's ``Checker``."""
 
-    def error(self, line: int, col: int, code: str, message: str) -> None: ...
+    def error(self, line: int, col: int, rule: Rule, message: str, hint: str | None = None,
+              sep: str = ": ") -> None: ...
 
     def mapping(self, node: Node | None, what: str, allowed: Iterable[str]) -> dict[str, Node] | None: ...
 
@@ -46,16 +48,16 @@ def _env_name(checker: Checking, node: Node | None, key: str, channel: str, requ
         return None
     assert node is not None
     if _URL_LIKE.search(text):
-        checker.error(node.line, node.col, "E411",
-                      f"'{key}' of channel '{channel}' holds an address, not the name of an environment variable: "
+        checker.error(node.line, node.col, rules.BAD_NOTIFY_CHANNEL,
+                      f"'{key}' of channel '{channel}' holds an address, not the name of an environment variable",
                       "an address carries credentials and must never be in the repo (the value is not repeated "
                       "here); remove it from the file and from git's history, put it in a secret, and write the "
                       "secret's name here, e.g. OPS_NOTIFY_URL")
         return None
     if not ENV_NAME_RE.match(text):
-        checker.error(node.line, node.col, "E411",
+        checker.error(node.line, node.col, rules.BAD_NOTIFY_CHANNEL,
                       f"'{key}' of channel '{channel}' must be the name of an environment variable (letters, digits "
-                      f"and underscores, not starting with a digit), e.g. OPS_NOTIFY_URL, not '{text}'")
+                      f"and underscores, not starting with a digit), e.g. OPS_NOTIFY_URL, not '{text}'", "")
         return None
     return text
 
@@ -65,12 +67,13 @@ def _names(checker: Checking, node: Node | None, key: str) -> list[tuple[str, No
     if node is None:
         return None
     if not isinstance(node.value, list):
-        checker.error(node.line, node.col, "E108", f"'{key}' must be a list like [a, b], not a {_kind(node)}")
+        checker.error(node.line, node.col, rules.WRONG_TYPE, f"'{key}' must be a list like [a, b], not a {_kind(node)}")
         return None
     items = []
     for item in node.value:
         if not isinstance(item.value, str):
-            checker.error(item.line, item.col, "E108", f"each entry of '{key}' must be a word, not a {_kind(item)}")
+            checker.error(item.line, item.col, rules.WRONG_TYPE,
+                          f"each entry of '{key}' must be a word, not a {_kind(item)}")
             return None
         items.append((item.value.strip(), item))
     return items
@@ -89,8 +92,9 @@ def _components(checker: Checking, node: Node | None, known: Collection[str]) ->
     ids = []
     for word, item in items:
         if word not in known:
-            checker.error(item.line, item.col, "E110", f"unknown component {unknown(word, known)} in a notify channel; "
-                          "components are listed under 'components:'")
+            checker.error(item.line, item.col, rules.UNKNOWN_COMPONENT,
+                          f"unknown component {unknown(word, known)} in a notify channel",
+                          "components are listed under 'components:'", "; ")
         elif word not in ids:
             ids.append(word)
     return tuple(ids)
@@ -105,9 +109,9 @@ def _events(checker: Checking, node: Node | None) -> tuple[EventKind, ...] | Non
         try:
             kind = EventKind(word.lower())
         except ValueError:
-            checker.error(item.line, item.col, "E412",
-                          f"unknown event kind {unknown(word, EVENT_WORDS)} in a notify channel; "
-                          f"the kinds are {', '.join(EVENT_WORDS)}")
+            checker.error(item.line, item.col, rules.UNKNOWN_NOTIFY_WORD,
+                          f"unknown event kind {unknown(word, EVENT_WORDS)} in a notify channel",
+                          f"the kinds are {', '.join(EVENT_WORDS)}", "; ")
             continue
         if kind not in kinds:
             kinds.append(kind)
@@ -122,8 +126,9 @@ def _format(checker: Checking, node: Node | None) -> ChannelFormat:
         return ChannelFormat(text.lower())
     except ValueError:
         assert node is not None
-        checker.error(node.line, node.col, "E412", f"unknown format {unknown(text, FORMAT_WORDS)} of a notify "
-                      f"channel; use {', '.join(FORMAT_WORDS)}")
+        checker.error(node.line, node.col, rules.UNKNOWN_NOTIFY_WORD,
+                      f"unknown format {unknown(text, FORMAT_WORDS)} of a notify channel",
+                      f"use {', '.join(FORMAT_WORDS)}", "; ")
         return ChannelFormat.AUTO
 
 
@@ -134,8 +139,8 @@ def _channel(checker: Checking, node: Node, position: int, known: Collection[str
     where = (node.line, node.col)
     name = checker.text(fields.get("name"), "name", required=True, line=where[0], col=where[1])
     if name is not None and not is_id(name):
-        checker.error(fields["name"].line, fields["name"].col, "E411",
-                      f"channel name '{name}' is not valid: {ID_HINT}")
+        checker.error(fields["name"].line, fields["name"].col, rules.BAD_NOTIFY_CHANNEL,
+                      f"channel name '{name}' is not valid", ID_HINT)
         name = None
     shown = name or f"#{position}"
     url_env = _env_name(checker, fields.get("url_env"), "url_env", shown, required=True, where=where)
@@ -145,9 +150,9 @@ def _channel(checker: Checking, node: Node, position: int, known: Collection[str
     channel_format = _format(checker, fields.get("format"))
     if secret_env is not None and channel_format is not ChannelFormat.WEBHOOK:
         spot = fields["secret_env"]
-        checker.error(spot.line, spot.col, "E411",
-                      f"'secret_env' of channel '{shown}' signs webhooks only: add 'format: webhook' (the JSON of "
-                      "Statuspage's incident webhook, signed with HMAC-SHA256), or remove 'secret_env'")
+        checker.error(spot.line, spot.col, rules.BAD_NOTIFY_CHANNEL, f"'secret_env' of channel '{shown}' signs "
+                      "webhooks only", "add 'format: webhook' (the JSON of Statuspage's incident webhook, signed "
+                      "with HMAC-SHA256), or remove 'secret_env'")
     if name is None or url_env is None:
         return None
     return Channel(name, url_env, components, events, secret_env, channel_format, node.line)
@@ -158,7 +163,7 @@ def read_notify(checker: Checking, node: Node | None, components: Iterable[Compo
     if node is None or node.value is None:
         return ()
     if not isinstance(node.value, list):
-        checker.error(node.line, node.col, "E108",
+        checker.error(node.line, node.col, rules.WRONG_TYPE,
                       "'notify' must be a list of channels ('- name: ops' and 'url_env: OPS_NOTIFY_URL')")
         return ()
     known = {c.id for c in components}
@@ -169,9 +174,9 @@ def read_notify(checker: Checking, node: Node | None, components: Iterable[Compo
         if channel is None:
             continue
         if channel.name in seen:
-            checker.error(item.line, item.col, "E411",
-                          f"channel name '{channel.name}' is already used on line {seen[channel.name]}: each "
-                          "channel keeps its own record of what it was sent, so names must differ")
+            checker.error(item.line, item.col, rules.BAD_NOTIFY_CHANNEL,
+                          f"channel name '{channel.name}' is already used on line {seen[channel.name]}",
+                          "each channel keeps its own record of what it was sent, so names must differ")
             continue
         seen[channel.name] = item.line
         channels.append(channel)

@@ -13,9 +13,11 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from ..diagnostics import Diagnostic, unknown
+from .. import rules
+from ..errors import GitstatusError
 from ..fields import Field, Kind
 from ..model import Component, Site
+from ..rules import Diagnostic, Rule, unknown
 from ..slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
 from ..terminal import printable
 from ..timeparse import TimeError, load_zone
@@ -31,23 +33,23 @@ class Checker:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
 
-    def error(self, line: int, col: int, code: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic(self.path, line, col, code, message))
+    def error(self, line: int, col: int, rule: Rule, message: str, hint: str | None = None, sep: str = ": ") -> None:
+        self.diagnostics.append(Diagnostic(self.path, line, col, rule, message, hint, sep))
 
     def mapping(self, node: Node | None, what: str, allowed: Iterable[str]) -> dict[str, Node] | None:
         """The node as a mapping with only ``allowed`` keys; unknown keys are reported."""
         if node is None:
             return None
         if not isinstance(node.value, dict):
-            self.error(node.line, node.col, "E104", f"{what} must be a mapping of 'key: value' lines")
+            self.error(node.line, node.col, rules.NOT_A_MAPPING, f"{what} must be a mapping of 'key: value' lines")
             return None
         allowed = tuple(allowed)
         for key, value in node.value.items():
             if key not in allowed:
                 line, col = value.key_at
                 named = unknown(key, allowed)
-                self.error(line, col, "E106", f"unknown key {named.quoted} in {what}{named.note}; "
-                           f"allowed keys: {', '.join(allowed)}")
+                self.error(line, col, rules.UNKNOWN_KEY, f"unknown key {named.quoted} in {what}{named.note}",
+                           f"allowed keys: {', '.join(allowed)}", "; ")
         return {k: v for k, v in node.value.items() if k in allowed}
 
     def text(self, node: Node | None, key: str, required: bool = False, line: int = 1, col: int = 1) -> str | None:
@@ -55,13 +57,14 @@ class Checker:
         if node is None or node.value is None:
             if required:
                 where = node.key_at if node is not None else (line, col)
-                self.error(*where, "E107" if node is None else "E116", f"'{key}' is required and must not be empty")
+                self.error(*where, rules.MISSING_KEY if node is None else rules.EMPTY_TEXT,
+                           f"'{key}' is required and must not be empty")
             return None
         if not isinstance(node.value, str):
-            self.error(node.line, node.col, "E108", f"'{key}' must be text, not a {kind(node)}")
+            self.error(node.line, node.col, rules.WRONG_TYPE, f"'{key}' must be text, not a {kind(node)}")
             return None
         if required and not node.value.strip():
-            self.error(node.line, node.col, "E116", f"'{key}' must not be empty")
+            self.error(node.line, node.col, rules.EMPTY_TEXT, f"'{key}' must not be empty")
             return None
         return node.value.strip()
 
@@ -82,13 +85,13 @@ def _positive_int(checker: Checker, node: Node | None, key: str, default: int) -
         return default
     digits = text.lstrip("0")  # isdigit() also takes '²' and '١٥'; int() refuses over 4300 digits
     if not (text.isascii() and text.isdigit()) or len(digits) > 4 or not 1 <= int(digits or "0") <= 3650:
-        checker.error(node.line, node.col, "E406",
+        checker.error(node.line, node.col, rules.BAD_NUMBER,
                       f"'{key}' must be a whole number of days from 1 to 3650, not '{text}'")
         return default
     return int(digits)
 
 
-class UrlError(ValueError):
+class UrlError(GitstatusError, ValueError):
     """An address that cannot be the site's base URL; the message says why and how to fix it."""
 
 
@@ -183,7 +186,7 @@ def _url(checker: Checker, node: Node | None) -> str | None:
         return check_site_url(text)
     except UrlError as err:
         assert node is not None
-        checker.error(node.line, node.col, "E405", f"url {err}")
+        checker.error(node.line, node.col, rules.BAD_SITE_URL, f"url {err}")
         return None
 
 
@@ -198,7 +201,7 @@ def _site(checker: Checker, node: Node | None) -> Site:
         load_zone(timezone)
     except TimeError as err:
         where = fields["timezone"]
-        checker.error(where.line, where.col, "E404", str(err))
+        checker.error(where.line, where.col, rules.UNKNOWN_TIMEZONE, str(err))
         timezone = "UTC"
     return Site(
         title=title or DEFAULT_SITE.title,
@@ -217,7 +220,7 @@ def _date(checker: Checker, node: Node | None, key: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         assert node is not None
-        checker.error(node.line, node.col, "E407", f"'{key}' must be a date written YYYY-MM-DD, not '{text}'")
+        checker.error(node.line, node.col, rules.BAD_DATE, f"'{key}' must be a date written YYYY-MM-DD, not '{text}'")
         return None
 
 
@@ -232,15 +235,17 @@ def _component(checker: Checker, node: Node, position: int) -> Component | None:
     if component_id is not None and not is_id(component_id):
         where = fields["id"]
         better = slugify(component_id)
-        hint = f" (e.g. '{better}')" if better else ""
-        checker.error(where.line, where.col, "E402", f"component id '{component_id}' is not valid: {ID_HINT}{hint}")
+        example = f" (e.g. '{better}')" if better else ""
+        checker.error(where.line, where.col, rules.BAD_COMPONENT_ID, f"component id '{component_id}' is not valid",
+                      f"{ID_HINT}{example}")
         component_id = None
     component_id = _file_name_id(checker, fields.get("id"), component_id)
     group = checker.text(fields.get("group"), "group")
     if group and is_device_name(group_slug(group)):
         where = fields["group"]
-        checker.error(where.line, where.col, "E409", f"group '{group}' has the id '{group_slug(group)}', a device name "
-                      f"on Windows, where its badge badges/{group_slug(group)}.svg cannot be written: rename the group")
+        checker.error(where.line, where.col, rules.COMPONENT_DEVICE_NAME, f"group '{group}' has the id "
+                      f"'{group_slug(group)}', a device name on Windows, where its badge "
+                      f"badges/{group_slug(group)}.svg cannot be written", "rename the group")
     start_date = _date(checker, fields.get("start_date"), "start_date")
     if component_id is None or name is None:
         return None
@@ -259,14 +264,15 @@ def _file_name_id(checker: Checker, node: Node | None, component_id: str | None)
     if component_id is None or node is None:
         return component_id
     if len(component_id) > MAX_ID_LENGTH:
-        checker.error(node.line, node.col, "E408", f"component id is {len(component_id)} characters long, over the "
-                      f"limit of {MAX_ID_LENGTH}: it is also the name of its badge, badges/<id>.svg, which must fit "
-                      f"every file system; use a shorter id, such as '{slugify(component_id)}'")
+        checker.error(node.line, node.col, rules.COMPONENT_ID_TOO_LONG, f"component id is {len(component_id)} "
+                      f"characters long, over the limit of {MAX_ID_LENGTH}: it is also the name of its badge, "
+                      "badges/<id>.svg, which must fit every file system",
+                      f"use a shorter id, such as '{slugify(component_id)}'", "; ")
         return None
     if is_device_name(component_id):
-        checker.error(node.line, node.col, "E409", f"component id '{component_id}' is a device name on Windows "
-                      f"(like CON, NUL or COM1), where its badge badges/{component_id}.svg cannot be written: "
-                      f"use another id, e.g. '{component_id}-service'")
+        checker.error(node.line, node.col, rules.COMPONENT_DEVICE_NAME, f"component id '{component_id}' is a device "
+                      f"name on Windows (like CON, NUL or COM1), where its badge badges/{component_id}.svg cannot "
+                      "be written", f"use another id, e.g. '{component_id}-service'")
         return None
     return component_id
 
@@ -274,10 +280,11 @@ def _file_name_id(checker: Checker, node: Node | None, component_id: str | None)
 def _components(checker: Checker, node: Node | None) -> list[Component]:
     if node is None or node.value is None:
         line, col = node.key_at if node is not None else (1, 1)
-        checker.error(line, col, "E401", "components.yaml must list the page's components under 'components:'")
+        checker.error(line, col, rules.NO_COMPONENTS, "components.yaml must list the page's components under "
+                      "'components:'")
         return []
     if not isinstance(node.value, list):
-        checker.error(node.line, node.col, "E108", "'components' must be a list of '- id: … name: …' entries")
+        checker.error(node.line, node.col, rules.WRONG_TYPE, "'components' must be a list of '- id: … name: …' entries")
         return []
     components: list[Component] = []
     seen: dict[str, int] = {}
@@ -286,7 +293,7 @@ def _components(checker: Checker, node: Node | None) -> list[Component]:
         if component is None:
             continue
         if component.id in seen:
-            checker.error(item.line, item.col, "E403",
+            checker.error(item.line, item.col, rules.DUPLICATE_COMPONENT_ID,
                           f"component id '{component.id}' is already used on line {seen[component.id]}")
             continue
         seen[component.id] = item.line
@@ -297,15 +304,16 @@ def _components(checker: Checker, node: Node | None) -> list[Component]:
             continue
         group_id = group_slug(component.group)
         if group_id in seen and groups.get(group_id) is None:
-            checker.error(component.line, 1, "E403",
-                          f"group '{component.group}' would share the id '{group_id}' with a component: rename one")
+            checker.error(component.line, 1, rules.DUPLICATE_COMPONENT_ID,
+                          f"group '{component.group}' would share the id '{group_id}' with a component", "rename one")
         elif groups.get(group_id, component.group) != component.group:
-            checker.error(component.line, 1, "E403",
+            checker.error(component.line, 1, rules.DUPLICATE_COMPONENT_ID,
                           f"group '{component.group}' and group '{groups[group_id]}' would share the id "
-                          f"'{group_id}': spell the group the same way everywhere")
+                          f"'{group_id}'", "spell the group the same way everywhere")
         groups.setdefault(group_id, component.group)
     if not node.value:
-        checker.error(node.line, node.col, "E401", "components.yaml lists no components: add at least one")
+        checker.error(node.line, node.col, rules.NO_COMPONENTS, "components.yaml lists no components",
+                      "add at least one")
     return components
 
 
@@ -364,7 +372,7 @@ def validate_components(node: Node | None) -> tuple[Site, tuple[Component, ...],
     if top is None:
         return DEFAULT_SITE, (), checker.diagnostics
     if "site" not in top:
-        checker.error(1, 1, "E107", "components.yaml needs a 'site:' block with at least a title")
+        checker.error(1, 1, rules.MISSING_KEY, "components.yaml needs a 'site:' block with at least a title")
     site = _site(checker, top.get("site"))
     components = _components(checker, top.get("components"))
     read_notify(checker, top.get("notify"), components)  # gitstatus notify reads the channels it sends to

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..diagnostics import Diagnostic
+from .. import rules
+from ..rules import Diagnostic
 
 try:  # libyaml ships in PyPI's PyYAML wheels; the pure-Python parser is ~7x slower
     _Loader: type = yaml.CBaseLoader
@@ -57,7 +58,7 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[
         col = mark.column + 1 if mark else 0
         problem = err.problem or err.context or "cannot be parsed"
         context = f" {err.context}" if err.context and err.problem else ""
-        diagnostics.append(Diagnostic(path, line, col, "E103", f"YAML syntax error: {problem}{context}"))
+        diagnostics.append(Diagnostic(path, line, col, rules.YAML_SYNTAX, f"YAML syntax error: {problem}{context}"))
         return None, diagnostics
     except yaml.reader.ReaderError as err:  # a character YAML does not allow, e.g. a control character
         char = err.character if isinstance(err.character, str) else chr(err.character)
@@ -65,11 +66,11 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[
         before = text[: max(index, 0)]
         line = first_line + before.count("\n")
         col = len(before) - (before.rfind("\n") + 1) + 1
-        diagnostics.append(Diagnostic(path, line, col, "E103", f"YAML syntax error: the character U+{ord(char):04X} "
-                                      "is not allowed in YAML: remove it"))
+        diagnostics.append(Diagnostic(path, line, col, rules.YAML_SYNTAX, f"YAML syntax error: the character "
+                                      f"U+{ord(char):04X} is not allowed in YAML", "remove it"))
         return None, diagnostics
     except yaml.YAMLError as err:
-        diagnostics.append(Diagnostic(path, first_line, 0, "E103", f"YAML syntax error: {err}"))
+        diagnostics.append(Diagnostic(path, first_line, 0, rules.YAML_SYNTAX, f"YAML syntax error: {err}"))
         return None, diagnostics
     if root is None:
         return Node(None, first_line, 1), diagnostics
@@ -77,8 +78,8 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[
         aliases = _alias_marks(text)
         if aliases:  # composed aliases share their anchor's node and position: report where they are used
             for line, col in aliases:
-                diagnostics.append(Diagnostic(path, first_line + line, col + 1, "E115",
-                                              "YAML aliases (*name) are not supported: write the value out"))
+                diagnostics.append(Diagnostic(path, first_line + line, col + 1, rules.YAML_NOT_SUPPORTED,
+                                              "YAML aliases (*name) are not supported", "write the value out"))
             return None, diagnostics
     converter = _Converter(path, first_line, diagnostics)
     return converter.convert(root), diagnostics
@@ -107,13 +108,15 @@ class _Converter:
         line, col = self._pos(node)
         if id(node) in self.seen:
             self.diagnostics.append(
-                Diagnostic(self.path, line, col, "E115", "YAML aliases (*name) are not supported: write the value out")
+                Diagnostic(self.path, line, col, rules.YAML_NOT_SUPPORTED, "YAML aliases (*name) are not supported",
+                           "write the value out")
             )
             return Node(None, line, col, key_line, key_col)
         self.seen.add(id(node))
         if node.tag not in _STANDARD_TAGS:
             self.diagnostics.append(
-                Diagnostic(self.path, line, col, "E115", f"YAML tag {node.tag!r} is not supported: remove it")
+                Diagnostic(self.path, line, col, rules.YAML_NOT_SUPPORTED, f"YAML tag {node.tag!r} is not supported",
+                           "remove it")
             )
         if isinstance(node, yaml.ScalarNode):
             quoted = node.style in ("'", '"')
@@ -126,7 +129,8 @@ class _Converter:
             k_line, k_col = self._pos(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
                 self.diagnostics.append(
-                    Diagnostic(self.path, k_line, k_col, "E108", "a key must be a plain word, not a list or mapping")
+                    Diagnostic(self.path, k_line, k_col, rules.WRONG_TYPE, "a key must be a plain word, not a list or "
+                               "mapping")
                 )
                 continue
             key = key_node.value
@@ -134,8 +138,8 @@ class _Converter:
                 first = mapping[key].key_line
                 self.diagnostics.append(
                     Diagnostic(
-                        self.path, k_line, k_col, "E105",
-                        f"duplicate key '{key}' (first given on line {first}): keep one",
+                        self.path, k_line, k_col, rules.DUPLICATE_KEY,
+                        f"duplicate key '{key}' (first given on line {first})",
                     )
                 )
                 continue

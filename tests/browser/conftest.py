@@ -14,8 +14,6 @@ import functools
 import http.server
 import importlib.util
 import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from ..conftest import run_gitstatus
 from .fixture_repo import NOW, write_fixture_repo
 
 if TYPE_CHECKING:  # Playwright may be missing; the tests then skip (or fail under CI)
@@ -69,10 +68,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 def build_site(root: Path, out: Path, now: str) -> Path:
     """``gitstatus build`` through the real command line, as a user runs it."""
-    result = subprocess.run(
-        [sys.executable, "-m", "gitstatus", "build", "--root", str(root), "--out", str(out), "--now", now],
-        capture_output=True, text=True, cwd=root,
-    )
+    result = run_gitstatus("build", "--root", root, "--out", out, "--now", now, cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 

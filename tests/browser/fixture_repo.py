@@ -14,6 +14,8 @@ import datetime as dt
 import textwrap
 from pathlib import Path
 
+from ..conftest import incident, write_tree
+
 NOW = "2026-06-15 12:00 UTC"
 NOW_UTC = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
 TIMEZONE = "Europe/Berlin"
@@ -94,11 +96,6 @@ components:
 """
 
 
-def _incident(title: str, impact: str, components: str, updates: list[tuple[str, str, str]], extra: str = "") -> str:
-    head = f"---\ntitle: {title}\nimpact: {impact}\ncomponents: {components}\n{extra}---\n"
-    return head + "".join(f"\n## {at} — {status}\n\n{message}\n" for at, status, message in updates)
-
-
 def _twenty_updates() -> list[tuple[str, str, str]]:
     """Twenty updates, 15 minutes apart, the last one 15 minutes before NOW."""
     first = NOW_UTC - dt.timedelta(minutes=15 * 20)
@@ -120,10 +117,10 @@ PAST = ("2026-06-14-login-slow", "2026-06-14-webhooks-late", "2026-06-12-api-err
 
 FILES: dict[str, str] = {
     "components.yaml": COMPONENTS,
-    f"incidents/{CRITICAL}.md": _incident("Checkout unavailable", "critical", "[checkout, api]", _twenty_updates()),
-    f"incidents/{LONG}.md": _incident(
+    f"incidents/{CRITICAL}.md": incident("Checkout unavailable", "critical", "[checkout, api]", *_twenty_updates()),
+    f"incidents/{LONG}.md": incident(
         LONG_TITLE, "minor", "[reporting, eu-west]",
-        [("2026-06-15 11:40 UTC", "Investigating", textwrap.dedent(f"""\
+        ("2026-06-15 11:40 UTC", "Investigating", textwrap.dedent(f"""\
             Exports larger than 50 MB fail with the error `{LONG_WORD}` in the European regions.
             The request id looks like `req_{"0123456789abcdef" * 5}`.
 
@@ -136,54 +133,50 @@ FILES: dict[str, str] = {
             ExportError: {LONG_WORD}: upstream closed the connection after 30000 ms while streaming part 17 of 40
             ```
 
-            See https://docs.fixture.test/exports/{LONG_WORD.lower()}/troubleshooting for a workaround."""))],
+            See https://docs.fixture.test/exports/{LONG_WORD.lower()}/troubleshooting for a workaround.""")),
     ),
-    f"incidents/{UPCOMING}.md": _incident(
+    f"incidents/{UPCOMING}.md": incident(
         "Database upgrade", "maintenance", "[api, dashboard]",
-        [("2026-06-10 09:00 UTC", "Scheduled", "We will upgrade the primary database. Expect a few seconds of "
-                                              "read-only mode.")],
+        ("2026-06-10 09:00 UTC", "Scheduled", "We will upgrade the primary database. Expect a few seconds of "
+                                             "read-only mode."),
         extra="scheduled:\n  start: 2026-06-20 02:00 UTC\n  end: 2026-06-20 04:00 UTC\n",
     ),
-    "incidents/2026-06-14-login-slow.md": _incident(
+    "incidents/2026-06-14-login-slow.md": incident(
         "Slow logins", "minor", "[login]",
-        [("2026-06-14 08:00 UTC", "Investigating", "Logins take up to 20 seconds."),
-         ("2026-06-14 09:15 UTC", "Resolved", "Logins are fast again.")],
+        ("2026-06-14 08:00 UTC", "Investigating", "Logins take up to 20 seconds."),
+        ("2026-06-14 09:15 UTC", "Resolved", "Logins are fast again."),
     ),
-    "incidents/2026-06-14-webhooks-late.md": _incident(
+    "incidents/2026-06-14-webhooks-late.md": incident(
         "Webhook deliveries delayed", "major", "[webhooks]",
-        [("2026-06-14 15:00 UTC", "Investigating", "Webhooks arrive up to 30 minutes late."),
-         ("2026-06-14 16:10 UTC", "Resolved", "The backlog is delivered.")],
+        ("2026-06-14 15:00 UTC", "Investigating", "Webhooks arrive up to 30 minutes late."),
+        ("2026-06-14 16:10 UTC", "Resolved", "The backlog is delivered."),
     ),
-    "incidents/2026-06-12-api-errors.md": _incident(
+    "incidents/2026-06-12-api-errors.md": incident(
         "API errors in US East", "critical", "[api, us-east]",
-        [("2026-06-12 21:30 UTC", "Investigating", "Most API requests in US East fail."),
-         ("2026-06-12 23:10 UTC", "Resolved", "A failed network switch was replaced.")],
+        ("2026-06-12 21:30 UTC", "Investigating", "Most API requests in US East fail."),
+        ("2026-06-12 23:10 UTC", "Resolved", "A failed network switch was replaced."),
     ),
-    "incidents/2026-06-10-billing-upgrade.md": _incident(
+    "incidents/2026-06-10-billing-upgrade.md": incident(
         "Billing system upgrade", "maintenance", "[billing]",
-        [("2026-06-03 10:00 UTC", "Scheduled", "Invoices will be unavailable for an hour."),
-         ("2026-06-10 06:00 UTC", "In progress", "The upgrade has started."),
-         ("2026-06-10 06:50 UTC", "Completed", "Invoices are available again.")],
+        ("2026-06-03 10:00 UTC", "Scheduled", "Invoices will be unavailable for an hour."),
+        ("2026-06-10 06:00 UTC", "In progress", "The upgrade has started."),
+        ("2026-06-10 06:50 UTC", "Completed", "Invoices are available again."),
         extra="scheduled:\n  start: 2026-06-10 06:00 UTC\n  end: 2026-06-10 07:00 UTC\n",
     ),
-    "incidents/2026-03-03-email-bounces.md": _incident(
+    "incidents/2026-03-03-email-bounces.md": incident(
         "Email notifications bouncing", "major", "[email]",
-        [("2026-03-03 10:00 UTC", "Investigating", "Some notification emails bounce."),
-         ("2026-03-03 12:00 UTC", "Resolved", "Our mail provider fixed a blocklist entry.")],
+        ("2026-03-03 10:00 UTC", "Investigating", "Some notification emails bounce."),
+        ("2026-03-03 12:00 UTC", "Resolved", "Our mail provider fixed a blocklist entry."),
     ),
-    f"incidents/{YEAR_AGO}.md": _incident(
+    f"incidents/{YEAR_AGO}.md": incident(
         "Object storage unavailable", "critical", "[website, eu-central]",
-        [("2025-06-10 13:00 UTC", "Investigating", "Uploads and downloads fail."),
-         ("2025-06-10 14:00 UTC", "Identified", "A storage cluster lost quorum."),
-         ("2025-06-10 15:30 UTC", "Resolved", "Quorum is restored; no data was lost.")],
+        ("2025-06-10 13:00 UTC", "Investigating", "Uploads and downloads fail."),
+        ("2025-06-10 14:00 UTC", "Identified", "A storage cluster lost quorum."),
+        ("2025-06-10 15:30 UTC", "Resolved", "Quorum is restored; no data was lost."),
     ),
 }
 
 
 def write_fixture_repo(root: Path) -> Path:
     """Write the fixture status repo under ``root`` and return it."""
-    for relpath, text in FILES.items():
-        path = root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+    return write_tree(root, FILES)

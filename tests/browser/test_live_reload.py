@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from .. import test_serve
-from ..test_serve import WAIT, Preview
-
-preview = test_serve.preview  # the same fixture: a running `gitstatus serve` on a temporary repo
+from ..conftest import WAIT, Preview
 
 TIMEOUT = WAIT * 1000
 

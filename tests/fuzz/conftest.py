@@ -11,19 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
-import sys
 import tempfile
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from hypothesis import strategies as st
 
 from gitstatus.cli import main
 
-from ..conftest import COMPONENTS_YAML, write_tree
+from ..conftest import GITSTATUS, incident, write_repo
 
 NOW = "2026-11-26 15:00 UTC"
 NOW_DT = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.UTC)
@@ -31,21 +31,12 @@ ENV: dict[str, str] = {
     "SOURCE_DATE_EPOCH": str(int(NOW_DT.timestamp())),
     "VISUAL": "", "EDITOR": "", "GITHUB_ACTIONS": "", "GITHUB_STEP_SUMMARY": "", "NO_COLOR": "1",
 }
-GITSTATUS = [sys.executable, "-m", "gitstatus"]
 DIAGNOSTIC_RE = re.compile(r"^\S.*:\d+:\d+: [EWN]\d{3} \S")
 EXITS = (0, 1, 2)
 
-INCIDENT = """\
----
-title: API responding slowly
-impact: major
-components: [api]
----
-
-## 2026-11-26 14:02 UTC — Investigating
-
-We are looking into it.
-"""
+ID = "2026-11-26-api-slow"
+INCIDENT = incident("API responding slowly", "major", "[api]",
+                    ("2026-11-26 14:02 UTC", "Investigating", "We are looking into it."))
 
 
 def invoke(args: Sequence[str], input: str | bytes | None = None, env: Mapping[str, str | None] | None = None) -> Result:
@@ -74,12 +65,10 @@ def codes(result: Result) -> set[str]:
     return {line.split(": ", 2)[1].split()[0] for line in diagnostics(result)}
 
 
-def make_repo(root: Path, files: Mapping[str, str | bytes] | None = None, components: str = COMPONENTS_YAML) -> Path:
-    """A status repo in ``root``: components.yaml and ``files`` (text is dedented)."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "incidents").mkdir(exist_ok=True)
-    (root / "components.yaml").write_text(components, encoding="utf-8")
-    return write_tree(root, files or {})
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A status repo holding the one open incident :data:`INCIDENT`, as incidents/ID.md."""
+    return write_repo(tmp_path / "repo", {f"incidents/{ID}.md": INCIDENT})
 
 
 @contextmanager

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .conftest import INCIDENT, NOW, awkward_text, foreign_digits, invoke, make_repo, scratch
+from ..conftest import site_files, write_repo
+from .conftest import ID, INCIDENT, NOW, awkward_text, foreign_digits, invoke, scratch
 
-ID = "2026-11-26-api-slow"
 LAST_EPOCH = 253370764799
 """9998-12-31 23:59:59 UTC: the last supported moment (docs/writing.md)."""
 COMMANDS = {
@@ -24,15 +24,6 @@ COMMANDS = {
     "new": ["new", "Down", "--impact", "major", "-c", "api", "-m", "Down."],
     "update": ["update", ID, "-m", "Still down."],
 }
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    return make_repo(tmp_path / "repo", {f"incidents/{ID}.md": INCIDENT})
-
-
-def files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize(("epoch", "says"), [
@@ -51,12 +42,12 @@ def files(root: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_a_bad_source_date_epoch_is_a_usage_error_that_names_it(repo: Path, command: str, epoch: str,
                                                                  says: str) -> None:
-    before = files(repo)
+    before = site_files(repo)
     result = invoke([*COMMANDS[command], "--root", str(repo)], env={"SOURCE_DATE_EPOCH": epoch})
     assert result.exit_code == 2, result.output
     assert "SOURCE_DATE_EPOCH=" in result.stderr and says in result.stderr, result.stderr
     assert "--now" not in result.stderr  # the option was not given: the message must not blame it
-    assert files(repo) == before
+    assert site_files(repo) == before
 
 
 def test_init_with_a_bad_source_date_epoch(tmp_path: Path) -> None:
@@ -83,7 +74,7 @@ def test_epoch_zero_is_the_first_supported_moment(repo: Path) -> None:
 
 def test_a_job_summary_for_a_repo_whose_path_is_not_utf8(tmp_path: Path) -> None:
     """The summary names the files; a folder name that is not UTF-8 is written escaped, not raised on."""
-    root = make_repo(tmp_path / "caf\udce9", {f"incidents/{ID}.md": INCIDENT})
+    root = write_repo(tmp_path / "caf\udce9", {f"incidents/{ID}.md": INCIDENT})
     summary = tmp_path / "summary.md"
     result = invoke(["check", "--root", str(root), "--now", "2026-11-26 13:00 UTC"],
                     env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
@@ -138,7 +129,7 @@ def environments(draw: st.DrawFn, folder: Path) -> dict[str, str]:
 @given(data=st.data(), command=st.sampled_from(sorted(COMMANDS)))
 def test_generated_environments_give_messages_never_tracebacks(data: st.DataObject, command: str) -> None:
     with scratch() as folder:
-        root = make_repo(folder / "repo", {f"incidents/{ID}.md": INCIDENT})
+        root = write_repo(folder / "repo", {f"incidents/{ID}.md": INCIDENT})
         env = data.draw(environments(folder))
         extra = ["--out", str(folder / "site")] if command == "build" else []
         result = invoke([*COMMANDS[command], *extra, "--root", str(root)], env=env)

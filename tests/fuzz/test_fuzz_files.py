@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ..conftest import COMPONENTS_YAML
-from .conftest import INCIDENT, NOW, codes, diagnostics, invoke, make_repo, scratch, times
+from ..conftest import COMPONENTS_YAML, write_repo
+from .conftest import INCIDENT, NOW, codes, diagnostics, invoke, scratch, times
 
 PATH = "incidents/2026-11-26-api-slow.md"
 
@@ -52,7 +52,7 @@ def in_zone(zone: str) -> str:
         "window-year-1", "window-end-9999"])
 def test_times_at_the_edges_of_the_calendar_are_diagnostics(tmp_path: Path, text: str, zone: str, code: str,
                                                              line: int) -> None:
-    root = make_repo(tmp_path / "repo", {PATH: text}, components=in_zone(zone))
+    root = write_repo(tmp_path / "repo", {PATH: text}, components=in_zone(zone))
     checked = invoke(["check", "--root", str(root), "--now", NOW])
     assert checked.exit_code == 1
     assert code in codes(checked), checked.output
@@ -73,7 +73,7 @@ def test_the_first_and_last_supported_moments_build(tmp_path: Path, heading: str
     """Uptime days, past days, feeds and the calendar reach a day beyond ``now`` and 3650 days before it."""
     components = in_zone(zone).replace("past_days: 7", "past_days: 3650")
     window = maintenance(heading, now.replace(" UTC", "").replace(":59:59", ":59") + " UTC", heading)
-    root = make_repo(tmp_path / "repo", {PATH: incident(heading), "incidents/2026-11-27-upgrade.md": window},
+    root = write_repo(tmp_path / "repo", {PATH: incident(heading), "incidents/2026-11-27-upgrade.md": window},
                      components=components)
     out = tmp_path / "site"
     built = invoke(["build", "--root", str(root), "--now", now, "--out", str(out), "--jobs", "1"])
@@ -101,7 +101,7 @@ def incident_files(draw: st.DrawFn) -> str:
 @given(text=incident_files(), zone=st.sampled_from(["UTC", "Europe/Berlin", "Pacific/Kiritimati", "Etc/GMT+12"]))
 def test_generated_incident_files_give_diagnostics_never_tracebacks(text: str, zone: str) -> None:
     with scratch() as folder:
-        root = make_repo(folder / "repo", {PATH: text}, components=in_zone(zone))
+        root = write_repo(folder / "repo", {PATH: text}, components=in_zone(zone))
         checked = invoke(["check", "--root", str(root), "--now", NOW])
         assert (checked.exit_code == 1) == any(" E" in d for d in diagnostics(checked)), checked.output
         invoke(["list", "--root", str(root), "--now", NOW])

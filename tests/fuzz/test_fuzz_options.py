@@ -14,19 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .conftest import INCIDENT, NOW, awkward_text, invoke, make_repo, run_process, scratch, times
+from ..conftest import site_files, write_repo
+from .conftest import ID, INCIDENT, NOW, awkward_text, invoke, run_process, scratch, times
 
 EDGE_TIMES = ["0001-01-01 00:00 +05:00", "9999-12-31 23:59 -05:00", "9999-12-31 23:59 UTC", "1969-12-31 23:59 UTC"]
-ID = "2026-11-26-api-slow"
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    return make_repo(tmp_path / "repo", {f"incidents/{ID}.md": INCIDENT})
-
-
-def files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("moment", EDGE_TIMES)
@@ -40,14 +31,14 @@ def test_now_at_the_edges_of_the_calendar_is_a_usage_error(repo: Path, command: 
 
 @pytest.mark.parametrize("moment", EDGE_TIMES)
 def test_at_the_edges_of_the_calendar_is_a_usage_error(repo: Path, moment: str) -> None:
-    before = files(repo)
+    before = site_files(repo)
     for args in (["new", "Database down", "--impact", "critical", "-c", "api", "-m", "Down.", "--at", moment],
                  ["update", ID, "-m", "Still down.", "--at", moment],
                  ["resolve", ID, "-m", "Fixed.", "--at", moment]):
         result = invoke([*args, "--root", str(repo)])
         assert result.exit_code == 2, result.output
         assert "--at: " in result.stderr and "supported range" in result.stderr, result.stderr
-    assert files(repo) == before
+    assert site_files(repo) == before
 
 
 @pytest.mark.parametrize(("start", "end"), [
@@ -56,12 +47,12 @@ def test_at_the_edges_of_the_calendar_is_a_usage_error(repo: Path, moment: str) 
     ("2026-12-01 02:00 UTC", "9999-12-31 23:59 UTC"),
 ])
 def test_a_window_at_the_edges_of_the_calendar_is_a_usage_error(repo: Path, start: str, end: str) -> None:
-    before = files(repo)
+    before = site_files(repo)
     result = invoke(["new", "Upgrade", "--impact", "maintenance", "-c", "api", "-m", "Planned.",
                      "--start", start, "--end", end, "--root", str(repo)])
     assert result.exit_code == 2, result.output
     assert "supported range" in result.stderr and ("--start: " in result.stderr or "--end: " in result.stderr)
-    assert files(repo) == before
+    assert site_files(repo) == before
 
 
 @pytest.mark.parametrize("at", ["١٤:٠٢", "2026-11-26 ١٤:٠٢", "１４:０２"])
@@ -90,11 +81,11 @@ def test_a_malformed_base_url_is_refused(repo: Path, tmp_path: Path, url: str) -
     ["check", "--now", "2026-11-26 \udcff"],
 ], ids=["title", "message", "component", "status", "update-message", "at", "base-url", "now"])
 def test_arguments_that_are_not_utf8_are_usage_errors(repo: Path, args: list[str]) -> None:
-    before = files(repo)
+    before = site_files(repo)
     result = invoke([*args, "--root", str(repo)])
     assert result.exit_code == 2, result.output
     assert "is not UTF-8 text" in result.stderr, result.stderr
-    assert files(repo) == before
+    assert site_files(repo) == before
 
 
 def test_init_install_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
@@ -112,7 +103,7 @@ def test_serve_on_a_host_that_is_no_name_is_a_usage_error(repo: Path, host: str)
 
 def test_a_status_repo_whose_path_is_not_utf8_is_checked_and_built(tmp_path: Path) -> None:
     """Paths keep their bytes: such a folder is used, and its name is shown escaped."""
-    root = make_repo(Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9")), {f"incidents/{ID}.md": INCIDENT})
+    root = write_repo(Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9")), {f"incidents/{ID}.md": INCIDENT})
     checked = invoke(["check", "--root", str(root), "--now", NOW, "--format", "json"])
     assert checked.exit_code == 0
     broken = invoke(["check", "--root", str(root), "--now", "2026-11-26 13:00 UTC"])
@@ -136,16 +127,16 @@ def test_a_root_whose_name_is_too_long_is_a_usage_error(tmp_path: Path, command:
 # --- real processes: the bytes come from argv --------------------------------------------------------
 
 def test_a_title_that_is_not_utf8_in_argv(repo: Path) -> None:
-    before = files(repo)
+    before = site_files(repo)
     process = run_process(["new", b"caf\xe9", "--impact", "major", "-c", "api", "-m", "Down.", "--root", str(repo)])
     assert process.returncode == 2
     assert b"the byte 0xE9 (character 4) is not UTF-8 text" in process.stderr, process.stderr
-    assert files(repo) == before
+    assert site_files(repo) == before
 
 
 def test_a_root_that_is_not_utf8_in_argv_under_a_strict_locale(tmp_path: Path) -> None:
     """PYTHONIOENCODING=utf-8 makes standard output strict, as a UTF-8 locale other than C does."""
-    root = make_repo(tmp_path / "caf\udce9", {f"incidents/{ID}.md": INCIDENT})
+    root = write_repo(tmp_path / "caf\udce9", {f"incidents/{ID}.md": INCIDENT})
     process = run_process(["check", "--root", os.fsencode(root), "--now", "2026-11-26 13:00 UTC"],
                           env={"PYTHONIOENCODING": "utf-8"})
     assert process.returncode == 1
@@ -186,7 +177,7 @@ def command_lines(draw: st.DrawFn) -> list[str]:
 def test_generated_command_lines_give_messages_never_tracebacks(args: list[str], root_name: str | None) -> None:
     """``root_name``, when drawn, is a folder name for the read-only commands, inside the scratch folder."""
     with scratch() as folder:
-        root = make_repo(folder / "repo", {f"incidents/{ID}.md": INCIDENT})
+        root = write_repo(folder / "repo", {f"incidents/{ID}.md": INCIDENT})
         if root_name is not None and args[0] in ("check", "list"):
             root = Path(f"{folder}/{root_name}")  # never outside it: a drawn '/etc' stays a sub-folder
         if args[0] == "init":

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ..conftest import COMPONENTS_YAML
-from .conftest import DIGIT_SETS, NOW, awkward_text, codes, diagnostics, foreign_digits, invoke, make_repo, scratch
+from ..conftest import COMPONENTS_YAML, write_repo
+from .conftest import DIGIT_SETS, NOW, awkward_text, codes, diagnostics, foreign_digits, invoke, scratch
 
 SITE_KEYS = ("title", "url", "description", "timezone", "past_days")
 
@@ -27,7 +27,7 @@ def with_setting(key: str, value: str) -> str:
                               "5000-digits"])
 def test_past_days_in_other_digits_is_an_error(tmp_path: Path, value: str) -> None:
     """str.isdigit() takes these, and int() reads most of them: they are refused as the number they are not."""
-    root = make_repo(tmp_path / "repo", components=with_setting("past_days", value))
+    root = write_repo(tmp_path / "repo", components=with_setting("past_days", value))
     result = invoke(["check", "--root", str(root), "--now", NOW])
     assert result.exit_code == 1
     assert codes(result) == {"E406"}, result.output
@@ -35,14 +35,14 @@ def test_past_days_in_other_digits_is_an_error(tmp_path: Path, value: str) -> No
 
 
 def test_past_days_with_leading_zeros_is_still_a_number(tmp_path: Path) -> None:
-    root = make_repo(tmp_path / "repo", components=with_setting("past_days", "0" * 5000 + "7"))
+    root = write_repo(tmp_path / "repo", components=with_setting("past_days", "0" * 5000 + "7"))
     assert invoke(["check", "--root", str(root), "--now", NOW]).exit_code == 0
 
 
 @pytest.mark.parametrize("url", ["http://[::1", "https://x:99999/", "https://x:port/", "http://[zz]/",
                                  "https://status.example.com:-1/", "http://@/", "http://:80/"])
 def test_a_malformed_site_url_is_an_error(tmp_path: Path, url: str) -> None:
-    root = make_repo(tmp_path / "repo", components=with_setting("url", url))
+    root = write_repo(tmp_path / "repo", components=with_setting("url", url))
     result = invoke(["check", "--root", str(root), "--now", NOW])
     assert result.exit_code == 1
     assert codes(result) == {"E405"}, result.output
@@ -83,7 +83,7 @@ def test_generated_settings_give_diagnostics_never_tracebacks(key: str, value: s
         components = COMPONENTS_YAML.replace("  - id: api\n", f"  - id: api\n    {key}: {quoted}\n").replace(
             f"  - id: api\n    id: {quoted}\n", f"  - id: {quoted}\n")
     with scratch() as folder:
-        root = make_repo(folder / "repo", {"incidents/2026-11-26-slow.md": INCIDENT_AT_EDGE}, components=components)
+        root = write_repo(folder / "repo", {"incidents/2026-11-26-slow.md": INCIDENT_AT_EDGE}, components=components)
         checked = invoke(["check", "--root", str(root), "--now", NOW])
         invoke(["list", "--root", str(root), "--now", NOW])
         built = invoke(["build", "--root", str(root), "--now", NOW, "--out", str(folder / "site"), "--jobs", "1"])

@@ -13,24 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .conftest import INCIDENT, invoke, make_repo, run_process, scratch
+from ..conftest import site_files, write_repo
+from .conftest import ID, INCIDENT, invoke, run_process, scratch
 
-ID = "2026-11-26-api-slow"
 PATH = f"incidents/{ID}.md"
 COMMANDS = {
     "new": ["new", "Database down", "--impact", "critical", "-c", "api"],
     "update": ["update", ID, "--status", "identified"],
     "resolve": ["resolve", ID],
 }
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    return make_repo(tmp_path / "repo", {PATH: INCIDENT})
-
-
-def files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize(("data", "line", "byte"), [
@@ -42,23 +33,23 @@ def files(root: Path) -> dict[str, bytes]:
 ])
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_a_message_that_is_not_utf8_is_refused(repo: Path, command: str, data: bytes, line: int, byte: str) -> None:
-    before = files(repo)
+    before = site_files(repo)
     result = invoke([*COMMANDS[command], "--root", str(repo)], input=data)
     assert result.exit_code == 1, result.output
     assert f"the message on standard input is not UTF-8 text (line {line} has the byte {byte})" in result.stderr
     assert "nothing was written" in result.stderr
-    assert files(repo) == before
+    assert site_files(repo) == before
 
 
 @pytest.mark.parametrize("strict", [False, True], ids=["default-locale", "strict-utf8"])
 def test_a_message_that_is_not_utf8_through_a_pipe(repo: Path, strict: bool) -> None:
     """The C locale hands such bytes over as lone surrogates, a UTF-8 locale raises on them: both are refused."""
-    before = files(repo)
+    before = site_files(repo)
     process = run_process(["update", ID, "--root", str(repo)], stdin=b"caf\xe9\n",
                           env={"PYTHONIOENCODING": "utf-8"} if strict else {"PYTHONIOENCODING": ""})
     assert process.returncode == 1
     assert b"not UTF-8 text (line 1 has the byte 0xE9)" in process.stderr, process.stderr
-    assert files(repo) == before
+    assert site_files(repo) == before
 
 
 def test_a_utf8_message_through_a_pipe_is_written(repo: Path) -> None:
@@ -76,12 +67,12 @@ def test_a_utf8_message_through_a_pipe_is_written(repo: Path) -> None:
 ))
 def test_generated_messages_on_stdin_give_messages_never_tracebacks(command: str, data: bytes) -> None:
     with scratch() as folder:
-        root = make_repo(folder / "repo", {PATH: INCIDENT})
-        before = files(root)
+        root = write_repo(folder / "repo", {PATH: INCIDENT})
+        before = site_files(root)
         result = invoke([*COMMANDS[command], "--root", str(root)], input=data)
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
             assert result.exit_code == 1 and "not UTF-8 text" in result.stderr, result.output
         if result.exit_code != 0:
-            assert files(root) == before
+            assert site_files(root) == before

@@ -1,4 +1,4 @@
-"""The Markdown job summary of ``gitstatus check --format github`` for a pull request.
+"""The Markdown job summary of ``gitstatus check --format github`` for a pull request (part of report).
 
 Annotations show at most ten errors per step on the diff; the summary, shown on the run's page,
 has room for the whole list and for what the change will show readers of the status page.
@@ -13,12 +13,16 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from .changes import Change, HistoryResult
-from .diagnostics import Diagnostic, location, summary_line
-from .terminal import printable
-from .timeparse import format_time
-from .words import change_label, status_label, t
+from ..rules import Diagnostic
+from ..terminal import printable
+from ..timeparse import format_time
+from ..words import change_label, status_label, t
+from . import location, summary_line
+
+if TYPE_CHECKING:  # the summary shows what check --base found; reporting needs none of its machinery
+    from ..changes import Change, HistoryResult
 
 #: Rows of problems shown; past it the summary says how many more (GitHub caps a summary at 1 MiB).
 MAX_ROWS = 300
@@ -97,7 +101,7 @@ def render(
                   _row((t("summary.column.where"), t("summary.column.code"), t("summary.column.problem"))),
                   "| --- | --- | --- |"]
         for d in shown[:MAX_ROWS]:
-            lines.append(f"| {escape(location(d))} | {d.code} {d.severity.value} | {escape(d.message)} |")
+            lines.append(f"| {escape(location(d))} | {d.code} {d.severity.value} | {escape(d.text)} |")
         if len(shown) > MAX_ROWS:
             lines += ["", t("summary.more", count=len(shown) - MAX_ROWS)]
         lines.append("")
