@@ -128,9 +128,10 @@ def fetch(url: str, timeout: float) -> bytes | None:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             data: bytes = response.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as err:
-        if err.code in (404, 410):
+        status = err.getcode()
+        if status in (404, 410):
             return None
-        raise StateError(f"cannot fetch the record of what was announced from {url}: HTTP {err.code}. Nothing was "
+        raise StateError(f"cannot fetch the record of what was announced from {url}: HTTP {status}. Nothing was "
                          "sent; the next run tries again") from None
     except (urllib.error.URLError, OSError, ValueError) as err:
         reason = err.reason if isinstance(err, urllib.error.URLError) else err

@@ -448,14 +448,9 @@ def notify_command(root: Path, now_text: str | None, base_ref: str | None, since
     """Announce new incidents, updates and maintenance on the channels under 'notify:' in components.yaml."""
     from .commands import notify as notifying
     from .report.summary import append_to_step_summary
-    from .timeparse import parse_time
 
-    now = get_now(root, now_text)
-    try:
-        since = parse_time(since_text, page_timezone(root)) if since_text else None
-    except TimeError as err:
-        raise click.UsageError(printable(f"--since: {err}")) from None
-    request = notifying.Request(root, now, base_ref, since, state, out, base_url, dry_run, timeout, retries)
+    request = notifying.Request(root, get_now(root, now_text), base_ref, since_text, state, out, base_url, dry_run,
+                                timeout, retries)
     result = notifying.notify(request)  # a GitstatusError is printed and mapped by GitstatusCommand
     if output_format == "json":
         click.echo(notifying.format_json(result))

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from . import __version__
+from .errors import GitstatusError
 from .model import ChannelFormat
 from .outputs.notify import Message
 
@@ -41,8 +42,11 @@ MASK = "***"
 _SPLIT = re.compile(r"[/:@?&=#;,+\s]+")
 
 
-class DeliveryError(Exception):
-    """A message was not delivered; the text is safe to print (no address, no key)."""
+class DeliveryError(GitstatusError):
+    """A message was not delivered; the text is safe to print (no address, no key).
+
+    It never ends a command: the channel's result says it, and the other channels go on.
+    """
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,8 @@ def webhook_sender(url: str, secret: str | None, timeout: float) -> Sender:
             with _OPENER.open(request, timeout=timeout) as response:
                 response.read(1024)
         except urllib.error.HTTPError as err:
-            raise DeliveryError(f"the receiver answered HTTP {err.code} {redact(str(err.reason), secrets)}") from None
+            said = redact(str(err.reason), secrets)
+            raise DeliveryError(f"the receiver answered HTTP {err.getcode()} {said}") from None
         except (urllib.error.URLError, OSError, ValueError) as err:
             reason = err.reason if isinstance(err, urllib.error.URLError) else err
             raise DeliveryError(redact(f"cannot reach the receiver ({reason})", secrets)) from None

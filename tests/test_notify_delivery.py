@@ -77,7 +77,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with receiver.lock:
                     receiver.posts.append(Post(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(200)
+                self.send_response(500 if self.path.startswith("/broken") else 200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -545,3 +545,26 @@ def test_an_html_mail_carries_the_pages_own_safe_html(
     assert "<strong>fail</strong>" in html and "<b>" not in html
     assert "<script>" not in html and "&lt;script&gt;" in html and 'href="javascript' not in html
     assert f'<a href="{receiver.url("incidents/2026-06-11-api-errors.html")}">See it on the status page</a>' in html
+
+
+def test_a_since_that_is_no_time_is_a_usage_error_naming_the_option(repo: Path, receiver: Receiver,
+                                                                    mailbox: Mailbox, tmp_path: Path) -> None:
+    run = notify(repo, "2026-06-11 14:05 UTC", channels(receiver, mailbox), "--since", "yesterday",
+                 state=tmp_path / "notify-state.json")
+    assert run.exit_code == 2 and run.stderr.startswith("gitstatus: --since: ") and "Traceback" not in run.output
+    assert receiver.posts == [] and mailbox.messages == []
+
+
+def test_a_receiver_that_answers_an_error_is_tried_again_a_bounded_number_of_times(
+        repo: Path, tmp_path: Path, receiver: Receiver, mailbox: Mailbox) -> None:
+    env, state = channels(receiver, mailbox), tmp_path / "notify-state.json"
+    env["HOOK_URL"] = receiver.url("broken")
+    assert notify(repo, "2026-06-11 14:00 UTC", env, state=state).exit_code == 0
+    commit(repo, {INCIDENT: HEAD + OPENED})
+    run = notify(repo, "2026-06-11 14:05 UTC", env, "--retries", "2", state=state)
+    assert run.exit_code == 1
+    assert ("hook: FAILED after 3 tries: the receiver answered HTTP 500 Internal Server Error; sent 0 of 2, "
+            "the other 2 are sent next run") in run.stdout
+    tries = receiver.taken("/broken")
+    assert [p.json()["meta"]["event"]["id"] for p in tries] == ["2026-06-11-api-errors:opened"] * 3  # then it stops
+    assert len(chat_titles(receiver)) == 2 and len(subjects(mailbox)) == 1  # the others delivered

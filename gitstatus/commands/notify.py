@@ -55,7 +55,7 @@ from ..report.summary import escape
 from ..rules import Severity, has_errors
 from ..source import Disk, GitRev
 from ..templating import template_problem
-from ..timeparse import format_time
+from ..timeparse import TimeError, format_time, parse_time
 from ..words import status_label
 from ..write import WriteError, add_to_site, check_site, replace_file
 from .build import BuildError, resolve_base_url
@@ -72,7 +72,8 @@ class Request:
     root: Path
     now: dt.datetime
     base: str | None = None
-    since: dt.datetime | None = None
+    since_text: str | None = None
+    """``--since``: a time as incident files write it, in the page's timezone unless it says its zone."""
     state: str | None = None
     """Where the record is read from: a file, or an http(s) URL (default: the live site's)."""
     out: Path | None = None
@@ -170,13 +171,22 @@ def _base_commit(request: Request) -> str | None:
         raise UsageError(err.message) from None
 
 
-def _point(request: Request, recorded: Mark | None, base: str | None, head: str | None) -> Mark | None:
+def _since(request: Request, tz: dt.tzinfo) -> dt.datetime | None:
+    if request.since_text is None:
+        return None
+    try:
+        return parse_time(request.since_text, tz)
+    except TimeError as err:
+        raise UsageError(f"--since: {err.message}") from None
+
+
+def _point(request: Request, recorded: Mark | None, base: str | None, since: dt.datetime | None,
+           head: str | None) -> Mark | None:
     """Where events are owed from; None: nothing is (a first run). ``--base``/``--since`` replace the record's."""
-    if request.base is None and request.since is None:
+    if request.base is None and since is None:
         return recorded
     commit = base if request.base is not None else (recorded.commit if recorded else head)
-    since = request.since if request.since is not None else (recorded.at if recorded else request.now)
-    return Mark(commit, since)
+    return Mark(commit, since if since is not None else (recorded.at if recorded else request.now))
 
 
 class _Events:
@@ -329,9 +339,9 @@ def notify(request: Request) -> NotifyResult:
     written_to = None if request.dry_run else _check_writable(request, location)
     head = _head(request.root)
     previous = _read_record(location, request.timeout)
-    base = _base_commit(request)
-    run_point = _point(request, previous.mark if previous is not None else None, base, head)
-    points = {c.name: _point(request, previous.of(c.name) if previous is not None else None, base, head)
+    base, since = _base_commit(request), _since(request, result.project.tz)
+    run_point = _point(request, previous.mark if previous is not None else None, base, since, head)
+    points = {c.name: _point(request, previous.of(c.name) if previous is not None else None, base, since, head)
               for c in channels}
     events = _Events(request, result)  # every event is computed before anything is sent: a failure sends nothing
     owed = {c.name: events.owed(c, points[c.name]) for c in channels}
