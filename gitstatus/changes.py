@@ -2,7 +2,7 @@
 
 The changes (:class:`Change`: an incident opened, an update posted, a resolution, a deletion,
 front matter changed…) are one list with several readers: ``check --base`` judges them, the job
-summary (report.py) prints them, and notifications will send them.
+summary (report.py) prints them, and ``gitstatus notify`` announces them (events.py).
 
 Published history is append-only.
 Once an update is on the page, people have read it, feeds have delivered it and links point at

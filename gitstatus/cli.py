@@ -430,5 +430,53 @@ def serve_command(root: Path, host: str, port: int, open_browser: bool, now_text
     sys.exit(serve.run(root, host, port, open_browser=open_browser, now=now))
 
 
+# --- gitstatus notify: announce what changed (commands/notify.py, docs/notify.md) --------------------
+
+@main.command("notify")
+@root_option
+@now_option
+@click.option("--base", "base_ref", metavar="REF",
+              help="Announce what changed since this git revision (default: the commit the record names).")
+@click.option("--since", "since_text", metavar="TIME", callback=utf8_text,
+              help="Announce what happened with time since this moment, e.g. a window that opened "
+                   "(default: the moment the record names).")
+@click.option("--state", metavar="FILE|URL",
+              help="Where the record of the last announcement is read from: a file (written back there), or a "
+                   "URL (default: notify-state.json on the live site; the new record goes into --out).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The built site the new record is published with (default: site/ in the status repo).")
+@click.option("--base-url", metavar="URL", callback=utf8_text,
+              help="Absolute URL the site is published at (default: site.url), for links and the record.")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing, write nothing.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Print the events and the channels' results as text or JSON.")
+@click.option("--timeout", type=click.FloatRange(0.5, 120), default=10.0, show_default=True,
+              help="Seconds each try of a message may take.")
+@click.option("--retries", type=click.IntRange(0, 5), default=2, show_default=True,
+              help="Tries after the first for a message that fails, waiting 1 s, 2 s, 4 s… between them.")
+def notify_command(root: Path, now_text: str | None, base_ref: str | None, since_text: str | None,
+                   state: str | None, out: Path | None, base_url: str | None, dry_run: bool, output_format: str,
+                   timeout: float, retries: int) -> None:
+    """Announce new incidents, updates and maintenance on the channels under 'notify:' in components.yaml."""
+    from .commands import notify as notifying
+    from .report.summary import append_to_step_summary
+
+    request = notifying.Request(root, get_now(root, now_text), base_ref, since_text, state, out, base_url, dry_run,
+                                timeout, retries)
+    result = notifying.notify(request)  # a GitstatusError is printed and mapped by GitstatusCommand
+    if output_format == "json":
+        click.echo(notifying.format_json(result))
+    else:
+        for line in notifying.format_text(result):
+            say(line)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in notifying.github_commands(result):
+            say(line, err=True)
+        problem = append_to_step_summary(notifying.summary_markdown(result))
+        if problem:
+            say(f"gitstatus: {problem}", err=True)
+    sys.exit(1 if result.failed else 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -34,6 +34,8 @@ class Kind(Enum):
     DAYS = "days"
     DATE = "date"
     TIME = "time"
+    ENV = "env"
+    """The name of an environment variable (which holds a secret the repo must not)."""
     CHOICE = "choice"
     LIST = "list"
     """Entries that are each ``item``."""
@@ -106,7 +108,8 @@ def _either(words: Sequence[str], last: str = "or") -> str:
 
 
 _PHRASES = {Kind.TEXT: "text", Kind.ID: f"an id of at most {MAX_ID_LENGTH} characters", Kind.URL: "an http(s) address",
-            Kind.TIMEZONE: "an IANA timezone name", Kind.DATE: "a date, YYYY-MM-DD", Kind.TIME: "a time"}
+            Kind.TIMEZONE: "an IANA timezone name", Kind.DATE: "a date, YYYY-MM-DD", Kind.TIME: "a time",
+            Kind.ENV: "the name of an environment variable"}
 
 
 def _value(field: Field) -> str:

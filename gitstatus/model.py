@@ -97,6 +97,37 @@ IMPACT_COMPONENT_STATUS: Mapping[Impact, ComponentStatus] = {
 }
 
 
+class EventKind(str, Enum):
+    """What a notification announces (its words are in the catalogue, ``notify.event.<value>``).
+
+    ``postmortem`` and ``cancelled`` are kept for the format to come: incident files cannot
+    publish a post-mortem or cancel maintenance yet, so no event of these kinds is made today.
+    """
+
+    OPENED = "opened"
+    UPDATED = "updated"
+    RESOLVED = "resolved"
+    POSTMORTEM = "postmortem"
+    SCHEDULED = "scheduled"
+    MOVED = "moved"
+    STARTED = "started"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    COMPONENT_STATUS = "component_status"
+
+
+class ChannelFormat(str, Enum):
+    """What a notification channel is sent: a message in one of apprise's formats, or a webhook's JSON."""
+
+    AUTO = "auto"
+    """The format the service reads natively (apprise knows it), so apprise converts nothing."""
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    WEBHOOK = "webhook"
+    """Statuspage's incident webhook JSON, posted by gitstatus itself and signed when a secret is set."""
+
+
 @dataclass(frozen=True)
 class Site:
     """The ``site:`` block of components.yaml: settings of the whole page."""
@@ -129,6 +160,26 @@ class Component:
     """The day its history begins; uptime days before it show as "no data"."""
     line: int = 0
     """Where it is declared in components.yaml, for diagnostics that point at it."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One entry of ``notify:`` in components.yaml: where notifications go, and which ones.
+
+    The channel's address is never in the repo: ``url_env`` names the environment variable that
+    holds it (a CI secret), as ``secret_env`` names the one holding a webhook's signing key.
+    """
+
+    name: str
+    url_env: str
+    components: tuple[str, ...] | None = None
+    """Only events about these components (None: all)."""
+    events: tuple[EventKind, ...] | None = None
+    """Only events of these kinds (None: all)."""
+    secret_env: str | None = None
+    format: ChannelFormat = ChannelFormat.AUTO
+    line: int = 0
+    """Where it is declared in components.yaml."""
 
 
 @dataclass(frozen=True)

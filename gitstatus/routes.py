@@ -96,6 +96,8 @@ _TABLE = (
     Route("api.scheduled_maintenances.active", "api/v2/scheduled-maintenances/active.json"),
     # the writer's list of the files it wrote, which tells a later build the folder is its own
     Route("manifest", ".gitstatus-manifest.json"),
+    # what gitstatus notify announced, published with the site for the next run (docs/notify.md)
+    Route("notify_state", "notify-state.json"),
 )
 ROUTES: Mapping[str, Route] = {route.name: route for route in _TABLE}
 

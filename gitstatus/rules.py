@@ -123,6 +123,8 @@ BAD_NUMBER = Rule("E406", E, "invalid number")
 BAD_DATE = Rule("E407", E, "invalid date")
 COMPONENT_ID_TOO_LONG = Rule("E408", E, "a component id is too long")
 COMPONENT_DEVICE_NAME = Rule("E409", E, "a component or group id is a device name on Windows")
+BAD_NOTIFY_CHANNEL = Rule("E411", E, "invalid notify channel")
+UNKNOWN_NOTIFY_WORD = Rule("E412", E, "unknown event kind or format in a notify channel")
 # --- history (check --base) --------------------------------------------------------------------------------
 UPDATE_REMOVED = Rule("E501", E, "a published update was removed",
                       hint="published updates stay: put it back (fixing a typo in its message is fine)")

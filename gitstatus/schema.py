@@ -108,7 +108,7 @@ def _block(field: Field) -> Schema:
 
 _KINDS: dict[Kind, Callable[[Field], Schema]] = {
     Kind.TEXT: _text, Kind.ID: _id, Kind.URL: _string, Kind.TIMEZONE: _string, Kind.DAYS: _days,
-    Kind.DATE: _string, Kind.TIME: _time, Kind.CHOICE: _choice, Kind.LIST: _list, Kind.MAP: _map,
+    Kind.DATE: _string, Kind.TIME: _time, Kind.ENV: _string, Kind.CHOICE: _choice, Kind.LIST: _list, Kind.MAP: _map,
     Kind.BLOCK: _block,
 }
 

@@ -176,13 +176,18 @@ class FixedWords(Extension):
         return out
 
 
-def make_environment(root: Path, tz: dt.tzinfo) -> Environment:
-    """The environment for one status repo: its own templates first, then the built-in ones."""
+def make_environment(root: Path, tz: dt.tzinfo, html_only: bool = False) -> Environment:
+    """The environment for one status repo: its own templates first, then the built-in ones.
+
+    Every template is HTML-escaped, unless ``html_only``: then only ``*.html`` ones are, and
+    ``*.txt`` and ``*.md`` (the notifications' plain text and Markdown) are written as they are.
+    """
     loaders: list[BaseLoader] = [ThemeLoader(root)] if own_theme(root) else []
     loaders.append(PackageLoader("gitstatus.theme", "templates"))
     env = Environment(
         loader=ChoiceLoader(loaders),
-        autoescape=select_autoescape(default_for_string=True, default=True),
+        autoescape=(select_autoescape(["html"], default_for_string=False, default=False) if html_only
+                    else select_autoescape(default_for_string=True, default=True)),
         undefined=StrictUndefined,
         auto_reload=False,  # one environment per build; checking mtimes cost a stat per template per page
         trim_blocks=True,

@@ -640,6 +640,34 @@ def replace_file(path: Path, data: bytes) -> None:
         raise
 
 
+def check_site(out: Path) -> frozenset[str]:
+    """The files of the site gitstatus built in ``out``, or :class:`WriteError` when it is not one.
+
+    What :func:`add_to_site` needs before it changes anything: a command that adds a file to a
+    built site (``gitstatus notify``) checks first, and does its other work only then.
+    """
+    if not out.is_dir():
+        raise WriteError(f"{out} is not a folder with a built site: run 'gitstatus build' first")
+    listed = _read_manifest(out, str(out))
+    if listed is None:
+        raise WriteError(f"{out} is not a site gitstatus built (there is no {MANIFEST} in it)")
+    return listed
+
+
+def add_to_site(out: Path, file: OutputFile) -> None:
+    """Put one file into the site built in ``out``, atomically, and list it in the site's manifest.
+
+    The next build then replaces the folder as its own (a file it does not list would stop it).
+    """
+    listed = check_site(out)
+    path = safe_path(file.path).as_posix()
+    target = out / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    replace_file(target, file.data)
+    if path not in listed:
+        replace_file(out / MANIFEST, manifest([*listed, path]))
+
+
 def write_new_files(root: Path, contents: dict[str, bytes]) -> list[str]:
     """Write several files under ``root`` all or nothing (``gitstatus init``); return their paths, sorted.
 

@@ -245,14 +245,13 @@ def test_a_failed_build_says_so_in_the_job_summary(tmp_path: Path, action_env: P
     assert "exit status 1" in run_.summary and not (writer / "_site").exists()
 
 
-def test_notify_is_refused_with_a_clear_message(tmp_path: Path, action_env: Path) -> None:
+def test_notify_runs_the_notify_command(tmp_path: Path, action_env: Path) -> None:
     writer, _ = made_by_init(tmp_path, "empty")
-    run_ = runner(writer, tmp_path, action_env).action({"command": "notify"})
-    assert (run_.outcome, run_.returncode) == ("failure", 2)
-    assert "::error title=gitstatus::notify is not available in this version of gitstatus (gitstatus, version " \
-        in run_.stdout
+    run_ = runner(writer, tmp_path, action_env).action({"command": "notify", "out": "_site"})
+    # the command itself answers: with no built site in _site it has nowhere to keep its record
+    assert run_.returncode == 2 and "(or give --state FILE)" in run_.stdout, run_.stdout
     run_ = runner(writer, tmp_path, action_env).action({"command": "publish"})
-    assert run_.returncode == 2 and "the action's command input must be check or build" in run_.stdout
+    assert run_.returncode == 2 and "the action's command input must be check, build or notify" in run_.stdout
 
 
 def test_args_are_split_at_spaces_and_never_expanded(tmp_path: Path, action_env: Path) -> None:

@@ -27,6 +27,7 @@ from gitstatus.fields import Field, Kind
 from gitstatus.model import ComponentStatus, Impact, Incident, Status, Update, Window
 from gitstatus.read import yamlnodes
 from gitstatus.read.incident import FRONT_MATTER, WINDOW
+from gitstatus.read.notify import CHANNEL
 from gitstatus.read.settings import COMPONENT, DEFAULT_SITE, SITE, TOP, validate_components
 
 from .conftest import REPO
@@ -82,7 +83,7 @@ def test_markdown_command_needs_its_option() -> None:
 
 
 @pytest.mark.parametrize(("name", "blocks"), [("front-matter-keys", [FRONT_MATTER]),
-                                              ("components-yaml-keys", [SITE, COMPONENT])])
+                                              ("components-yaml-keys", [SITE, COMPONENT, CHANNEL])])
 def test_readme_lists_exactly_the_declared_keys_with_their_help(name: str, blocks: list[Field]) -> None:
     """Read back from README's text, not from the generator: each key once, in order, with its help."""
     declared = [(f.name, f.description) for block in blocks for f in block.fields]

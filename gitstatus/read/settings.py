@@ -22,6 +22,7 @@ from ..slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
 from ..terminal import printable
 from ..timeparse import TimeError, load_zone
 from .document import COMPONENTS_FILE
+from .notify import NOTIFY, read_notify
 from .yamlnodes import Node
 
 
@@ -349,6 +350,7 @@ TOP = Field(COMPONENTS_FILE, Kind.BLOCK, "The settings and components of a gitst
     SITE,
     Field("components", Kind.LIST, "The components, in the order the page shows them.", required=True, low=1,
           item=COMPONENT, reader=_components),
+    NOTIFY,
 ))
 """components.yaml's keys; ``validate_components`` reads them."""
 
@@ -373,4 +375,5 @@ def validate_components(node: Node | None) -> tuple[Site, tuple[Component, ...],
         checker.error(1, 1, rules.MISSING_KEY, "components.yaml needs a 'site:' block with at least a title")
     site = _site(checker, top.get("site"))
     components = _components(checker, top.get("components"))
+    read_notify(checker, top.get("notify"), components)  # gitstatus notify reads the channels it sends to
     return site, tuple(components), checker.diagnostics

@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 from markupsafe import Markup, escape
 
-from ..model import ComponentStatus, Impact, Status
+from ..model import ComponentStatus, EventKind, Impact, Status
 from ..state import Indicator
 
 PluralRule = Callable[[int], str]
@@ -210,6 +210,15 @@ def change_label(kind: Enum) -> str:
     return t(change_key(kind))
 
 
+def event_key(kind: EventKind) -> str:
+    return f"notify.event.{kind.value}"
+
+
+def event_title(kind: EventKind, title: str) -> str:
+    """``Resolved: API errors``: a notification's title (an e-mail's subject)."""
+    return t(event_key(kind), title=title)
+
+
 def impact_key(impact: Impact) -> str:
     return f"impact.{impact.value}"
 
@@ -251,6 +260,7 @@ def derived_keys() -> frozenset[str]:
     """The keys this module builds from values (enumerations, months) rather than spells out."""
     keys = {status_key(s) for s in (*Status, *ComponentStatus)}
     keys |= {impact_key(i) for i in Impact}
+    keys |= {event_key(k) for k in EventKind}
     keys |= {f(i) for i in Indicator for f in (banner_key, badge_key)}
     keys |= {month_key(m, short) for m in range(1, 13) for short in (False, True)}
     from ..changes import ChangeKind  # the job summary's words; changes.py is not needed to render a page
