@@ -249,7 +249,7 @@ def test_notify_runs_the_notify_command(tmp_path: Path, action_env: Path) -> Non
     writer, _ = made_by_init(tmp_path, "empty")
     run_ = runner(writer, tmp_path, action_env).action({"command": "notify", "out": "_site"})
     # the command itself answers: with no built site in _site it has nowhere to keep its record
-    assert run_.returncode == 2 and "(or give --state FILE)" in run_.stdout, run_.stdout
+    assert run_.returncode == 2 and "(or give --state FILE)" in run_.stderr, run_.stderr
     run_ = runner(writer, tmp_path, action_env).action({"command": "publish"})
     assert run_.returncode == 2 and "the action's command input must be check, build or notify" in run_.stdout
 
