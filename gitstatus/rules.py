@@ -143,6 +143,8 @@ PAST_WINDOW_MOVED = Rule("E507", E, "a maintenance window was moved where it has
 NO_RECENT_UPDATE = Rule("W101", W, "an active incident has had no update for over 60 minutes",
                         hint="post an update at least every 30-60 minutes, even 'still investigating'")
 LONG_INCIDENT = Rule("W102", W, "an incident has been active for over 7 days", hint="resolve it if it is over")
+EXAMPLE_INCIDENT = Rule("W103", W, "the example incident that gitstatus init wrote is still there",
+                        hint="delete the file before you publish the page")
 # --- notices ---------------------------------------------------------------------------------------------
 INCIDENT_DELETED = Rule("N501", N, "a published incident was deleted")
 MESSAGE_EDITED = Rule("N502", N, "a published update's message was edited")

@@ -257,8 +257,10 @@ def test_notify_runs_the_notify_command(tmp_path: Path, action_env: Path) -> Non
 def test_args_are_split_at_spaces_and_never_expanded(tmp_path: Path, action_env: Path) -> None:
     writer, _ = made_by_init(tmp_path, "empty")
     run_ = runner(writer, tmp_path, action_env).action({"command": "check", "args": "--format=json --strict"})
-    assert run_.outcome == "success"
-    assert json.loads(run_.stdout.split("\n", 1)[1]) == []  # after the install line: check's JSON
+    # both arguments took effect: JSON, and --strict failing on init's placeholder warning
+    assert (run_.outcome, run_.returncode) == ("failure", 1)
+    found = json.loads(run_.stdout.split("\n", 1)[1])  # after the install line: check's JSON
+    assert [d["code"] for d in found] == ["W103"]
     run_ = runner(writer, tmp_path, action_env).action({"command": "check", "args": "*"})
     assert run_.returncode == 2 and "Got unexpected extra argument (*)" in run_.stderr
 

@@ -23,9 +23,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import rules
 from ..canonical import incident_text
 from ..errors import Refused
 from ..model import Impact, Incident, Status, Update
+from ..read.incident import EXAMPLE_MARK
 from ..report import format_text
 from ..source import read_bytes
 from ..timeparse import UTC
@@ -209,8 +211,7 @@ def _example_incident(now: dt.datetime) -> Incident:
         Update(start + dt.timedelta(minutes=18), Status.IDENTIFIED,
                "A database index was missing after last night's release. We are adding it back."),
         Update(start + dt.timedelta(minutes=41), Status.RESOLVED,
-               "The index is back and API response times are normal again. This is an example "
-               "incident: delete this file before you publish the page."),
+               f"The index is back and API response times are normal again. {EXAMPLE_MARK}"),
     )
     return Incident(
         id=f"{start.date().isoformat()}-example-slow-api-responses",
@@ -283,16 +284,21 @@ class InitResult:
 
 
 def verify(contents: Mapping[str, str], now: dt.datetime) -> None:
-    """Refuse to write a repo that would not pass ``gitstatus check`` (it would be a bug here)."""
+    """Refuse to write a repo that would not pass ``gitstatus check`` (it would be a bug here).
+
+    Its placeholder is the exception, and the point: the example incident is warned about (W103)
+    until the team deletes it.
+    """
     with tempfile.TemporaryDirectory(prefix="gitstatus-init-") as temp:
         root = Path(temp)
         for relpath, text in contents.items():
             (root / relpath).parent.mkdir(parents=True, exist_ok=True)
             (root / relpath).write_text(text, encoding="utf-8")
         result = check(root, now)
-    if result.diagnostics:
-        problems = "; ".join(format_text(result.diagnostics))
-        raise ScaffoldError(f"the new status repo would not check clean ({problems}); nothing was written")
+    problems = [d for d in result.diagnostics if d.rule is not rules.EXAMPLE_INCIDENT]
+    if problems:
+        raise ScaffoldError(f"the new status repo would not check clean ({'; '.join(format_text(problems))}); "
+                            "nothing was written")
 
 
 def _file_in_the_way(root: Path, relpaths: list[str]) -> Path | None:

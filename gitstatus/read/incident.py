@@ -258,6 +258,19 @@ def _lifecycle(checker: Checker, updates: list[Update]) -> None:
             final = update
 
 
+#: The sentence that marks the example incident ``gitstatus init`` writes (commands/init.py uses it).
+EXAMPLE_MARK = "This is an example incident: delete this file before you publish the page."
+
+
+def _placeholders(checker: Checker, updates: list[Update]) -> None:
+    """W103 on the update that carries init's example mark: an example left in would be published."""
+    for update in updates:
+        if EXAMPLE_MARK in update.message:
+            checker.error(update.line, 1, rules.EXAMPLE_INCIDENT,
+                          "this is the example incident that gitstatus init wrote")
+            return
+
+
 def future_updates(path: str, updates: Iterable[Update], now: dt.datetime) -> list[Diagnostic]:
     """E303 for each update dated after ``now`` (with a little tolerance): the one rule of a file that needs the clock.
 
@@ -312,6 +325,7 @@ def validate_incident(
                       f"add one below the front matter, like {HEADING_EXAMPLE} followed by a message")
     updates = [u for u in (_update(checker, s, impact, tz) for s in raw.sections) if u is not None]
     _lifecycle(checker, updates)  # over the updates that could be read, so one bad heading hides nothing else
+    _placeholders(checker, updates)
     has_error = any(d.severity is Severity.ERROR for d in checker.diagnostics)
     if has_error or None in (incident_id, title, impact, listed, overrides) or not updates:
         return None, checker.diagnostics, updates
