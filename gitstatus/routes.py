@@ -75,11 +75,14 @@ _TABLE = (
     Route("history", "history/index.html"),
     Route("month", "history/{key}.html"),
     Route("not_found", "404.html"),
+    Route("subscribe", "subscribe.html"),
     Route("sitemap", "sitemap.xml"),
     # feeds and calendar, named as Statuspage names them
     Route("atom", "history.atom"),
     Route("rss", "history.rss"),
     Route("calendar", "maintenance.ics"),
+    # an Atom feed per component and per group, by id (ids of components and groups are one namespace)
+    Route("component_atom", "feeds/{id}.atom"),
     # badges: the page, and each component or group by id
     Route("badge", "badge.svg"),
     Route("component_badge", "badges/{id}.svg"),

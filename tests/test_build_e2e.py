@@ -598,7 +598,7 @@ def test_sitemap_lists_index_history_and_every_incident(site: Path) -> None:
     assert urlset.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
     locs = [loc.text for loc in urlset.findall("s:url/s:loc", ns)]
     assert len(locs) == len(set(locs))
-    expected = {BASE + "index.html", BASE + "history/index.html"}
+    expected = {BASE + "index.html", BASE + "history/index.html", BASE + "subscribe.html"}
     expected |= {BASE + f"history/{key}.html" for key in MONTHS}
     expected |= {BASE + f"incidents/{i}.html" for i in SITE_IDS}
     assert set(locs) == expected

@@ -133,7 +133,7 @@ def unsafe_parts(doc: Element, raw: str, where: str) -> list[str]:
     scripts = doc.find_all("script")
     for script in scripts:
         src = script.attrs.get("src", "")
-        if not re.fullmatch(r"(\.\./)*/?([\w-]+/)*static/(local-time|tooltip)\.js(\?v=\w+)?", src) or script.children:
+        if not re.fullmatch(r"(\.\./)*/?([\w-]+/)*static/(local-time|tooltip|refresh)\.js(\?v=\w+)?", src) or script.children:
             problems.append(f"{where}: a script other than the theme's own: {script!r}")
     if len(re.findall(r"<script", raw, re.IGNORECASE)) != len(scripts):
         problems.append(f"{where}: '<script' in the raw text that is not one of the theme's script elements")

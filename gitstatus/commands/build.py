@@ -120,6 +120,7 @@ def _render_site(
     files += renderer.incidents(state.incidents) if incident_pages is None else incident_pages
     files.append(renderer.index(state))
     files += renderer.history(state)
+    files.append(renderer.subscribe(state))
     files.append(renderer.not_found())
     files.append(sitemap(state, ctx))
     for step in machine_outputs():

@@ -1,6 +1,8 @@
-"""``history.atom`` (Atom 1.0) and ``history.rss`` (RSS 2.0), named as Statuspage names them.
+"""``history.atom`` (Atom 1.0) and ``history.rss`` (RSS 2.0), named as Statuspage names them,
+and ``feeds/<id>.atom``: an Atom feed per component and per group, for readers who care about one part.
 
-One entry per incident, newest activity first, the 50 most recent. An entry's id is its
+One entry per incident, newest activity first, the 50 most recent. A component's feed holds the
+incidents that name it; a group's, those that name any of its members. An entry's id is its
 page's absolute URL, so a reader shows a new update as a change to the same entry, not
 as a new one. Its content is the whole timeline as HTML, each message rendered by the
 one safe Markdown renderer and then escaped into the XML: incident text never becomes
@@ -10,14 +12,14 @@ live markup in a feed reader.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from email.utils import format_datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import escape as html_escape
 
 from .. import markdown, routes
-from ..state import IncidentState, SiteState
+from ..state import ComponentRow, GroupRow, IncidentState, SiteState
 from ..templating import format_full
 from ..words import impact_label, status_label, t
 from . import BuildContext, OutputFile
@@ -64,15 +66,23 @@ def timeline_html(state: IncidentState, names: dict[str, str], tz: dt.tzinfo, ba
 
 
 class Feeds:
-    def __init__(self, state: SiteState, ctx: BuildContext) -> None:
+    """The feeds of one selection of incidents: the whole page's, or one component's or group's.
+
+    ``content`` is shared between the selections (pass the page's ``Feeds`` as ``shared``), so an
+    incident's HTML is rendered once however many component feeds it appears in.
+    """
+
+    def __init__(self, state: SiteState, ctx: BuildContext, incidents: Sequence[IncidentState] | None = None,
+                 title: str | None = None, shared: Feeds | None = None) -> None:
         self.state = state
         self.ctx = ctx
         self.names = {c.id: c.name for c in state.page.components}
-        self.entries: Sequence[IncidentState] = by_activity(state.incidents, state.now)[:LIST_LIMIT]
+        chosen = state.incidents if incidents is None else incidents
+        self.entries: Sequence[IncidentState] = by_activity(chosen, state.now)[:LIST_LIMIT]
         self.updated = (activity_at(self.entries[0], state.now) if self.entries else page_updated_at(state))
-        self.title = t("feed.title", site=ctx.site.title)
+        self.title = title or t("feed.title", site=ctx.site.title)
         self.home = ctx.absolute("")
-        self._content: dict[str, str] = {}
+        self._content: dict[str, str] = shared._content if shared else {}
 
     def url(self, s: IncidentState) -> str:
         return self.ctx.url("incident", id=s.id)
@@ -83,9 +93,9 @@ class Feeds:
             self._content[s.id] = timeline_html(s, self.names, self.ctx.site.tz, self.ctx.base_url)
         return self._content[s.id]
 
-    def atom(self) -> OutputFile:
+    def atom(self, path: str = ATOM_PATH) -> OutputFile:
         site = self.ctx.site
-        self_url = self.ctx.absolute(ATOM_PATH)
+        self_url = self.ctx.absolute(path)
         lines = [
             '<?xml version="1.0" encoding="utf-8"?>',
             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={attr(t("meta.language"))}>',
@@ -115,7 +125,7 @@ class Feeds:
                 "  </entry>",
             ]
         lines.append("</feed>")
-        return OutputFile(ATOM_PATH, ("\n".join(lines) + "\n").encode("utf-8"))
+        return OutputFile(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
     def rss(self) -> OutputFile:
         site = self.ctx.site
@@ -147,7 +157,33 @@ class Feeds:
         return OutputFile(RSS_PATH, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
+def feed_parts(state: SiteState) -> list[tuple[str, str, frozenset[str]]]:
+    """(id, name, component ids) for every component and every group, in page order.
+
+    A group's feed follows all its members; a component's, only itself.
+    """
+    parts = []
+    for row in state.layout:
+        items: list[ComponentRow | GroupRow] = [row, *row.members] if isinstance(row, GroupRow) else [row]
+        for item in items:
+            if isinstance(item, GroupRow):
+                parts.append((item.id, item.name, frozenset(m.component.id for m in item.members)))
+            else:
+                parts.append((item.component.id, item.component.name, frozenset({item.component.id})))
+    return parts
+
+
+def affecting(incidents: Sequence[IncidentState], ids: Collection[str]) -> list[IncidentState]:
+    """The incidents that name any of ``ids`` among their components."""
+    return [s for s in incidents if any(c in ids for c in s.incident.components)]
+
+
 def render(state: SiteState, ctx: BuildContext) -> list[OutputFile]:
-    """Both feeds."""
+    """The page's two feeds and an Atom feed for each component and group."""
     feeds = Feeds(state, ctx)
-    return [feeds.atom(), feeds.rss()]
+    files = [feeds.atom(), feeds.rss()]
+    for key, name, ids in feed_parts(state):
+        title = t("feed.component_title", site=ctx.site.title, component=name)
+        part = Feeds(state, ctx, affecting(state.incidents, ids), title, shared=feeds)
+        files.append(part.atom(routes.path("component_atom", id=key)))
+    return files

@@ -20,11 +20,12 @@ from markupsafe import Markup
 
 from .. import markdown, routes
 from ..source import read_bytes
-from ..state import IncidentState, Phase, SiteState
+from ..state import GroupRow, IncidentState, Phase, SiteState
 from ..templating import ThemeError, asset_version, make_environment
 from ..themes import builtin_static, describe, own_files
 from ..words import t
 from . import BuildContext, OutputFile
+from .feeds import feed_parts
 from .machine import xml_safe
 
 
@@ -96,6 +97,8 @@ class PageRenderer:
             "footer_links": footer_links(),
             "calendar": routes.path("calendar"),
             "scripts": "local-time.js" in ctx.assets,
+            "refresh": "refresh.js" in ctx.assets,
+            "live": False,  # the pages a reader keeps open to watch (index, incidents) poll for changes
         }
 
     def page(
@@ -113,14 +116,14 @@ class PageRenderer:
 
     def incident(self, state: IncidentState) -> OutputFile:
         month = state.started_at.astimezone(self.ctx.site.tz).strftime("%Y-%m")
-        return self.page("incident.html", routes.incident(state.id), incident=state.incident, state=state,
+        return self.page("incident.html", routes.incident(state.id), live=True, incident=state.incident, state=state,
                          month=month if state.phase is not Phase.UPCOMING else None)
 
     def incidents(self, states: Sequence[IncidentState]) -> list[OutputFile]:
         return [self.incident(s) for s in states]
 
     def index(self, state: SiteState) -> OutputFile:
-        return self.page("index.html", routes.path("index"), state=state)
+        return self.page("index.html", routes.path("index"), live=True, state=state)
 
     def history(self, state: SiteState) -> list[OutputFile]:
         months = state.months
@@ -133,6 +136,17 @@ class PageRenderer:
             ))
         return files
 
+    def subscribe(self, state: SiteState) -> OutputFile:
+        """The ways to follow the page: its feeds, one feed per component and group, chat, calendar, badges."""
+        members = {m.component.id for row in state.layout if isinstance(row, GroupRow) for m in row.members}
+        parts = [
+            {"name": name, "member": key in members, "feed": routes.path("component_atom", id=key),
+             "badge": routes.path("component_badge", id=key)}
+            for key, name, _ in feed_parts(state)
+        ]
+        return self.page("subscribe.html", routes.path("subscribe"), parts=parts, base=self.ctx.base_url,
+                         badge=routes.path("badge"))
+
     def not_found(self) -> OutputFile:
         """404.html is served at any depth, so its links are root-relative to the site's path."""
         return self.page("404.html", routes.path("not_found"), canonical=False,
@@ -141,7 +155,8 @@ class PageRenderer:
 
 def sitemap(state: SiteState, ctx: BuildContext) -> OutputFile:
     """sitemap.xml with absolute URLs; ``lastmod`` from the content, never the build clock."""
-    entries: list[tuple[str, str | None]] = [(routes.path("index"), None), (routes.path("history"), None)]
+    entries: list[tuple[str, str | None]] = [(routes.path("index"), None), (routes.path("history"), None),
+                                             (routes.path("subscribe"), None)]
     entries += [(routes.month(m.key), None) for m in state.months]
     entries += [
         (routes.incident(s.id), s.incident.last_update.at.date().isoformat())

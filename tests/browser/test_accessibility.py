@@ -9,8 +9,9 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 from .fixture_repo import LONG
 
 SERIOUS = ("serious", "critical")
-#: The front page, an incident (the one with long words, a table and code), the history and a month.
-PAGES = ("", f"incidents/{LONG}.html", "history/index.html", "history/2026-06.html")
+#: The front page, an incident (the one with long words, a table and code), the history, a month
+#: and the Subscribe page.
+PAGES = ("", f"incidents/{LONG}.html", "history/index.html", "history/2026-06.html", "subscribe.html")
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,9 @@ def test_no_serious_violations_on_any_kind_of_page(
     page.locator(".bar[tabindex]").first.focus()  # with a day's story on show
     if problems := serious(axe.run(page)):
         found["index.html with a tooltip"] = problems
+    page.evaluate("document.querySelector('[data-refresh-notice]').hidden = false")  # what refresh.js shows
+    if problems := serious(axe.run(page)):
+        found["index.html with the refresh notice"] = problems
     assert found == {}
 
 
