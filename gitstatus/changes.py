@@ -30,7 +30,7 @@ of the repo: that is why this compares two Sources file by file instead of two w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
@@ -42,6 +42,7 @@ from .read.document import RawIncident, RawSection, decode, parse_incident
 from .read.incident import (  # the checker's readers of each key, so that history reads them as the page does
     FRONT_MATTER,
     HEADING_RE,
+    content_digest,
     parse_status,
     read_component_status,
     read_components,
@@ -547,12 +548,23 @@ def _renames(deleted: Sequence[Snapshot], added: Sequence[Snapshot]) -> dict[str
     return renames
 
 
-def compare(working: Source, base: GitRev, tz: dt.tzinfo, now: dt.datetime | None = None) -> HistoryResult:
+def compare(working: Source, base: GitRev, tz: dt.tzinfo, now: dt.datetime | None = None,
+            digests: Mapping[str, bytes] | None = None) -> HistoryResult:
     """Every history diagnostic and every visible change between the files at REF and ``working``.
 
     ``tz`` is the page's timezone now; the one at REF is read from REF's components.yaml.
     ``now`` (default: the clock) tells a maintenance window still ahead from one that began.
+    ``digests`` are the working tree's content hashes where a Project has just read it
+    (:attr:`IncidentFile.digest`): an unchanged file is then recognised without reading it again.
     """
+    known = digests or {}
+
+    def unchanged(relpath: str, data: bytes) -> bool:
+        digest = known.get(relpath)
+        if digest:
+            return digest == content_digest(data)
+        return working.read(relpath)[0] == data
+
     now = now if now is not None else dt.datetime.now(UTC)
     ref = base.ref
     files = {p: base.files[p] for p in base.incident_paths()[0]}
@@ -565,7 +577,7 @@ def compare(working: Source, base: GitRev, tz: dt.tzinfo, now: dt.datetime | Non
     current: dict[str, Snapshot] = {}
     for relpath in sorted(present | files.keys()):
         data = files.get(relpath)
-        if data is not None and relpath in present and same_zone and working.read(relpath)[0] == data:
+        if data is not None and relpath in present and same_zone and unchanged(relpath, data):
             continue
         old = published_snapshot(relpath, data, old_tz) if data is not None else None
         if old is not None:

@@ -9,6 +9,7 @@ named by ``list`` among the files it could not list.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -114,3 +115,28 @@ def test_an_overlay_reads_only_what_it_changes(make_repo, tmp_path: Path) -> Non
     write_tree(root, {"incidents/2026-06-11-dup.md": fixed})
     (root / "incidents/2026-06-11-heading.md").unlink()
     assert load(Disk(root)).files == after.files
+
+
+def test_check_base_reads_each_working_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison with the revision knows an unchanged file by the Project's digest, not by reading it again."""
+    from gitstatus import source as source_module
+    from gitstatus.commands import check as check_command
+
+    from .conftest import API_SLOW, edit, status_repo
+
+    files = {f"incidents/2026-06-{day:02d}-api.md": API_SLOW.replace("2026-06-11", f"2026-06-{day:02d}")
+             for day in range(1, 11)}
+    root = status_repo(tmp_path / "repo", files)
+    edit(root, "incidents/2026-06-05-api.md", "API responding slowly", "API slow")
+    reads: list[str] = []
+    real = source_module.read_bytes
+
+    def counting(where: Path, relpath: str) -> tuple[bytes | None, list[object]]:
+        reads.append(relpath)
+        return real(where, relpath)  # type: ignore[return-value]
+
+    monkeypatch.setattr(source_module, "read_bytes", counting)
+    result = check_command.check(root, dt.datetime(2026, 6, 12, tzinfo=dt.UTC), base_ref="HEAD")
+    assert [d.code for d in result.diagnostics] == ["N503"]  # the title change, found as before
+    incident_reads = [p for p in reads if p.startswith("incidents/")]
+    assert sorted(incident_reads) == sorted([*files, "incidents/2026-06-05-api.md"])  # once each; the changed one twice

@@ -42,7 +42,8 @@ def check(root: Path, now: dt.datetime, base_ref: str | None = None, job_summary
     result = load(source, default_jobs()).check(now)
     compared = None
     if base_ref is not None:
-        compared = changes.compare(source, GitRev(root, base_ref), result.project.tz, now)
+        digests = {f.path: f.digest for f in result.project.files}
+        compared = changes.compare(source, GitRev(root, base_ref), result.project.tz, now, digests)
     diagnostics = result.diagnostics + (compared.diagnostics if compared else [])
     checked = checked_text(result.files_checked - 1)
     problem = None

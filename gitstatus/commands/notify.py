@@ -221,7 +221,8 @@ class _Events:
                               "fetch the history (actions/checkout with fetch-depth: 0); if it was rewritten, "
                               "pass --base REF once to say what to announce from. Nothing was sent") from None
         old = load(base).check(since).page
-        found = changes.compare(Disk(self.request.root), base, self.result.project.tz, self.request.now)
+        digests = {f.path: f.digest for f in self.result.project.files}
+        found = changes.compare(Disk(self.request.root), base, self.result.project.tz, self.request.now, digests)
         return compute(StatusPage(old.site, old.components, old.incidents), new, found.changes, since,
                        self.request.now)
 

@@ -8,6 +8,7 @@ broken incident never silently disappears from a published page).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -294,6 +295,13 @@ class IncidentFile:
     updates: tuple[Update, ...]
     """Every update that could be read, the incident valid or not (rules over time see them all)."""
     diagnostics: tuple[Diagnostic, ...]
+    digest: bytes = b""
+    """A hash of the file's bytes (empty when it could not be read): whether it changed, without reading it again."""
+
+
+def content_digest(data: bytes) -> bytes:
+    """The hash :attr:`IncidentFile.digest` holds: equal digests, equal bytes."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def validate_incident(
@@ -348,16 +356,17 @@ def read_incident(
     incident out.
     """
     diagnostics = list(problems)
-    text = None
+    text, digest = None, b""
     if data is not None:
         text, found = decode(data, relpath)
         diagnostics += found
+        digest = content_digest(data)
     if text is None:
-        return IncidentFile(relpath, None, (), tuple(diagnostics))
+        return IncidentFile(relpath, None, (), tuple(diagnostics), digest)
     raw, found = parse_incident(text, relpath)
     diagnostics += found
     incident, found, updates = validate_incident(raw, components, tz)
     diagnostics += found
     if any(d.severity is Severity.ERROR for d in diagnostics):
         incident = None
-    return IncidentFile(relpath, incident, tuple(updates), tuple(diagnostics))
+    return IncidentFile(relpath, incident, tuple(updates), tuple(diagnostics), digest)
