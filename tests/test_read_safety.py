@@ -12,6 +12,7 @@ with a secret in its environment and in every file outside the repo: it must app
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import pwd
@@ -367,7 +368,26 @@ def _unprivileged() -> dict[str, object]:
         nobody = pwd.getpwnam("nobody")
     except KeyError:
         pytest.skip("running as root and there is no 'nobody' user to drop to, so permissions deny nothing")
-    return {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
+    drop = {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
+    if not _runs_as(drop):
+        pytest.skip("running as root, and 'nobody' cannot run gitstatus from this checkout (a folder on the "
+                    "way to it is private), so permissions cannot be tested here")
+    return drop
+
+
+@functools.cache
+def _runs_as_cached(user: int, group: int) -> bool:
+    probe = subprocess.run([*GITSTATUS, "--version"], capture_output=True, user=user, group=group,
+                           extra_groups=[], timeout=TIMEOUT, check=False)
+    return probe.returncode == 0
+
+
+def _runs_as(drop: dict[str, object]) -> bool:
+    """Whether the unprivileged user can start gitstatus at all (the checkout may be in a private folder)."""
+    try:
+        return _runs_as_cached(int(str(drop["user"])), int(str(drop["group"])))
+    except OSError:
+        return False
 
 
 @pytest.fixture
