@@ -454,15 +454,22 @@ def serve_command(root: Path, host: str, port: int, open_browser: bool, now_text
               help="Seconds each try of a message may take.")
 @click.option("--retries", type=click.IntRange(0, 5), default=2, show_default=True,
               help="Tries after the first for a message that fails, waiting 1 s, 2 s, 4 s… between them.")
+@click.option("--publish-failed", is_flag=True,
+              help="Tell the team the page was not published (a message to each channel whose 'events' allow "
+                   "publish_failed), instead of announcing changes; no record is read or written.")
+@click.option("--details", "details_url", metavar="URL", callback=utf8_text,
+              help="With --publish-failed: where the team reads why (default under GitHub Actions: the run).")
 def notify_command(root: Path, now_text: str | None, base_ref: str | None, since_text: str | None,
                    state: str | None, out: Path | None, base_url: str | None, dry_run: bool, output_format: str,
-                   timeout: float, retries: int) -> None:
+                   timeout: float, retries: int, publish_failed: bool, details_url: str | None) -> None:
     """Announce new incidents, updates and maintenance on the channels under 'notify:' in components.yaml."""
     from .commands import notify as notifying
     from .report.summary import append_to_step_summary
 
+    if details_url is not None and not publish_failed:
+        raise click.UsageError("--details goes with --publish-failed")
     request = notifying.Request(root, get_now(root, now_text), base_ref, since_text, state, out, base_url, dry_run,
-                                timeout, retries)
+                                timeout, retries, publish_failed=publish_failed, details_url=details_url)
     result = notifying.notify(request)  # a GitstatusError is printed and mapped by GitstatusCommand
     if output_format == "json":
         click.echo(notifying.format_json(result))

@@ -27,6 +27,7 @@ from .state import IncidentState, Phase, derive
 _ORDER = {kind: n for n, kind in enumerate((
     EventKind.SCHEDULED, EventKind.MOVED, EventKind.CANCELLED, EventKind.OPENED, EventKind.STARTED,
     EventKind.UPDATED, EventKind.RESOLVED, EventKind.COMPLETED, EventKind.POSTMORTEM, EventKind.COMPONENT_STATUS,
+    EventKind.PUBLISH_FAILED,
 ))}
 
 
@@ -52,6 +53,10 @@ class Event:
     """Maintenance: the window as it is now."""
     previous_window: Window | None = None
     """A moved window: where it was."""
+    commit: str | None = None
+    """A failed publish: the commit that was not published."""
+    details_url: str | None = None
+    """A failed publish: where the team reads why (the workflow run)."""
 
     @property
     def components(self) -> tuple[str, ...]:
@@ -189,7 +194,17 @@ def _component_events(before: Mapping[str, ComponentStatus], after: Mapping[str,
 
 def for_channel(events: Iterable[Event], components: Sequence[str] | None,
                 kinds: Sequence[EventKind] | None) -> list[Event]:
-    """The events a channel's filters let through (None: no filter)."""
+    """The events a channel's filters let through (None: no filter).
+
+    A failed publish is about the whole page, so a channel limited to some components gets it too;
+    only its ``events:`` list can leave it out.
+    """
     return [e for e in events
             if (kinds is None or e.kind in kinds)
-            and (components is None or set(e.components) & set(components))]
+            and (components is None or e.kind is EventKind.PUBLISH_FAILED or set(e.components) & set(components))]
+
+
+def publish_failed(now: dt.datetime, commit: str | None, details_url: str | None) -> Event:
+    """The event of a publish run that failed: its id names the commit, so a re-run of the run says it once."""
+    return Event(f"publish:{commit or compact(now)}:failed", EventKind.PUBLISH_FAILED, now,
+                 commit=commit, details_url=details_url)

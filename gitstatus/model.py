@@ -114,6 +114,8 @@ class EventKind(str, Enum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     COMPONENT_STATUS = "component_status"
+    PUBLISH_FAILED = "publish_failed"
+    """For the team, not the readers: the publish workflow could not publish the page (``notify --publish-failed``)."""
 
 
 class ChannelFormat(str, Enum):

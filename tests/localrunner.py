@@ -6,7 +6,8 @@ It does what these files need and nothing more, the way GitHub does it:
   the workspace, with the ``env:`` of the workflow, the job and the step;
 - ``${{ }}`` expressions that name a context value (``inputs.x``, ``github.x``,
   ``steps.ID.outputs.NAME``, ``needs.JOB.result``, ``runner.temp``, ``secrets.X``), and the
-  ``if:`` conditions these files use (``always()``, ``success()``, ``failure()``, ``X != ''``);
+  ``if:`` conditions these files use (``always()``, ``success()``, ``failure()``, ``X != ''``,
+  comparisons joined by ``||``);
 - step outputs (``$GITHUB_OUTPUT``) and job summaries (``$GITHUB_STEP_SUMMARY``), one file per step;
 - ``uses:`` of the gitstatus Action (``./`` or ``OWNER/REPO@REF`` of it): action.yml's composite
   steps run the same way, with ``github.action_path`` the checkout under test, so the Action
@@ -110,10 +111,15 @@ def condition(expression: str | None, failed: bool, context: Mapping[str, Any]) 
         return not failed
     if expression == "failure()":
         return failed
+    return not failed and any(_compare(part.strip(), context) for part in expression.split("||"))
+
+
+def _compare(expression: str, context: Mapping[str, Any]) -> bool:
+    """``X == 'v'`` or ``X != 'v'``: the one kind of comparison these files make (joined by ``||``)."""
     match = _COMPARISON.match(expression)
     assert match, f"the test runner does not know the condition {expression!r}"
     equal = lookup(context, match[1]) == match[3]
-    return not failed and (equal if match[2] == "==" else not equal)
+    return equal if match[2] == "==" else not equal
 
 
 class Runner:
@@ -176,8 +182,12 @@ class Runner:
         return StepRun(name, "success" if proc.returncode == 0 else "failure", proc.stdout, proc.stderr,
                        proc.returncode, outputs, files["summary"].read_text(encoding="utf-8"))
 
-    def action(self, inputs: Mapping[str, str], name: str = "gitstatus") -> StepRun:
-        """The gitstatus Action (action.yml) with ``inputs``, its composite steps run one by one."""
+    def action(self, inputs: Mapping[str, str], name: str = "gitstatus", env: Mapping[str, str] | None = None,
+               ) -> StepRun:
+        """The gitstatus Action (action.yml) with ``inputs``, its composite steps run one by one.
+
+        ``env`` is the ``env:`` of the step that uses it: GitHub gives it to every step of the action.
+        """
         action = load(ACTION)
         declared = action["inputs"]
         unknown = set(inputs) - set(declared)
@@ -193,7 +203,7 @@ class Runner:
             assert step.get("shell") == "bash", "a composite step names its shell"
             if not condition(step.get("if"), any(r.outcome == "failure" for r in runs), context):
                 continue
-            env = {k: expand(str(v), context) for k, v in step.get("env", {}).items()}
+            env = {**(env or {}), **{k: expand(str(v), context) for k, v in step.get("env", {}).items()}}
             run = self.shell(expand(step.get("name", "run"), context), step["run"], env)
             runs.append(run)
             if "id" in step:
@@ -222,13 +232,13 @@ class Runner:
             if not condition(step.get("if"), failed, context):
                 runs.append(StepRun(name, "skipped"))
                 continue
+            env = {**env_sources[0], **env_sources[1], **{k: expand(str(v), context)
+                                                          for k, v in step.get("env", {}).items()}}
             if "run" in step:
-                env = {**env_sources[0], **env_sources[1], **{k: expand(str(v), context)
-                                                              for k, v in step.get("env", {}).items()}}
                 run = self.shell(name, step["run"], env)
             elif self.is_gitstatus_action(step["uses"]):
                 inputs = {k: expand(str(v), context) for k, v in step.get("with", {}).items()}
-                run = self.action(inputs, name)
+                run = self.action(inputs, name, env)
             else:
                 prefix = step["uses"].split("@")[0]
                 run = StepRun(name, "success", outputs=dict(self.stubs.get(prefix, {})))

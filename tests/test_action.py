@@ -106,8 +106,8 @@ def test_action_matches_githubs_action_schema(tmp_path: Path) -> None:
 
 def test_action_inputs_reach_its_scripts_through_env_only() -> None:
     action = load(ACTION)
-    assert list(action["inputs"]) == ["command", "root", "base", "out", "base-url", "python-version", "args",
-                                      "install"]
+    assert list(action["inputs"]) == ["command", "root", "base", "out", "base-url", "state", "python-version",
+                                      "args", "install"]
     assert action["runs"]["using"] == "composite"
     scripts = [s for s in action["runs"]["steps"] if "run" in s]
     used = " ".join(str(v) for s in scripts for v in s.get("env", {}).values())
@@ -200,16 +200,70 @@ def test_a_force_push_is_compared_with_what_was_published_all_the_same(tmp_path:
     ("failure", "skipped", "skipped", "### Not published", "The check or the build failed (failure)", False),
     ("success", "failure", "skipped", "### Not published", "Settings > Pages > Source is GitHub Actions", False),
 ])
-def test_the_report_says_what_was_published_or_why_not(tmp_path: Path, build: str, deploy: str, record: str,
-                                                       heading: str, says: str, ok: bool) -> None:
+def test_the_report_says_what_was_published_or_why_not(tmp_path: Path, action_env: Path, build: str, deploy: str,
+                                                       record: str, heading: str, says: str, ok: bool) -> None:
     writer, _ = made_by_init(tmp_path, "empty")
-    needs = {"build": {"result": build}, "deploy": {"result": deploy}, "record": {"result": record}}
-    job = Runner(writer, tmp_path / "temp", github={"sha": "abc123"}).job(workflow(writer, "publish.yml"), "report",
-                                                                          needs)
+    needs = {"build": {"result": build}, "deploy": {"result": deploy}, "record": {"result": record},
+             "announce": {"result": "success" if deploy == "success" else "skipped"}}
+    job = runner(writer, tmp_path, action_env, sha="abc123").job(workflow(writer, "publish.yml"), "report", needs)
     assert (job.result == "success") is ok
     assert job.summary.startswith(heading + "\n\n") and says in job.summary
-    if not ok:
+    told = job.step("Tell the team that the page was not published")
+    if ok:
+        assert told.outcome == "skipped"
+    else:
         assert "::error title=Not published::" in job.stdout
+        # init's repo has no channels yet: the command runs, and says so
+        assert told.outcome == "success" and "No channels" in told.stdout, told.stdout + told.stderr
+        assert job.steps[-1].outcome == "failure"
+
+
+def test_the_announce_job_tells_each_change_once_and_the_report_tells_the_team(tmp_path: Path,
+                                                                               action_env: Path) -> None:
+    """The publish workflow's notify, run twice with its record kept between runs as actions/cache keeps it."""
+    from .test_notify_delivery import Receiver
+
+    live = tmp_path / "live"
+    live.mkdir()
+    chat = Receiver(live)
+    try:
+        writer, origin = made_by_init(tmp_path, "empty")
+        (writer / "components.yaml").write_text((writer / "components.yaml").read_text(encoding="utf-8")
+                                                + "\nnotify:\n  - name: ops\n    url_env: OPS_NOTIFY_URL\n",
+                                                encoding="utf-8")
+        git(writer, "rm", "-q", EXAMPLE)
+        commit_all(writer, "Channels")
+        git(writer, "push", "-q", "origin", "main")
+        workspace = checkout(tmp_path, origin, "ci")
+        run_ = runner(workspace, tmp_path, action_env)
+        run_.secrets["OPS_NOTIFY_URL"] = f"json://127.0.0.1:{chat.port}/chat"
+        needs = {"build": {"outputs": {"base-url": "https://acme.github.io/status/"}}}
+        publish = workflow(workspace, "publish.yml")
+
+        first = run_.job(publish, "announce", needs)  # no record yet: nothing is owed, the record starts
+        assert first.result == "success", first.stdout + first.stderr
+        assert (workspace / ".gitstatus-notify/notify-state.json").is_file() and chat.posts == []
+
+        (writer / "incidents").mkdir(exist_ok=True)
+        (writer / "incidents/2026-06-12-logins-slow.md").write_text(NEW_INCIDENT, encoding="utf-8")
+        commit_all(writer, "Incident: logins slow")
+        git(writer, "push", "-q", "origin", "main")
+        git(workspace, "pull", "-q", "origin", "main")
+        for _ in range(2):  # the second run, a re-run, sends nothing again
+            job = run_.job(publish, "announce", needs)
+            assert job.result == "success", job.stdout + job.stderr
+        opened, status = (post.json() for post in chat.taken("/chat"))
+        assert (opened["title"], status["title"]) == ("New incident: Logins slow", "Status change: API")
+        assert "https://acme.github.io/status/incidents/2026-06-12-logins-slow.html" in opened["message"]
+
+        failed = {"build": {"result": "failure"}, "deploy": {"result": "skipped"}, "record": {"result": "skipped"},
+                  "announce": {"result": "skipped"}}
+        report = run_.job(publish, "report", failed)
+        assert report.result == "failure"
+        [told] = chat.taken("/chat")
+        assert told.json()["title"] == "Not published: Example Status"
+    finally:
+        chat.close()
 
 
 @pytest.mark.parametrize(("existing", "call"), [

@@ -161,7 +161,7 @@ def test_workflows_use_the_gitstatus_action_at_its_major_version(tmp_path: Path)
     root = tmp_path / "status"
     run("init", str(root), "--now", NOW)
     found = gitstatus_uses(root)
-    assert len(found) == 4 and {uses for uses, _ in found} == {"gitstatus/gitstatus@v1"}
+    assert len(found) == 6 and {uses for uses, _ in found} == {"gitstatus/gitstatus@v1"}
     assert not any("install" in inputs for _, inputs in found)
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert 'python3 -m pip install "gitstatus-page @ git+https://github.com/gitstatus/gitstatus@v1"' in readme

@@ -259,16 +259,36 @@ def test_publish_workflow(tmp_path: Path) -> None:
         assert workflow["env"] == {"PUBLISHED": "gitstatus-published"}
         jobs = workflow["jobs"]
         build, deploy, record, report = jobs["build"], jobs["deploy"], jobs["record"], jobs["report"]
+        announce = jobs["announce"]
         assert build["permissions"] == {"contents": "read", "pages": "read"}
         assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
         assert record["permissions"] == {"contents": "write"} and record["needs"] == "deploy"
-        assert report["permissions"] == {} and report["if"] == "always()"
-        assert report["needs"] == ["build", "deploy", "record"]
+        assert report["permissions"] == {"contents": "read"} and report["if"] == "always()"
+        assert report["needs"] == ["build", "deploy", "record", "announce"]
+        # Readers are told only what they can see: notify runs after the deploy, its record in the cache.
+        assert announce["needs"] == ["build", "deploy"] and announce["permissions"] == {"contents": "read"}
+        assert announce["steps"][0]["with"]["fetch-depth"] == 0
+        restore, notify, save = announce["steps"][1:]
+        assert restore["uses"] == "actions/cache/restore@v5" and save["uses"] == "actions/cache/save@v5"
+        assert restore["with"]["key"] == save["with"]["key"] == (
+            "gitstatus-notify-${{ github.run_id }}-${{ github.run_attempt }}")
+        assert restore["with"]["restore-keys"] == "gitstatus-notify-" and save["if"] == "always()"
+        assert restore["with"]["path"] == save["with"]["path"] == ".gitstatus-notify"
+        assert notify["with"] == {"command": "notify", "state": ".gitstatus-notify/notify-state.json",
+                                  "base-url": "${{ needs.build.outputs.base-url }}"}
+        assert build["outputs"] == {"base-url": "${{ steps.pages.outputs.base_url }}"}
+        # The team is told when the check, the build or the deploy failed; the run fails all the same.
+        failed = "needs.build.result == 'failure' || needs.deploy.result == 'failure'"
+        tell = next(s for s in report["steps"] if s.get("name") == "Tell the team that the page was not published")
+        assert tell["if"] == failed and tell["with"] == {"command": "notify", "args": "--publish-failed"}
+        assert tell["env"] == notify["env"]
+        assert report["steps"][-1] == {"name": "Fail when the page was not published",
+                                       "if": "needs.deploy.result != 'success'", "run": "exit 1"}
         assert deploy["needs"] == "build"
         assert deploy["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
         assert uses(workflow) - {"./", "gitstatus/gitstatus@v1"} == {
             "actions/checkout@v7", "actions/configure-pages@v5", "actions/upload-pages-artifact@v5",
-            "actions/deploy-pages@v5"}
+            "actions/deploy-pages@v5", "actions/cache/restore@v5", "actions/cache/save@v5"}
         checkout = build["steps"][0]
         assert checkout["with"]["fetch-depth"] == 0  # the published branch, for base
         pages = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/configure-pages@"))

@@ -173,19 +173,58 @@ _RECORD_AND_REPORT = """\
           fi
           echo "The branch $PUBLISHED now marks $SHA as the last published commit."
 
+  announce:
+    name: Announce
+    needs: [build, deploy]  # after the deploy: only what readers can already see is announced
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      contents: read
+    steps:
+      - uses: actions/checkout@v7
+        with:
+          fetch-depth: 0  # notify compares the files with the commit it announced last
+          persist-credentials: false
+      # The record of what was announced (docs/notify.md) lives in the workflow's cache: each run
+      # restores the newest one and saves its own, so a failed or skipped run loses nothing.
+      - name: Restore the record of what was announced
+        uses: actions/cache/restore@v5
+        with:
+          path: .gitstatus-notify
+          key: gitstatus-notify-${{ github.run_id }}-${{ github.run_attempt }}
+          restore-keys: gitstatus-notify-
+      - name: Announce what changed
+        uses: @@ACTION@@
+        # One line per variable that a channel under notify: in components.yaml names (url_env,
+        # secret_env), from the repository's secrets, e.g. OPS_NOTIFY_URL: ${{ secrets.OPS_NOTIFY_URL }}
+        # (the same lines in the Report job's last step). With no channels, nothing is sent.
+        env:
+          OPS_NOTIFY_URL: ${{ secrets.OPS_NOTIFY_URL }}
+        with:
+          command: notify
+          state: .gitstatus-notify/notify-state.json@@NOTIFY_BASE_URL@@@@INSTALL@@
+      - name: Save the record of what was announced
+        if: always()
+        uses: actions/cache/save@v5
+        with:
+          path: .gitstatus-notify
+          key: gitstatus-notify-${{ github.run_id }}-${{ github.run_attempt }}
+
   report:
     name: Report
     if: always()
-    needs: [build, deploy, record]
+    needs: [build, deploy, record, announce]
     runs-on: ubuntu-latest
-    timeout-minutes: 5
-    permissions: {}
+    timeout-minutes: 10
+    permissions:
+      contents: read  # components.yaml's channels, to tell the team when the page was not published
     steps:
       - name: Say what was published, or why nothing was
         env:
           BUILD: ${{ needs.build.result }}
           DEPLOY: ${{ needs.deploy.result }}
           RECORD: ${{ needs.record.result }}
+          ANNOUNCE: ${{ needs.announce.result }}
           SHA: ${{ github.sha }}
         run: |
           {
@@ -197,6 +236,11 @@ _RECORD_AND_REPORT = """\
                 echo
                 echo "The branch \\`$PUBLISHED\\` could not be moved to it ($RECORD), so the next publish is"
                 echo "checked against an older commit: see the *Record what was published* job."
+              fi
+              if [ "$ANNOUNCE" != success ]; then
+                echo
+                echo "Announcing it did not fully succeed ($ANNOUNCE): the *Announce* job's summary says which"
+                echo "channel failed; the next run sends what it missed."
               fi
             else
               echo "### Not published"
@@ -212,8 +256,22 @@ _RECORD_AND_REPORT = """\
           } >> "$GITHUB_STEP_SUMMARY"
           if [ "$DEPLOY" != success ]; then
             echo "::error title=Not published::the status page was not published: see this run's summary"
-            exit 1
           fi
+      - uses: actions/checkout@v7
+        if: needs.build.result == 'failure' || needs.deploy.result == 'failure'
+        with:
+          persist-credentials: false
+      - name: Tell the team that the page was not published
+        if: needs.build.result == 'failure' || needs.deploy.result == 'failure'
+        uses: @@ACTION@@
+        env:  # the same lines as in the Announce job
+          OPS_NOTIFY_URL: ${{ secrets.OPS_NOTIFY_URL }}
+        with:
+          command: notify
+          args: --publish-failed@@INSTALL@@
+      - name: Fail when the page was not published
+        if: needs.deploy.result != 'success'
+        run: exit 1
 """
 
 PAGES_PUBLISH_YML = """\
@@ -223,8 +281,9 @@ PAGES_PUBLISH_YML = """\
 # twice an hour keeps the page at most about 45 minutes behind the clock in practice.
 # Before it builds, it checks the page against the last commit it published (the branch
 # gitstatus-published, which the Record job moves after each deployment), so a direct push to
-# main is held to the same history rules as a pull request. The Report job's summary says what
-# was published, or why nothing was.
+# main is held to the same history rules as a pull request. Once the page is live, the Announce
+# job tells the channels under notify: in components.yaml what changed (docs/notify.md). The
+# Report job's summary says what was published, or why nothing was, and then tells the team.
 # Needs Settings > Pages > Source: "GitHub Actions".
 name: Publish status page
 
@@ -252,6 +311,8 @@ jobs:
     permissions:
       contents: read
       pages: read  # configure-pages reads the Pages settings (private repos need it said)
+    outputs:
+      base-url: ${{ steps.pages.outputs.base_url }}  # the links of the announcements
     steps:
       - uses: actions/checkout@v7
         with:
@@ -295,7 +356,9 @@ CLOUDFLARE_PUBLISH_YML = """\
 # days" roll over, maintenance windows open and close). Before it builds, it checks the page
 # against the last commit it published (the branch gitstatus-published, which the Record job
 # moves after each deployment), so a direct push to main is held to the same history rules as a
-# pull request. The Report job's summary says what was published, or why nothing was.
+# pull request. Once the page is live, the Announce job tells the channels under notify: in
+# components.yaml what changed (docs/notify.md). The Report job's summary says what was
+# published, or why nothing was, and then tells the team.
 # Needs a Cloudflare Pages project named like this repository (or change PROJECT below), and the
 # secrets CLOUDFLARE_API_TOKEN (a token with the permission "Cloudflare Pages: Edit") and
 # CLOUDFLARE_ACCOUNT_ID under Settings > Secrets and variables > Actions. The page's address is
@@ -493,6 +556,10 @@ _DEPLOY_HINTS = {
 }
 
 
+#: The announcements' links: the Pages address the build job found; Cloudflare's is site.url.
+_NOTIFY_BASE_URL = {"github": "\n          base-url: ${{ needs.build.outputs.base-url }}", "cloudflare": ""}
+
+
 def _with_install(origin: Origin) -> str:
     """The Action's ``install`` input, when ``--install`` chose a requirement."""
     return f'\n          install: "{origin.install}"' if origin.install else ""
@@ -502,6 +569,7 @@ def _publish(template: str, host: str) -> str:
     return (template.replace("@@FIND_PUBLISHED@@", _FIND_PUBLISHED)
             .replace("@@RECORD_AND_REPORT@@", _RECORD_AND_REPORT)
             .replace("@@DEPLOY_HINT@@", _DEPLOY_HINTS[host])
+            .replace("@@NOTIFY_BASE_URL@@", _NOTIFY_BASE_URL[host])
             .replace("@@PUBLISHED@@", PUBLISHED_BRANCH)
             .replace("@@WRANGLER@@", WRANGLER))
 

@@ -40,7 +40,7 @@ from ..deliver import (
     webhook_sender,
 )
 from ..errors import GitstatusError, UsageError
-from ..events import Event, compute, for_channel
+from ..events import Event, compute, for_channel, publish_failed
 from ..git import GitError, resolve
 from ..model import Channel, ChannelFormat, StatusPage
 from ..outputs import BuildContext, OutputFile
@@ -84,6 +84,10 @@ class Request:
     retries: int = 2
     backoff: float = 1.0
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    publish_failed: bool = False
+    """``--publish-failed``: tell the team the page was not published, instead of announcing changes."""
+    details_url: str | None = None
+    """``--details URL``: where the team reads why (default under GitHub Actions: the workflow run)."""
 
 
 @dataclass
@@ -111,6 +115,8 @@ class NotifyResult:
     read_from: str
     written_to: str | None
     context: BuildContext
+    publish_failed: bool = False
+    """The run told the team about a failed publish (no record is read or written)."""
 
     @property
     def failed(self) -> bool:
@@ -321,22 +327,56 @@ def _write_record(location: str, written_to: str, request: Request, record: Anno
 # --- the command --------------------------------------------------------------------------------------
 
 
+def _base_url(request: Request, result: CheckResult) -> str:
+    try:
+        return resolve_base_url(request.base_url, result.page.site.url)
+    except BuildError as err:
+        raise UsageError(err.message.replace("feeds and the sitemap would have broken links",
+                                             "notifications would have no links")) from None
+
+
+def run_url(environ: Mapping[str, str]) -> str | None:
+    """The GitHub Actions run this is part of, from the variables every job has; None elsewhere."""
+    parts = [environ.get(name, "") for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")]
+    return f"{parts[0]}/{parts[1]}/actions/runs/{parts[2]}" if all(parts) else None
+
+
+def announce_failure(request: Request, result: CheckResult) -> NotifyResult:
+    """``--publish-failed``: one message to every channel whose ``events:`` let it through; no record.
+
+    It is sent even when the repo has errors (they may be why the publish failed): only the
+    channels must read. Its id names the commit, so a receiver can drop the repeat of a re-run.
+    """
+    problems = [d for d in result.diagnostics if d.path == COMPONENTS_FILE and d.severity is Severity.ERROR]
+    if problems:
+        raise NotifyError("components.yaml has errors, so the channels cannot be read and nobody was told that "
+                          "the page was not published: fix them ('gitstatus check' lists them)", problems)
+    context = BuildContext(root=request.root, base_url=_base_url(request, result), site=result.page.site)
+    commit = request.environ.get("GITHUB_SHA") or _head(request.root)
+    event = publish_failed(request.now, commit, request.details_url or run_url(request.environ))
+    renderer = Renderer(result.state, context)
+    channels = channels_of(request.root, result)
+    try:
+        ready = [_prepare(c, for_channel([event], c.components, c.events), request, renderer) for c in channels]
+    except TemplateError as err:
+        raise NotifyError(f"{template_problem(err)}; nothing was sent") from None
+    results = [_send(r, request) for r in ready]
+    return NotifyResult([event], None, results, "", None if request.dry_run else "", context, publish_failed=True)
+
+
 def notify(request: Request) -> NotifyResult:
     """Announce what changed since the last announcement; see the module's docstring for the steps."""
     project = load(Disk(request.root))
     result = project.check(request.now)
+    if request.publish_failed:
+        return announce_failure(request, result)
     if has_errors(result.diagnostics):
         errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
         raise NotifyError("the status repo has errors, so nothing is announced: fix them ('gitstatus check' "
                           "lists them) and run again", errors)
-    try:
-        base_url = resolve_base_url(request.base_url, result.page.site.url)
-    except BuildError as err:
-        raise UsageError(err.message.replace("feeds and the sitemap would have broken links",
-                                             "notifications would have no links")) from None
-    context = BuildContext(root=request.root, base_url=base_url, site=result.page.site)
+    context = BuildContext(root=request.root, base_url=_base_url(request, result), site=result.page.site)
     channels = channels_of(request.root, result)
-    location = request.state or routes.absolute(base_url, routes.path("notify_state"))
+    location = request.state or routes.absolute(context.base_url, routes.path("notify_state"))
     written_to = None if request.dry_run else _check_writable(request, location)
     head = _head(request.root)
     previous = _read_record(location, request.timeout)
@@ -362,6 +402,8 @@ def notify(request: Request) -> NotifyResult:
 
 
 def _since_text(result: NotifyResult) -> str:
+    if result.publish_failed:
+        return "The page was not published: telling the team"
     point = result.point
     if point is None:
         return (f"No earlier announcement ({result.read_from} has no record): nothing is owed yet; from now on, "
@@ -374,7 +416,7 @@ def _since_text(result: NotifyResult) -> str:
 
 def _event_line(event: Event, tz: dt.tzinfo) -> str:
     subject = (event.incident.title if event.incident is not None
-               else event.component.name if event.component is not None else "")
+               else event.component.name if event.component is not None else event.details_url or "")
     status = f" ({status_label(event.update.status)})" if event.update is not None else ""
     if event.new_status is not None:
         status = f" ({status_label(event.new_status)})"
@@ -412,7 +454,10 @@ def format_text(result: NotifyResult) -> list[str]:
         for n, preview in enumerate(channel.preview, start=1):
             lines.append(f"--- {channel.channel.name}, message {n} of {len(channel.preview)} ---")
             lines += preview.rstrip("\n").split("\n")
-    if result.written_to is not None:
+    if result.publish_failed:
+        lines.append("Dry run: nothing was sent." if result.written_to is None else "No record is kept of this "
+                     "message: it is not an announcement to readers.")
+    elif result.written_to is not None:
         lines.append(f"The record of what was announced is in {result.written_to}.")
     else:
         lines.append("Dry run: nothing was sent and no record was written.")

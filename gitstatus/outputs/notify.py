@@ -36,6 +36,7 @@ NOTIFY_TYPES = {
     EventKind.OPENED: "failure", EventKind.UPDATED: "warning", EventKind.RESOLVED: "success",
     EventKind.POSTMORTEM: "info", EventKind.SCHEDULED: "info", EventKind.MOVED: "info", EventKind.STARTED: "info",
     EventKind.COMPLETED: "success", EventKind.CANCELLED: "info", EventKind.COMPONENT_STATUS: "warning",
+    EventKind.PUBLISH_FAILED: "failure",
 }
 #: The status a time event stands for (a window that opened or closed on its own).
 _TIME_STATUS = {EventKind.STARTED: Status.IN_PROGRESS, EventKind.COMPLETED: Status.COMPLETED}
@@ -77,6 +78,8 @@ class Renderer:
         """The incident's page, or the front page for a component's status."""
         if event.incident is not None:
             return self.ctx.url("incident", id=event.incident.id)
+        if event.details_url is not None:
+            return event.details_url
         return self.ctx.absolute(routes.path("index"))
 
     def _when(self, moment: dt.datetime) -> str:
@@ -92,8 +95,15 @@ class Renderer:
         """What the ``notify/`` templates see (documented in docs/notify.md)."""
         incident, update = event.incident, event.update
         status = update.status if update is not None else _TIME_STATUS.get(event.kind)
-        subject = incident.title if incident is not None else self.names.get(event.components[0], "")
+        if incident is not None:
+            subject = incident.title
+        elif event.kind is EventKind.PUBLISH_FAILED:
+            subject = self.ctx.site.title
+        else:
+            subject = self.names.get(event.components[0], "")
         message = update.message if update is not None else ""
+        if event.kind is EventKind.PUBLISH_FAILED:
+            message = t("notify.publish_failed", commit=(event.commit or "?")[:12])
         return {
             "event": event.kind.value,
             "headline": event_title(event.kind, subject),
@@ -129,12 +139,16 @@ class Renderer:
                       "event": {"id": event.id, "kind": event.kind.value, "at": api.time(event.at)}}
         page: Json = {"id": api.page_id, "status_indicator": self.state.indicator.value,
                       "status_description": INDICATOR_DESCRIPTION[self.state.indicator]}
-        if event.incident is not None:
+        if event.kind is EventKind.PUBLISH_FAILED:
+            body: Json = {"meta": meta, "page": page,
+                          "publish_failed": {"commit": event.commit, "details_url": event.details_url,
+                                             "created_at": api.time(event.at)}}
+        elif event.incident is not None:
             incident = api.incident(incident_state(event.incident, self.state.now))
             announced = update_id(event.incident.id, event.position) if event.update is not None else None
             for update in incident["incident_updates"]:
                 update["deliver_notifications"] = update["id"] == announced  # the update this webhook delivers
-            body: Json = {"meta": meta, "page": page, "incident": incident}
+            body = {"meta": meta, "page": page, "incident": incident}
         else:
             assert event.component is not None and event.old_status is not None and event.new_status is not None
             body = {"meta": meta, "page": page,
@@ -161,6 +175,8 @@ def event_json(event: Event, ctx: BuildContext) -> Json:
         found["component"] = {"id": event.component.id, "name": event.component.name,
                               "old_status": event.old_status.value if event.old_status else None,
                               "new_status": event.new_status.value if event.new_status else None}
+    if event.kind is EventKind.PUBLISH_FAILED:
+        found["publish"] = {"commit": event.commit, "details_url": event.details_url}
     for key, window in (("window", event.window), ("previous_window", event.previous_window)):
         if window is not None:
             found[key] = {"start": api_time(window.start, tz), "end": api_time(window.end, tz)}
