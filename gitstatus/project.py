@@ -23,7 +23,7 @@ from .model import Component, Impact, Incident, Site, StatusPage
 from .read import yamlnodes
 from .read.document import COMPONENTS_FILE, decode
 from .read.incident import IncidentFile, future_updates, read_incident
-from .read.settings import validate_components
+from .read.settings import example_url_warnings, validate_components
 from .rules import Diagnostic, has_errors
 from .source import Overlay, Source
 from .state import SiteState, derive
@@ -266,7 +266,7 @@ def read_settings(source: Source) -> Settings:
         diagnostics += problems
         if text is not None:
             node, problems = yamlnodes.parse(text, COMPONENTS_FILE, 1)
-            diagnostics += problems
+            diagnostics += problems + example_url_warnings(node, text)
     site, components, problems = validate_components(node)
     return Settings(site, components, node is not None, diagnostics + problems)
 

@@ -145,6 +145,8 @@ NO_RECENT_UPDATE = Rule("W101", W, "an active incident has had no update for ove
 LONG_INCIDENT = Rule("W102", W, "an incident has been active for over 7 days", hint="resolve it if it is over")
 EXAMPLE_INCIDENT = Rule("W103", W, "the example incident that gitstatus init wrote is still there",
                         hint="delete the file before you publish the page")
+EXAMPLE_URL = Rule("W110", W, "site.url is still the example address that gitstatus init wrote",
+                   hint="write the address the page is published at, and remove the comment")
 # --- notices ---------------------------------------------------------------------------------------------
 INCIDENT_DELETED = Rule("N501", N, "a published incident was deleted")
 MESSAGE_EDITED = Rule("N502", N, "a published update's message was edited")

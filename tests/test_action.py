@@ -314,7 +314,7 @@ def test_args_are_split_at_spaces_and_never_expanded(tmp_path: Path, action_env:
     # both arguments took effect: JSON, and --strict failing on init's placeholder warning
     assert (run_.outcome, run_.returncode) == ("failure", 1)
     found = json.loads(run_.stdout.split("\n", 1)[1])  # after the install line: check's JSON
-    assert [d["code"] for d in found] == ["W103"]
+    assert [d["code"] for d in found] == ["W110", "W103"]
     run_ = runner(writer, tmp_path, action_env).action({"command": "check", "args": "*"})
     assert run_.returncode == 2 and "Got unexpected extra argument (*)" in run_.stderr
 

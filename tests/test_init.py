@@ -43,12 +43,12 @@ def test_init_writes_a_status_repo_that_checks_clean(tmp_path: Path) -> None:
     for relpath in EXPECTED:
         assert f"wrote {root / relpath}" in out
     code, out, _ = run("check", "--root", str(root), "--now", NOW, "--format", "text")
-    # clean but for its placeholder incident, warned about until it is deleted
-    assert code == 0 and [line.split(" ")[1] for line in out.splitlines()[:-1]] == ["W103"], out
-    assert out.splitlines()[-1] == "1 warning in components.yaml and 1 incident."
+    # clean but for its placeholders, the address and the incident, warned about until they are replaced
+    assert code == 0 and [line.split(" ")[1] for line in out.splitlines()[:-1]] == ["W110", "W103"], out
+    assert out.splitlines()[-1] == "2 warnings in components.yaml and 1 incident."
     assert run("check", "--root", str(root), "--now", NOW, "--strict")[0] == 1  # --strict holds a publish back
     result = check(root, NOW_DT + dt.timedelta(days=30))  # and later on, too
-    assert [d.code for d in result.diagnostics] == ["W103"]
+    assert [d.code for d in result.diagnostics] == ["W110", "W103"]
     assert [i.is_final for i in result.page.incidents] == [True]
     assert len(result.page.components) >= 2
 
@@ -142,7 +142,7 @@ def test_example_incident_is_resolved_and_canonical(tmp_path: Path) -> None:
     run("init", str(root), "--now", NOW)
     (path,) = sorted(p.relative_to(root).as_posix() for p in (root / "incidents").iterdir())
     incident, problems = parse_incident((root / path).read_text(encoding="utf-8"), path)
-    assert problems == [] and [d.code for d in load(Disk(root)).diagnostics] == ["W103"]
+    assert problems == [] and [d.code for d in load(Disk(root)).diagnostics] == ["W110", "W103"]
     assert [s.heading for s in incident.sections] == [
         "2026-06-11 12:00 UTC — Investigating", "2026-06-11 12:18 UTC — Identified", "2026-06-11 12:41 UTC — Resolved"]
 
@@ -222,3 +222,18 @@ def test_gitignore_ignores_the_build_output(tmp_path: Path) -> None:
     root = tmp_path / "status"
     run("init", str(root), "--now", NOW)
     assert "/site/" in (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_example_address_is_warned_about_until_it_is_changed(tmp_path: Path) -> None:
+    root = tmp_path / "status"
+    run("init", str(root), "--now", NOW)
+    components = root / "components.yaml"
+    text = components.read_text(encoding="utf-8")
+    assert "  url: https://status.example.com/  # the example address: put your page's here\n" in text
+    for url_line in ("  url: https://status.acme.test/  # the example address: put your page's here\n",
+                     "  url: https://status.example.com/\n"):  # a new address, or the comment gone: looked at
+        components.write_text(text.replace(
+            "  url: https://status.example.com/  # the example address: put your page's here\n", url_line),
+            encoding="utf-8")
+        code, out, _ = run("check", "--root", str(root), "--now", NOW, "--format", "text")
+        assert code == 0 and " W110 " not in out and " W103 " in out, out

@@ -65,7 +65,7 @@ def test_init_in_a_repository_github_made_keeps_its_files_and_adds_its_own(githu
     assert "read STATUS.md for publishing the page" in out
     assert "README.md" not in out
     code, out, _ = run("check", "--root", str(github_repo), "--now", NOW, "--format", "text")
-    assert code == 0 and " W103 " in out and out.endswith("1 warning in components.yaml and 1 incident.\n"), out
+    assert code == 0 and " W103 " in out and out.endswith("2 warnings in components.yaml and 1 incident.\n"), out
 
 
 def test_running_init_again_changes_nothing(github_repo: Path) -> None:

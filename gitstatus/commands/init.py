@@ -28,6 +28,7 @@ from ..canonical import incident_text
 from ..errors import Refused
 from ..model import Impact, Incident, Status, Update
 from ..read.incident import EXAMPLE_MARK
+from ..read.settings import EXAMPLE_URL_MARK
 from ..report import format_text
 from ..source import read_bytes
 from ..timeparse import UTC
@@ -52,7 +53,7 @@ site:
   title: Example Status
   # Where the page is published: feeds, the sitemap and links need it. On GitHub Pages the publish
   # workflow passes the Pages address instead; GitLab, Netlify and Cloudflare builds use this.
-  url: https://status.example.com/
+  url: https://status.example.com/  # @@URL_MARK@@
   description: Live and past status of Example's website, API and dashboard.
   timezone: UTC       # an IANA name such as Europe/Berlin: the page shows times in it
   past_days: 15       # days of past incidents on the front page
@@ -243,7 +244,8 @@ def files(now: dt.datetime, host: str = "github", origin: Origin | None = None,
               .replace("@@REVIEW@@", words.review).replace("@@CHECK@@", words.check)
               .replace("@@REQUIREMENT@@", origin.requirement))
     return {
-        "components.yaml": COMPONENTS_YAML.format(start=example.started_at.date().isoformat()),
+        "components.yaml": COMPONENTS_YAML.replace("@@URL_MARK@@", EXAMPLE_URL_MARK).format(
+            start=example.started_at.date().isoformat()),
         f"incidents/{example.id}.md": incident_text(example, UTC),
         ".gitignore": GITIGNORE,
         ".gitattributes": GITATTRIBUTES,
@@ -286,8 +288,8 @@ class InitResult:
 def verify(contents: Mapping[str, str], now: dt.datetime) -> None:
     """Refuse to write a repo that would not pass ``gitstatus check`` (it would be a bug here).
 
-    Its placeholder is the exception, and the point: the example incident is warned about (W103)
-    until the team deletes it.
+    Its placeholders are the exception, and the point: the example incident (W103) and the
+    example address (W110) are warned about until the team replaces them.
     """
     with tempfile.TemporaryDirectory(prefix="gitstatus-init-") as temp:
         root = Path(temp)
@@ -295,7 +297,7 @@ def verify(contents: Mapping[str, str], now: dt.datetime) -> None:
             (root / relpath).parent.mkdir(parents=True, exist_ok=True)
             (root / relpath).write_text(text, encoding="utf-8")
         result = check(root, now)
-    problems = [d for d in result.diagnostics if d.rule is not rules.EXAMPLE_INCIDENT]
+    problems = [d for d in result.diagnostics if d.rule not in (rules.EXAMPLE_INCIDENT, rules.EXAMPLE_URL)]
     if problems:
         raise ScaffoldError(f"the new status repo would not check clean ({'; '.join(format_text(problems))}); "
                             "nothing was written")

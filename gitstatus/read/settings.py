@@ -363,6 +363,34 @@ def group_slug(name: str) -> str:
     return slugify(name) or "group"
 
 
+#: The example ``site.url`` that ``gitstatus init`` writes, and the comment it writes after it (W110 while both stay).
+EXAMPLE_URL = "https://status.example.com/"
+EXAMPLE_URL_MARK = "the example address: put your page's here"
+
+
+def example_url_warnings(node: Node | None, text: str) -> list[Diagnostic]:
+    """W110 when ``site.url`` is the line ``init`` wrote, its marking comment still there.
+
+    The comment is the signal, not the domain: a page may well live under example.com in tests
+    and examples, but a url line that still carries init's own comment was never looked at, and
+    feeds, the sitemap and a build without ``--base-url`` would point readers at a page that is
+    not theirs. Changing the address or deleting the comment ends the warning.
+    """
+    if node is None or not isinstance(node.value, dict):
+        return []
+    site = node.value.get("site")
+    url = site.value.get("url") if site is not None and isinstance(site.value, dict) else None
+    if url is None or not isinstance(url.value, str) or url.value.strip() != EXAMPLE_URL:
+        return []
+    lines = text.splitlines()
+    if not 0 < url.line <= len(lines) or EXAMPLE_URL_MARK not in lines[url.line - 1]:
+        return []
+    return [Diagnostic(COMPONENTS_FILE, url.line, url.col, rules.EXAMPLE_URL,
+                       f"site.url is still {url.value.strip()}, the example address that gitstatus init wrote",
+                       "write the address the page is published at (feeds, the sitemap and notifications link to "
+                       "it), and remove the comment")]
+
+
 def validate_components(node: Node | None) -> tuple[Site, tuple[Component, ...], list[Diagnostic]]:
     """components.yaml's node tree to the page settings and components, with every problem found."""
     checker = Checker(COMPONENTS_FILE)
