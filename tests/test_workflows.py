@@ -269,7 +269,7 @@ def test_publish_workflow(tmp_path: Path) -> None:
         assert announce["needs"] == ["build", "deploy"] and announce["permissions"] == {"contents": "read"}
         assert announce["steps"][0]["with"]["fetch-depth"] == 0
         restore, notify, save = announce["steps"][1:]
-        assert restore["uses"] == "actions/cache/restore@v5" and save["uses"] == "actions/cache/save@v5"
+        assert restore["uses"] == "actions/cache/restore@v6" and save["uses"] == "actions/cache/save@v6"
         assert restore["with"]["key"] == save["with"]["key"] == (
             "gitstatus-notify-${{ github.run_id }}-${{ github.run_attempt }}")
         assert restore["with"]["restore-keys"] == "gitstatus-notify-" and save["if"] == "always()"
@@ -288,7 +288,7 @@ def test_publish_workflow(tmp_path: Path) -> None:
         assert deploy["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
         assert uses(workflow) - {"./", "gitstatus/gitstatus@v1"} == {
             "actions/checkout@v7", "actions/configure-pages@v5", "actions/upload-pages-artifact@v5",
-            "actions/deploy-pages@v5", "actions/cache/restore@v5", "actions/cache/save@v5"}
+            "actions/deploy-pages@v5", "actions/cache/restore@v6", "actions/cache/save@v6"}
         checkout = build["steps"][0]
         assert checkout["with"]["fetch-depth"] == 0  # the published branch, for base
         pages = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/configure-pages@"))

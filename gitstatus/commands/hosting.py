@@ -188,7 +188,7 @@ _RECORD_AND_REPORT = """\
       # The record of what was announced (docs/notify.md) lives in the workflow's cache: each run
       # restores the newest one and saves its own, so a failed or skipped run loses nothing.
       - name: Restore the record of what was announced
-        uses: actions/cache/restore@v5
+        uses: actions/cache/restore@v6
         with:
           path: .gitstatus-notify
           key: gitstatus-notify-${{ github.run_id }}-${{ github.run_attempt }}
@@ -205,7 +205,7 @@ _RECORD_AND_REPORT = """\
           state: .gitstatus-notify/notify-state.json@@NOTIFY_BASE_URL@@@@INSTALL@@
       - name: Save the record of what was announced
         if: always()
-        uses: actions/cache/save@v5
+        uses: actions/cache/save@v6
         with:
           path: .gitstatus-notify
           key: gitstatus-notify-${{ github.run_id }}-${{ github.run_attempt }}
