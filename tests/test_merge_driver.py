@@ -174,8 +174,12 @@ def repo_with_driver(tmp_path: Path, configure: bool = True) -> Path:
     root = tmp_path / "repo"
     result = run_cli("init", root, "--now", NOW)
     assert result.exit_code == 0, result.output
-    for example in (root / "incidents").iterdir():
+    for example in (root / "incidents").iterdir():  # init's placeholders replaced, as a team does
         example.unlink()
+    settings = root / "components.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "https://status.example.com/  # the example address: put your page's here", "https://status.acme.test/"),
+        encoding="utf-8")
     write_tree(root, {PATH: ACTIVE.replace("[website]", "[api]")})
     git(root, "init", "-q")
     if configure:
