@@ -28,6 +28,7 @@ from .commands import author, importing, listing
 from .commands.build import build
 from .commands.hosting import HOSTS
 from .errors import GitstatusError
+from .importers.statuspage import MANAGEMENT_API
 from .model import Impact
 from .project import read_settings
 from .report import checked_text, format_github, format_json, format_text, summary_line
@@ -422,7 +423,7 @@ def _print_import(root: Path, result: importing.ImportResult) -> None:
               help="Import the whole history from Statuspage's management API (needs an API key).")
 @click.option("--api-key-env", metavar="NAME", default="STATUSPAGE_API_KEY", show_default=True,
               help="The environment variable that holds the management API's key (the key is never printed).")
-@click.option("--api-url", metavar="URL", default=importing.statuspage.MANAGEMENT_API, show_default=True,
+@click.option("--api-url", metavar="URL", default=MANAGEMENT_API, show_default=True,
               callback=utf8_text, help="The management API's address.")
 @dry_run_option
 @now_option

@@ -21,9 +21,8 @@ from pathlib import Path
 
 from .. import writelock
 from ..errors import Refused
-from ..importers import SourceData
+from ..importers import SourceData, statuspage
 from ..importers import cstate as cstate_reader
-from ..importers import statuspage
 from ..importers.fetch import ImportFailed
 from ..importers.plan import Plan, plan
 from ..project import Project

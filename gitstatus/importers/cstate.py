@@ -54,7 +54,7 @@ def _yaml(data: bytes, where: str) -> Any:
     if len(data) > MAX_BYTES:
         raise UsageError(f"{where} is larger than 1 MiB; no cState file is")
     try:
-        return yaml.load(data.decode("utf-8-sig"), Loader=yaml.BaseLoader)  # noqa: S506 (BaseLoader: strings only)
+        return yaml.load(data.decode("utf-8-sig"), Loader=yaml.BaseLoader)
     except (UnicodeDecodeError, yaml.YAMLError) as err:
         raise UsageError(f"{where} is not readable YAML: {err}") from None
 
@@ -102,7 +102,7 @@ def read_site(root: Path) -> SourceData:
         tz = load_zone(zone_name)
     except TimeError:
         raise UsageError(f"{config_path}: timeZone '{zone_name}' is not an IANA timezone name") from None
-    params = config.get("params") if isinstance(config.get("params"), dict) else {}
+    params: dict[str, Any] = config["params"] if isinstance(config.get("params"), dict) else {}
     data = SourceData("cState", _text(config.get("title")) or root.name, zone_name)
     data.notes.append(f"times without a zone are read in {zone_name}, as Hugo reads them"
                       + ("" if "timeZone" in config else " (config.yml sets no timeZone)"))
@@ -206,8 +206,8 @@ def _updates(origin: str, body: str, date: dt.datetime, resolved_at: dt.datetime
         chunk = body[marker.end(): following.start() if following else len(body)]
         track = _TRACK.search(chunk)
         parts.append((marker["word"].strip(), chunk, _time(track["time"], tz) if track else None))
-    times = [at for _, _, at in parts]
-    if not (len(parts) > 1 and all(times) and all(a < b for a, b in zip(times, times[1:], strict=False))):
+    times = [at for _, _, at in parts if at is not None]
+    if not (1 < len(parts) == len(times) and all(a < b for a, b in zip(times, times[1:], strict=False))):
         parts.reverse()  # cState writes the newest first
     raw: list[RawUpdate] = []
     untimed = 0
@@ -228,8 +228,8 @@ def _updates(origin: str, body: str, date: dt.datetime, resolved_at: dt.datetime
     kept = _RULE_LINES.sub("", "\n" + preamble).strip()
     if kept:
         text, _ = _clean(kept, origin, notes)
-        last = raw[-1]
-        raw[-1] = RawUpdate(last.at, last.status, last.word, f"{last.message}\n\n{text}")
+        newest = raw[-1]
+        raw[-1] = RawUpdate(newest.at, newest.status, newest.word, f"{newest.message}\n\n{text}")
         notes.append(Note(origin, "the text above its first update (" + repr(_text(kept)[:40] + "…") + ") is kept at "
                                   "the end of its last update"))
     return raw

@@ -43,7 +43,7 @@ def get_json(url: str, headers: Mapping[str, str] | None = None,
         if attempt:
             sleep(BACKOFF * 2 ** (attempt - 1))
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 (http(s) only, checked)
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
                 data = response.read(MAX_BYTES + 1)
         except urllib.error.HTTPError as err:
             problem = f"HTTP {err.code} {err.reason}"

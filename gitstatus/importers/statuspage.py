@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..model import IMPACT_COMPONENT_STATUS, ComponentStatus, Impact, Status, Window
+from ..model import IMPACT_COMPONENT_STATUS, ComponentStatus, Impact, Window
 from ..read.incident import parse_status
 from ..timeparse import EARLIEST, LATEST
 from . import Note, RawUpdate, SourceComponent, SourceData, SourceIncident, settle
@@ -252,9 +252,9 @@ def _components(payload: Payload, tz: dt.tzinfo, notes: list[Note]) -> list[Sour
         where = position(entry) if entry is not None else min((position(c) for c in members), default=(0, name))
         units.append((where, group_id, None))
     ordered: list[SourceComponent] = []
-    for _, group_id, item in sorted(units, key=lambda unit: unit[0]):
-        if item is not None:
-            ordered.append(_component(item, None, tz))
+    for _, group_id, member in sorted(units, key=lambda unit: unit[0]):
+        if member is not None:
+            ordered.append(_component(member, None, tz))
             continue
         members = sorted((c for c in items if str(c.get("group_id") or "") == group_id), key=position)
         ordered += [_component(c, _text(groups[group_id]), tz) for c in members]
@@ -305,7 +305,8 @@ def _incident(payload: Payload, key: str, page_id: str, known: set[str], extra: 
             notes.append(Note(origin, "an update without a readable time is left out"))
             continue
         status_word = str(update.get("status") or "")
-        raw.append(RawUpdate(at, parse_status(status_word), status_word, from_statuspage(str(update.get("body") or ""))))
+        body = from_statuspage(str(update.get("body") or ""))
+        raw.append(RawUpdate(at, parse_status(status_word), status_word, body))
         for change in _dicts(update.get("affected_components")):
             code = str(change.get("code") or "")
             try:
