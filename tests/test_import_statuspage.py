@@ -391,3 +391,38 @@ def test_the_management_api_pages_through_the_whole_history_and_never_shows_the_
     assert "HTTP 401" in wrong.output and "check the API key" in wrong.output and "wrong-key" not in wrong.output
     missing = run_import(new_repo(tmp_path / "none"), "--page-id", "4lzycl8t1x0c", env={"STATUSPAGE_API_KEY": None})
     assert missing.exit_code == 2 and "STATUSPAGE_API_KEY" in missing.output
+
+
+def test_the_key_is_never_sent_over_plain_http_to_another_machine(tmp_path: Path) -> None:
+    root = new_repo(tmp_path / "repo")
+    result = run_import(root, "--page-id", "4lzycl8t1x0c", "--api-url", "http://api.example.test/v1",
+                        env={"STATUSPAGE_API_KEY": KEY})
+    assert result.exit_code == 2 and "is not https" in result.output and KEY not in result.output
+
+
+# --- what the saved payloads above do not show: groups, post-mortems ----------------------------------------
+
+
+def test_groups_keep_the_pages_order_and_a_post_mortem_ends_the_last_update(tmp_path: Path) -> None:
+    """GitHub's real payloads, with a group around two components and a post-mortem added as Statuspage writes them."""
+    components = json.loads(GITHUB[0].read_text(encoding="utf-8"))
+    assert GITHUB[0].name == "components.json"
+    components["components"].insert(0, {"id": "grp", "name": "Git", "group": True, "position": 1,
+                                        "components": ["8l4ygp009s5s", "4230lsnqdsld"], "group_id": None})
+    for member in components["components"][1:]:
+        member["group_id"] = "grp"
+    incidents = json.loads(GITHUB[1].read_text(encoding="utf-8"))
+    ssh = next(i for i in incidents["incidents"] if i["id"] == "r3x7x31k7nn1")
+    ssh["status"] = "postmortem"
+    ssh["postmortem_body"] = "<p>A network device <strong>dropped</strong> SSH sessions.</p>"
+    (tmp_path / "components.json").write_text(json.dumps(components), encoding="utf-8")
+    (tmp_path / "incidents.json").write_text(json.dumps(incidents), encoding="utf-8")
+    root = new_repo(tmp_path / "repo")
+    result = run_import(root, tmp_path / "components.json", tmp_path / "incidents.json")
+    assert result.exit_code == 0, result.output
+    added = re.findall(r"^  - id: (\S+)\n(?:    .*\n)*?    group: (\S+)", (root / "components.yaml").read_text(), re.M)
+    assert added[-2:] == [("git-operations", "Git"), ("webhooks", "Git")]
+    text = (root / "incidents" / "2024-09-16-disruption-with-git-ssh.md").read_text(encoding="utf-8")
+    assert text.endswith("This incident has been resolved.\n\n### Post-mortem\n\nA network device **dropped** SSH "
+                         "sessions.\n")
+    assert "the post-mortem is kept as the last part of the last update" in result.output

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .. import writelock
 from ..errors import Refused
@@ -32,6 +33,8 @@ from .author import open_repo
 
 Reader = Callable[[dt.tzinfo], SourceData]
 _PAGE_ID = re.compile(r"^[A-Za-z0-9]{1,64}$")
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+"""Where the management API may be plain http (a local proxy, the tests' server): the key never leaves the machine."""
 
 
 @dataclass
@@ -100,6 +103,8 @@ def statuspage_reader(sources: Sequence[str], page_id: str | None, key_env: str,
     if page_id is not None and not _PAGE_ID.match(page_id):
         raise Refused(f"--page-id: '{page_id}' is not a Statuspage page id (letters and digits, like "
                       "'kctbh9vrtdwd')", usage=True)
+    if page_id and urlsplit(api_url).scheme != "https" and urlsplit(api_url).hostname not in _LOOPBACK:
+        raise Refused(f"--api-url: '{api_url}' is not https: the API key would travel unencrypted", usage=True)
     key = os.environ.get(key_env, "") if page_id else ""
     if page_id and not key.strip():
         raise Refused(f"--page-id needs an API key: put it in the environment variable {key_env} (or name another "

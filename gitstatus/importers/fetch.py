@@ -46,6 +46,7 @@ def get_json(url: str, headers: Mapping[str, str] | None = None,
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
                 data = response.read(MAX_BYTES + 1)
         except urllib.error.HTTPError as err:
+            err.close()
             problem = f"HTTP {err.code} {err.reason}"
             if err.code in (401, 403):
                 raise ImportFailed(f"{url}: {problem}: the server refused the request (check the API key and the "
