@@ -430,9 +430,12 @@ def _print_import(root: Path, result: importing.ImportResult) -> None:
 @root_option
 def import_statuspage_command(sources: tuple[str, ...], page_id: str | None, api_key_env: str, api_url: str,
                               dry_run: bool, now_text: str | None, root: Path) -> None:
-    """Import from Statuspage. Each SOURCE is a saved answer of its public API (summary.json, components.json,
-    incidents.json, scheduled-maintenances.json) or a page's address (https://status.example.com), which
-    lists only the recent incidents; --page-id reads every incident from the management API."""
+    """Import a Statuspage page: saved API answers, its address, or --page-id.
+
+    Each SOURCE is a saved answer of its public API (summary.json, components.json, incidents.json,
+    scheduled-maintenances.json) or a page's address (https://status.example.com), which lists only the
+    recent incidents; --page-id reads every incident from the management API.
+    """
     now = get_now(root, now_text)
     reader = importing.statuspage_reader(sources, page_id, api_key_env, api_url)
     _print_import(root, importing.run(root, now, reader, dry_run))
