@@ -154,7 +154,7 @@ def report(result: ImportResult, tz: dt.tzinfo) -> list[str]:
     if planned.components:
         lines.append(f"Components {verb}added to components.yaml ({len(planned.components)}):")
         lines += [f"  + {c.id}: {c.name}" + (f" (group {c.group})" if c.group else "") for c in planned.components]
-    if planned.reused:
+    if planned.reused and planned.changes:
         lines.append(f"Components already in components.yaml, matched by name ({len(planned.reused)}):")
         lines += [f"  = {name} is {component_id}" for name, component_id in planned.reused]
     if planned.created:
