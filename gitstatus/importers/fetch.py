@@ -47,11 +47,12 @@ def get_json(url: str, headers: Mapping[str, str] | None = None,
                 data = response.read(MAX_BYTES + 1)
         except urllib.error.HTTPError as err:
             err.close()
-            problem = f"HTTP {err.code} {err.reason}"
-            if err.code in (401, 403):
+            status = int(err.code)  # an HTTP status, not a diagnostic's code
+            problem = f"HTTP {status} {err.reason}"
+            if status in (401, 403):
                 raise ImportFailed(f"{url}: {problem}: the server refused the request (check the API key and the "
                                    "page id); nothing was written") from None
-            if err.code not in _RETRY_STATUSES:
+            if status not in _RETRY_STATUSES:
                 raise ImportFailed(f"{url}: {problem}; nothing was written") from None
             continue
         except (urllib.error.URLError, TimeoutError, OSError) as err:
