@@ -149,3 +149,22 @@ def test_a_folder_that_is_no_cstate_site_is_a_usage_error(tmp_path: Path) -> Non
     result = run_import(root, tmp_path / "empty")
     assert result.exit_code == 2
     assert "has no config.yml" in result.output
+
+
+def test_hugos_timezone_reads_the_times_and_a_future_issue_waits(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    config = site / "config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("buildFuture: true", "buildFuture: true\ntimeZone: "
+                                                                 "Europe/Berlin"), encoding="utf-8")
+    (site / "content" / "issues" / "2027-01-05-upgrade.md").write_text(
+        "---\ntitle: Database upgrade\ndate: 2027-01-05 02:00:00\nseverity: notice\naffected: [API]\n"
+        "section: issue\n---\n\nWe will upgrade the database.\n", encoding="utf-8")
+    root = new_repo(tmp_path / "repo")
+    result = run_import(root, site)
+    assert result.exit_code == 0, result.output
+    assert "times without a zone are read in Europe/Berlin" in result.output
+    guilds = (root / "incidents" / "2018-04-13-unavailable-guilds-connection-issues.md").read_text(encoding="utf-8")
+    assert "## 2018-04-13 13:54 UTC — Investigating" in guilds  # 15:54 in Berlin (summer time)
+    assert "cstate:2027-01-05-upgrade: left out: it has an update dated 2027-01-05 01:00 UTC, after now" in result.output
+    assert not list((root / "incidents").glob("2027-*"))
