@@ -60,6 +60,7 @@ _WRITERS: dict[str, Callable[[Incident, dt.tzinfo], list[str]]] = {
     "components": lambda incident, tz: [f"components: [{', '.join(incident.components)}]"],
     "component_status": _component_status,
     "scheduled": _scheduled,
+    "source": lambda incident, tz: [f"source: {yaml_scalar(incident.source)}"] if incident.source else [],
 }
 
 

@@ -24,10 +24,11 @@ from typing import TypeVar
 import click
 
 from . import __version__, editor
-from .commands import author, listing
+from .commands import author, importing, listing
 from .commands.build import build
 from .commands.hosting import HOSTS
 from .errors import GitstatusError
+from .importers.statuspage import MANAGEMENT_API
 from .model import Impact
 from .project import read_settings
 from .report import checked_text, format_github, format_json, format_text, summary_line
@@ -394,6 +395,61 @@ def delete_command(incident: str, yes: bool, root: Path) -> None:
     ask = _ask_to_delete if sys.stdin.isatty() else None
     relpath = author.delete(root, resolve_now(None), incident, yes, ask)
     say(f"Deleted {author.shown(root, relpath)}")
+
+
+@main.group("import", cls=GitstatusGroup)
+def import_group() -> None:
+    """Bring a page's history over from Statuspage or cState (docs/migrating.md).
+
+    Components are added to components.yaml, incidents and maintenances become incident files;
+    the result must pass 'gitstatus check' or nothing is written. Importing the same source
+    again adds only what is new.
+    """
+
+
+def dry_run_option(func: F) -> F:
+    return click.option("--dry-run", is_flag=True,
+                        help="Print what would be written (files, components, approximations) and write nothing.")(func)
+
+
+def _print_import(root: Path, result: importing.ImportResult) -> None:
+    for line in importing.report(result, page_timezone(root)):
+        say(line)
+
+
+@import_group.command("statuspage")
+@click.argument("sources", nargs=-1, metavar="[SOURCE]...", callback=utf8_text)
+@click.option("--page-id", metavar="ID", callback=utf8_text,
+              help="Import the whole history from Statuspage's management API (needs an API key).")
+@click.option("--api-key-env", metavar="NAME", default="STATUSPAGE_API_KEY", show_default=True,
+              help="The environment variable that holds the management API's key (the key is never printed).")
+@click.option("--api-url", metavar="URL", default=MANAGEMENT_API, show_default=True,
+              callback=utf8_text, help="The management API's address.")
+@dry_run_option
+@now_option
+@root_option
+def import_statuspage_command(sources: tuple[str, ...], page_id: str | None, api_key_env: str, api_url: str,
+                              dry_run: bool, now_text: str | None, root: Path) -> None:
+    """Import a Statuspage page: saved API answers, its address, or --page-id.
+
+    Each SOURCE is a saved answer of its public API (summary.json, components.json, incidents.json,
+    scheduled-maintenances.json) or a page's address (https://status.example.com), which lists only the
+    recent incidents; --page-id reads every incident from the management API.
+    """
+    now = get_now(root, now_text)
+    reader = importing.statuspage_reader(sources, page_id, api_key_env, api_url)
+    _print_import(root, importing.run(root, now, reader, dry_run))
+
+
+@import_group.command("cstate")
+@click.argument("site", metavar="DIR", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@dry_run_option
+@now_option
+@root_option
+def import_cstate_command(site: Path, dry_run: bool, now_text: str | None, root: Path) -> None:
+    """Import a cState site: DIR is the folder with its config.yml and content/issues/."""
+    now = get_now(root, now_text)
+    _print_import(root, importing.run(root, now, importing.cstate_site_reader(site), dry_run))
 
 
 @main.command("list")

@@ -218,6 +218,8 @@ class Incident:
     scheduled: Window | None = None
     path: str = ""
     """Path relative to the status repo root, with forward slashes (``incidents/x.md``)."""
+    source: str | None = None
+    """Where an imported incident came from (``statuspage:<page>/<incident>``, ``cstate:<file>``); None otherwise."""
 
     @property
     def started_at(self) -> dt.datetime:

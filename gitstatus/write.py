@@ -589,6 +589,50 @@ def apply(root: Path, change: FileChange) -> None:
     _fsync_folder(target.parent)
 
 
+def apply_all(root: Path, changes: Sequence[FileChange]) -> None:
+    """Make several changes (``gitstatus import``): all staged and checked first, then renamed into place.
+
+    Every new file is written beside its target and every target is checked to hold what was
+    planned before the first rename, so an error while writing or a file another program
+    changed leaves the repo exactly as it was. Only the renames themselves remain, which do
+    not fail on a disk that took the staged files.
+    """
+    staged: list[tuple[Path, FileChange]] = []
+    made: list[Path] = []
+    try:
+        for change in changes:
+            if change.data is None:
+                raise WriteError(f"{change.relpath}: apply_all only writes files")
+            target = root / change.relpath
+            missing = [f for f in (target.parent, *target.parent.parents) if not f.exists()]
+            for folder in reversed(missing):
+                folder.mkdir()
+                made.append(folder)
+            temp = _temp_beside(target, change.data)
+            staged.append((temp, change))
+            if change.before is not None:
+                os.chmod(temp, stat.S_IMODE(target.stat().st_mode))
+        for _, change in staged:
+            _ensure_unchanged(root / change.relpath, change)
+    except BaseException:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise
+    for temp, change in staged:
+        target = root / change.relpath
+        if change.before is None:
+            _create(temp, target, change.relpath)
+        else:
+            os.replace(temp, target)
+    for folder in sorted({(root / c.relpath).parent for _, c in staged}):
+        _fsync_folder(folder)
+
+
 def _ensure_unchanged(target: Path, change: FileChange) -> None:
     if _current(target) != change.before:
         what = "was created" if change.before is None else "changed"

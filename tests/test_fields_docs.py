@@ -239,6 +239,7 @@ def test_gitstatus_new_writes_every_declared_key_in_the_declared_order() -> None
         updates=(Update(at=at, status=Status.SCHEDULED, message="Planned."),),
         component_status={"api": ComponentStatus.UNDER_MAINTENANCE},
         scheduled=Window(at + dt.timedelta(hours=1), at + dt.timedelta(hours=2)),
+        source="statuspage:p/i",
     )
     written = re.findall(r"^(\w+):", front_matter(incident, dt.UTC), re.M)
     assert tuple(written) == FRONT_MATTER.keys

@@ -213,6 +213,9 @@ FRONT_MATTER = Field("front matter", Kind.BLOCK, "The front matter of a gitstatu
           "components.", choices=_OVERRIDE_STATUSES, examples=("{dashboard: partial_outage}",),
           reader=read_component_status),
     WINDOW,
+    Field("source", Kind.TEXT, "Where an imported incident came from (written by gitstatus import, which reads it "
+          "to add only what is new on the next import).", examples=("statuspage:kctbh9vrtdwd/69sb0f8lydp4",),
+          reader=Checker.text),
 ))
 """An incident's front matter, in the order ``gitstatus new`` writes it; ``validate_incident`` reads it."""
 
@@ -315,7 +318,7 @@ def validate_incident(
     checker = Checker(raw.path)
     incident_id = _incident_id(checker, raw.path)
     fields = checker.mapping(raw.meta, "the front matter", FRONT_MATTER.keys) if raw.meta is not None else None
-    title = impact = listed = overrides = window = None
+    title = impact = listed = overrides = window = source = None
     if fields is not None:
         for key in FRONT_MATTER.required_keys:
             if key not in fields:
@@ -328,6 +331,7 @@ def validate_incident(
         overrides = read_component_status(checker, fields.get("component_status"), listed) \
             if listed is not None else {}
         window = read_window(checker, fields.get("scheduled"), impact, tz)
+        source = checker.text(fields.get("source"), "source", required="source" in fields)
     if not raw.sections and raw.meta is not None:
         checker.error(raw.body_line, 1, rules.NO_UPDATES, "no updates",
                       f"add one below the front matter, like {HEADING_EXAMPLE} followed by a message")
@@ -340,7 +344,7 @@ def validate_incident(
     assert incident_id and title and impact and listed is not None and overrides is not None
     incident = Incident(
         id=incident_id, title=title, impact=impact, components=listed, updates=tuple(updates),
-        component_status=overrides, scheduled=window, path=raw.path,
+        component_status=overrides, scheduled=window, path=raw.path, source=source,
     )
     return incident, checker.diagnostics, updates
 
