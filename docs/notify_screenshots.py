@@ -38,6 +38,7 @@ import importlib.resources
 import json
 import os
 import re
+import shutil
 import socket
 import ssl
 import subprocess
@@ -441,6 +442,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not Path(args.chromium).exists():
         print(f"{args.chromium} not found: install Chromium (apt-get install chromium)", file=sys.stderr)
+        return 1
+    missing = [tool for tool in ("npm", "openssl", "git") if shutil.which(tool) is None]
+    if missing:
+        print(f"{', '.join(missing)} not found: install them (apt-get install npm openssl git)", file=sys.stderr)
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
     inbox = Inbox()
