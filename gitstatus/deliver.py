@@ -140,7 +140,7 @@ def _service(url: str) -> NotifyBase:
     service = apprise.Apprise.instantiate(url)
     if service is None:
         raise DeliveryError("apprise does not understand the channel's URL (check its scheme, e.g. slack://, "
-                            "mailto://, msteams://, json://, and its parts; see apprise's wiki for the service)")
+                            "mailto://, workflows://, json://, and its parts; see apprise's wiki for the service)")
     return service
 
 

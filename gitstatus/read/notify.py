@@ -190,7 +190,7 @@ CHANNEL = Field("channel", Kind.BLOCK, "One channel notifications are sent to.",
     Field("name", Kind.ID, "The channel's name, in the output and in the record of what it was sent.",
           required=True, reader=_channel),
     Field("url_env", Kind.ENV, "The environment variable holding the channel's apprise URL (slack://…, "
-          "mailto://…, msteams://…, json://…) or, for a webhook, its https:// address; never the URL itself.",
+          "mailto://…, workflows://…, json://…) or, for a webhook, its https:// address; never the URL itself.",
           required=True, pattern=ENV_PATTERN, examples=("OPS_NOTIFY_URL",), reader=_env_name),
     Field("components", Kind.LIST, "Only events about these components (default: all).",
           examples=("[api, dashboard]",), reader=_components,
