@@ -89,9 +89,16 @@ def message_text(message: str) -> str:
     return "\n".join(lines)
 
 
+def components_line(update: Update) -> str:
+    """``Components: api operational, dashboard degraded_performance``: the statuses an update sets."""
+    return "Components: " + ", ".join(f"{cid} {status.value}" for cid, status in update.components)
+
+
 def update_section(update: Update, tz: dt.tzinfo) -> str:
-    """One update as appended to a file: a blank line, the heading, a blank line, the message."""
-    return f"\n{update_heading(update, tz)}\n\n{message_text(update.message)}\n"
+    """One update as appended to a file: a blank line, the heading (and the Components line right under
+    it, when the update sets statuses), a blank line, the message."""
+    statuses = f"{components_line(update)}\n" if update.components else ""
+    return f"\n{update_heading(update, tz)}\n{statuses}\n{message_text(update.message)}\n"
 
 
 def incident_text(incident: Incident, tz: dt.tzinfo) -> str:

@@ -366,12 +366,18 @@ def new_command(title: str, impact: str, components: tuple[str, ...], status: st
 @click.option("--status", metavar="STATUS", callback=utf8_text,
               help="investigating, identified, monitoring (maintenance: in progress, verifying); "
                    "default: the last update's status. Use 'gitstatus resolve' to close it.")
+@click.option("--component", "-c", "components", multiple=True, metavar="ID=STATUS", callback=utf8_text,
+              help="Set a component's status from this update on, e.g. api=operational (operational, "
+                   "degraded_performance, partial_outage, major_outage, under_maintenance); repeat it or "
+                   "separate with commas.")
 @message_option
 @at_option
 @root_option
-def update_command(incident: str, status: str | None, message: str | None, at: str | None, root: Path) -> None:
+def update_command(incident: str, status: str | None, components: tuple[str, ...], message: str | None,
+                   at: str | None, root: Path) -> None:
     """Append an update to an incident. ID is its id, a unique prefix of it, or its file's path."""
-    say(_posted(root, author.post(root, resolve_now(None), incident, status, message, at, editor.message_source())))
+    say(_posted(root, author.post(root, resolve_now(None), incident, status, message, at, editor.message_source(),
+                                  components=components)))
 
 
 @main.command("resolve")

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import canonical, rules
 from .errors import Refused
-from .model import Impact, Site, Status, Update, Window
+from .model import ComponentStatus, Impact, Site, Status, Update, Window
 from .project import Project
 from .read.document import parse_incident
-from .read.incident import parse_status
+from .read.incident import parse_component_status, parse_status
 from .rules import unknown
 from .timeparse import UTC, TimeError, parse_time
 
@@ -85,6 +85,28 @@ def parse_status_option(word: str, option: str = "--status") -> Status:
         raise Refused(f"{option}: unknown status {unknown(word, words)}; use one of: {', '.join(words)}",
                       usage=True)
     return status
+
+
+def parse_component_options(items: Sequence[str]) -> tuple[tuple[str, ComponentStatus], ...]:
+    """``--component api=operational`` (repeated, or comma-separated) as the statuses an update sets.
+
+    Only the words are checked here; whether each id is one of the incident's components is the
+    checker's rule (E210), which the overlay of the written file applies.
+    """
+    found: dict[str, ComponentStatus] = {}
+    for item in (part.strip() for text in items for part in text.split(",")):
+        if not item:
+            continue
+        component_id, sep, word = item.partition("=")
+        status = parse_component_status(word) if sep else None
+        if not component_id.strip() or status is None:
+            words = [s.value for s in ComponentStatus]
+            what = f"unknown status {unknown(word.strip(), words)}" if sep and word.strip() else \
+                f"'{item}' needs a status"
+            raise Refused(f"--component: {what}; write ID=STATUS, e.g. api=operational, with one of: "
+                          f"{', '.join(words)}", usage=True)
+        found[component_id.strip()] = status
+    return tuple(found.items())
 
 
 def normalise_message(text: str) -> str:

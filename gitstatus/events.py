@@ -172,7 +172,8 @@ def _component_events(before: Mapping[str, ComponentStatus], after: Mapping[str,
                       now: dt.datetime) -> list[Event]:
     """Each component whose status differs between the two moments: the net change, not every step.
 
-    Its time is the last moment an incident listing it began or ended in between (else ``now``).
+    Its time is the last moment an incident listing it began or ended in between, or an update's
+    ``Components:`` line changed it (else ``now``).
     """
     events = []
     for component in page.components:
@@ -180,7 +181,8 @@ def _component_events(before: Mapping[str, ComponentStatus], after: Mapping[str,
         if old is None or new is None or old == new:
             continue
         moments = [m for s in states if component.id in s.incident.components
-                   for m in (s.started_at, s.ended_at) if m is not None and since < m <= now]
+                   for m in (s.started_at, s.ended_at, *(at for at, _ in s.steps()[component.id][1:]))
+                   if m is not None and since < m <= now]
         events.append(Event(f"component:{component.id}:{compact(since)}:{old.value}:{new.value}",
                             EventKind.COMPONENT_STATUS, max(moments, default=now), component=component,
                             old_status=old, new_status=new))

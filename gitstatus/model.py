@@ -200,6 +200,13 @@ class Update:
     """The update's Markdown source, stripped of surrounding blank lines."""
     line: int = 0
     """The line of its heading in the incident file."""
+    components: tuple[tuple[str, ComponentStatus], ...] = ()
+    """The component statuses this update sets (its ``Components:`` line), in the order written;
+    each holds from the update's moment until another update sets it or the incident ends."""
+
+
+#: One step of a component's status while an incident is in effect: from this moment on, this status.
+Step = tuple[dt.datetime, ComponentStatus]
 
 
 @dataclass(frozen=True)
@@ -235,8 +242,41 @@ class Incident:
         return self.updates[-1].at if self.is_final else None
 
     def status_of(self, component_id: str) -> ComponentStatus:
-        """The status this incident gives a component while it is in effect."""
+        """The status this incident gives a component when it takes effect (before any update changes it)."""
         return self.component_status.get(component_id, IMPACT_COMPONENT_STATUS[self.impact])
+
+    def steps(self, start: dt.datetime) -> dict[str, list[Step]]:
+        """For each listed component, its status from ``start`` (when the incident takes effect) on.
+
+        The first step is the status the impact (or ``component_status``) gives; each update's
+        ``Components:`` line adds a step at the update's moment, or at ``start`` for an update
+        written before it (a maintenance's announcement saying what the work will do). The final
+        update ends the incident's effect, so what it says is not a step (the reader allows only
+        ``operational`` there).
+        """
+        steps = {c: [(start, self.status_of(c))] for c in self.components}
+        for update in self.updates:
+            if update.status.is_final:
+                break
+            moment = max(update.at, start)
+            for component_id, status in update.components:
+                line = steps.get(component_id)
+                if line is None:
+                    continue
+                if line[-1][0] == moment:
+                    line[-1] = (moment, status)
+                elif line[-1][1] is not status:
+                    line.append((moment, status))
+        return steps
+
+    def status_at(self, component_id: str, moment: dt.datetime, start: dt.datetime) -> ComponentStatus:
+        """A listed component's status at ``moment`` while the incident is in effect (from ``start``)."""
+        current = self.status_of(component_id)
+        for at, status in self.steps(start).get(component_id, ()):
+            if at > moment:
+                break
+            current = status
+        return current
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,14 @@ CONFLICT_MARKERS = Rule("E209", E, "git merge conflict markers are left in the f
                         hint="keep what both sides wrote (two responders' updates both stay, oldest first) and "
                              "delete the marker lines; 'gitstatus merge-driver' merges appended updates by itself "
                              "(see docs/github.md)")
+BAD_UPDATE_COMPONENT = Rule("E210", E, "an update's Components line names a component that is not this incident's")
+BAD_UPDATE_COMPONENT_STATUS = Rule("E211", E, "an update's Components line has an entry that is not a component "
+                                   "and a component status", hint="write 'Components: api operational, dashboard "
+                                   "degraded_performance' (statuses: operational, degraded_performance, "
+                                   "partial_outage, major_outage, under_maintenance)")
+FINAL_COMPONENT_STATUS = Rule("E212", E, "the final update leaves a component in a status other than operational",
+                              hint="an incident's effect ends with its final update: post the update before it "
+                                   "with the status, or open a new incident for what is still wrong")
 # --- lifecycle ------------------------------------------------------------------------------------------
 OUT_OF_ORDER = Rule("E301", E, "an update is earlier than the one before it",
                     hint="updates are written oldest first, each appended at the end of the file")

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage
+from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage, Step
 from .read.settings import group_slug
 from .uptime import UptimeRow
 from .uptime import compute as compute_uptime
@@ -64,6 +64,25 @@ class IncidentState:
     @property
     def duration(self) -> dt.timedelta | None:
         return self.ended_at - self.started_at if self.ended_at else None
+
+    def steps(self) -> dict[str, list[Step]]:
+        """Each listed component's status from the moment the incident took effect (see :meth:`Incident.steps`)."""
+        return self.incident.steps(self.started_at)
+
+    def statuses_at(self, moment: dt.datetime) -> dict[str, ComponentStatus]:
+        """The status this incident gives each of its components at ``moment`` (while it is in effect)."""
+        return {c: self.incident.status_at(c, moment, self.started_at) for c in self.incident.components}
+
+    def in_effect(self, moment: dt.datetime) -> bool:
+        """Whether the incident still weighs on the page's overall status at ``moment``.
+
+        An incident whose updates have set every one of its components back to operational (the
+        fix is in, the team is monitoring) is still shown, but no longer darkens the banner: the
+        banner follows the components, as Statuspage's blended status does.
+        """
+        if not self.incident.components:
+            return True
+        return any(s is not ComponentStatus.OPERATIONAL for s in self.statuses_at(moment).values())
 
 
 @dataclass(frozen=True)
@@ -230,12 +249,10 @@ def derive(page: StatusPage, now: dt.datetime) -> SiteState:
     for state in states:
         if state.phase is not Phase.ACTIVE:
             continue
-        for component_id in state.incident.components:
-            if component_id in status:
-                new = state.incident.status_of(component_id)
-                if new.rank > status[component_id].rank:
-                    status[component_id] = new
-    active = [s for s in states if s.phase is Phase.ACTIVE]
+        for component_id, new in state.statuses_at(now).items():
+            if component_id in status and new.rank > status[component_id].rank:
+                status[component_id] = new
+    active = [s for s in states if s.phase is Phase.ACTIVE and s.in_effect(now)]
     layout = _layout(page.components, status)
     groups = {row.id: [m.component.id for m in row.members] for row in layout if isinstance(row, GroupRow)}
     begun = [s for s in states if s.phase is not Phase.UPCOMING]

@@ -36,11 +36,12 @@ from ..edits import (
     checked_message,
     default_status,
     parse_at,
+    parse_component_options,
     parse_status_option,
     parse_window,
 )
 from ..errors import Refused, RootError
-from ..model import Impact, Incident, Status, Update
+from ..model import ComponentStatus, Impact, Incident, Status, Update
 from ..project import load
 from ..read.document import INCIDENTS_DIR
 from ..rules import Diagnostic, Severity, unknown
@@ -118,8 +119,12 @@ def read_incident(repo: Repo, relpath: str) -> tuple[bytes, Incident | None, lis
 
 
 def plan_update(repo: Repo, relpath: str, status: Status | None, at_text: str | None, message: str,
-                final: bool = False) -> tuple[Change, Update, Incident]:
-    """Append one update. ``final`` picks resolved, or completed for maintenance; no status keeps the last one."""
+                final: bool = False, components: tuple[tuple[str, ComponentStatus], ...] = ()
+                ) -> tuple[Change, Update, Incident]:
+    """Append one update. ``final`` picks resolved, or completed for maintenance; no status keeps the last one.
+
+    ``components`` are the statuses the update sets (its ``Components:`` line).
+    """
     data, incident, problems = read_incident(repo, relpath)
     if incident is None:
         errors = [d for d in problems if d.severity is Severity.ERROR]
@@ -131,7 +136,7 @@ def plan_update(repo: Repo, relpath: str, status: Status | None, at_text: str | 
     if final:
         status = Status.COMPLETED if incident.impact is Impact.MAINTENANCE else Status.RESOLVED
     update = Update(parse_at(at_text, repo, after=incident.last_update.at), status or incident.last_update.status,
-                    message)
+                    message, components=components)
     return Change(relpath, append_update(data, update, repo.tz), data), update, incident
 
 
@@ -222,17 +227,18 @@ def create(repo: Repo, spec: NewIncident, message: str | None, source: MessageSo
 
 
 def add_update(repo: Repo, ref: str, status: Status | None, at: str | None, message: str | None,
-               source: MessageSource, final: bool = False) -> tuple[str, Update]:
+               source: MessageSource, final: bool = False,
+               components: tuple[tuple[str, ComponentStatus], ...] = ()) -> tuple[str, Update]:
     """Append an update (or the final one) to an incident; returns its relpath and the update."""
     relpath = find_incident(repo.root, ref)
     if message is None:
-        trial, update, incident = plan_update(repo, relpath, status, at, _BODY_PLACEHOLDER, final)
+        trial, update, incident = plan_update(repo, relpath, status, at, _BODY_PLACEHOLDER, final, components)
         ensure_valid(repo, trial)  # refuse before asking for a message
         message = source(Prompt(f"The new {status_label(update.status)} update of {relpath}.",
                                 incident.last_update, repo.tz))
     message = checked_message(message)
     with _locked(repo, f"adding an update to {relpath}") as fresh:
-        change, update, _ = plan_update(fresh, relpath, status, at, message, final)
+        change, update, _ = plan_update(fresh, relpath, status, at, message, final, components)
         ensure_valid(fresh, change)
         apply(fresh.root, change)
     return relpath, update
@@ -286,12 +292,16 @@ class Posted:
 
 
 def post(root: Path, now: dt.datetime, ref: str, status: str | None, message: str | None, at: str | None,
-         source: MessageSource, final: bool = False) -> Posted:
-    """``gitstatus update`` (``final``: ``gitstatus resolve``): append an update to the incident ``ref``."""
+         source: MessageSource, final: bool = False, components: Sequence[str] = ()) -> Posted:
+    """``gitstatus update`` (``final``: ``gitstatus resolve``): append an update to the incident ``ref``.
+
+    ``components`` are ``ID=STATUS`` words (``--component api=operational``).
+    """
     with _nothing_written():
         repo = open_repo(root, now)
         parsed = parse_status_option(status) if status else None
-        relpath, update = add_update(repo, ref, parsed, at, message, source, final=final)
+        statuses = parse_component_options(components)
+        relpath, update = add_update(repo, ref, parsed, at, message, source, final=final, components=statuses)
         return Posted(relpath, update, repo.tz)
 
 

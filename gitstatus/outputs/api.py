@@ -179,19 +179,17 @@ class Api:
         }
 
     def _component_changes(self) -> dict[str, dt.datetime]:
-        """For each component, the last time an incident started or stopped affecting it."""
+        """For each component, the last time an incident started or stopped affecting it, or an update changed it."""
         now = self.state.now
         latest: dict[str, dt.datetime] = {}
         for s in self.state.incidents:
             if s.phase is Phase.UPCOMING:
                 continue
-            moments = [m for m in (s.started_at, s.ended_at) if m is not None and m <= now]
-            if not moments:
-                continue
-            moment = max(moments)
-            for component_id in s.incident.components:
-                if component_id not in latest or moment > latest[component_id]:
-                    latest[component_id] = moment
+            ends = [m for m in (s.started_at, s.ended_at) if m is not None and m <= now]
+            for component_id, steps in s.steps().items():
+                moments = ends + [at for at, _ in steps[1:] if at <= now and (s.ended_at is None or at < s.ended_at)]
+                if moments and (component_id not in latest or max(moments) > latest[component_id]):
+                    latest[component_id] = max(moments)
         return latest
 
     def _content_origin(self) -> dt.datetime:
@@ -235,7 +233,7 @@ class Api:
             "shortlink": self.ctx.url("incident", id=incident.id),
             "started_at": self.time(s.started_at),
             "page_id": self.page_id,
-            "incident_updates": self._updates(incident, statuses),
+            "incident_updates": self._updates(s, statuses),
             "components": [self.by_id[c] for c in listed],
         }
         if is_maintenance(s):
@@ -248,9 +246,10 @@ class Api:
             obj["scheduled_until"] = self.time(until)
         return obj
 
-    def _updates(self, incident: Incident, statuses: list[str]) -> list[Json]:
+    def _updates(self, s: IncidentState, statuses: list[str]) -> list[Json]:
         """Newest first, each with the component changes it marks (see :meth:`_transitions`)."""
-        changes = self._transitions(incident)
+        incident = s.incident
+        changes = self._transitions(s)
         updates = []
         for n, (update, status) in enumerate(zip(incident.updates, statuses, strict=True), start=1):
             when = self.time(update.at)
@@ -270,14 +269,16 @@ class Api:
         updates.reverse()
         return updates
 
-    def _transitions(self, incident: Incident) -> list[list[Json] | None]:
+    def _transitions(self, s: IncidentState) -> list[list[Json] | None]:
         """``affected_components`` of each update, oldest first.
 
         The update that starts the incident's effect (the first one; for maintenance the first
-        that is not "scheduled") moves its components from operational to the status it
-        implies; the final update moves them back. A maintenance's announcement lists them
+        that is not "scheduled") moves its components from operational to the status they have
+        then; an update with a ``Components:`` line moves the components it names; the final
+        update moves them all back to operational. A maintenance's announcement lists them
         unchanged, as Statuspage does. Other updates change nothing: ``null``.
         """
+        incident = s.incident
         ids = sorted((c for c in incident.components if c in self.by_id), key=self.order.__getitem__)
         if not ids:
             return [None] * len(incident.updates)
@@ -290,18 +291,24 @@ class Api:
             announce = maintenance and n == 0 and update.status is Status.SCHEDULED
             begins = not started and not (maintenance and update.status is Status.SCHEDULED)
             final = update.status.is_final
-            if not (announce or begins or final):
+            named = [c for c in ids if c in dict(update.components)]
+            if not (announce or begins or final or (started and named)):
                 result.append(None)
                 continue
             target = dict(current)
+            shown = ids
             if begins:
                 started = True
-                target = {c: incident.status_of(c).value for c in ids}
+                moment = max(update.at, s.started_at)
+                target = {c: incident.status_at(c, moment, s.started_at).value for c in ids}
+            elif started and not final:
+                target.update({c: incident.status_at(c, update.at, s.started_at).value for c in named})
+                shown = named
             if final:
                 target = {c: operational for c in ids}
             result.append([
                 {"code": c, "name": self.display_name.get(c, c), "old_status": current[c], "new_status": target[c]}
-                for c in ids
+                for c in shown
             ])
             current = target
         return result

@@ -12,13 +12,14 @@ live markup in a feed reader.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from email.utils import format_datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import escape as html_escape
 
 from .. import markdown, routes
+from ..model import Update
 from ..state import ComponentRow, GroupRow, IncidentState, SiteState
 from ..templating import format_full
 from ..words import impact_label, status_label, t
@@ -43,6 +44,13 @@ def rfc822(moment: dt.datetime) -> str:
     return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
+def update_components(update: Update, names: Mapping[str, str]) -> str:
+    """``Component status: API Operational, Dashboard Degraded performance``: what an update set."""
+    listed = ", ".join(t("incident.component_is", component=names.get(c, c), status=status_label(s))
+                       for c, s in update.components)
+    return f"{t('incident.update_components')} {listed}"
+
+
 def timeline_html(state: IncidentState, names: dict[str, str], tz: dt.tzinfo, base_url: str) -> str:
     """The incident's facts and updates (newest first) as an HTML fragment.
 
@@ -61,6 +69,8 @@ def timeline_html(state: IncidentState, names: dict[str, str], tz: dt.tzinfo, ba
     for update in reversed(incident.updates):
         when = format_full(update.at.astimezone(tz))
         parts.append(f"<p><small>{html_escape(when)}</small><br><strong>{html_escape(status_label(update.status))}</strong></p>")
+        if update.components:
+            parts.append(f"<p>{html_escape(update_components(update, names))}</p>")
         parts.append(markdown.render_at(update.message, base_url).strip())
     return "\n".join(parts)
 

@@ -29,7 +29,14 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 HEADING_EXAMPLE = "'## 2026-06-11 14:02 UTC — Investigating'"
 HEADING_RE = re.compile(r"^(?P<time>.*\S)\s+[—–\-·|]\s+(?P<status>\S.*?)$")
-_OVERRIDE_STATUSES = tuple(s.value for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL)
+_OVERRIDE_STATUSES = tuple(s.value for s in ComponentStatus)
+_COMPONENT_STATUS_WORDS = tuple(s.value for s in ComponentStatus)
+#: The first line of an update's message that sets component statuses: ``Components: api operational, …``.
+COMPONENTS_LINE_RE = re.compile(r"^(?P<indent>\s*)components\s*:(?P<rest>.*)$", re.IGNORECASE)
+_ENTRY_RE = re.compile(r"^(?P<id>[^\s=]+)\s*(?:=\s*|\s+)(?P<status>\S.*)$")
+#: Short spellings writers use for a component status (``dashboard degraded``).
+_COMPONENT_STATUS_ALIASES = {"degraded": ComponentStatus.DEGRADED_PERFORMANCE,
+                             "maintenance": ComponentStatus.UNDER_MAINTENANCE}
 _STATUS_WORDS = tuple(s.value for s in Status)
 _STATUS_SPACES_RE = re.compile(r"[\s_-]+")
 #: Times as timeparse reads them, for the schema; written for ECMAScript regexes too (no inline flags),
@@ -157,6 +164,74 @@ def read_component_status(
     return result if ok else None
 
 
+def parse_component_status(word: str) -> ComponentStatus | None:
+    """A component status in any letter case, with spaces or hyphens for its underscores; ``degraded`` and
+    ``maintenance`` are short for ``degraded_performance`` and ``under_maintenance``."""
+    normal = _STATUS_SPACES_RE.sub("_", word.strip().lower())
+    if normal in _COMPONENT_STATUS_ALIASES:
+        return _COMPONENT_STATUS_ALIASES[normal]
+    try:
+        return ComponentStatus(normal)
+    except ValueError:
+        return None
+
+
+def components_line(
+    checker: Checker, section: RawSection, listed: Iterable[str] | None, final: bool,
+    known: Iterable[str] | None = None,
+) -> tuple[tuple[tuple[str, ComponentStatus], ...], str] | None:
+    """The component statuses an update's first line sets, and the message without that line.
+
+    ``Components: api operational, dashboard degraded_performance`` (``api=operational`` too).
+    None when the line has a problem (each one reported); ``listed`` None means the incident's
+    components could not be read, so ids are not checked. ``known`` (every component id) only
+    widens the "did you mean".
+    """
+    first, _, rest = section.message.partition("\n")
+    match = COMPONENTS_LINE_RE.match(first)
+    if match is None:
+        return (), section.message
+    line = section.message_line
+    listed = tuple(listed) if listed is not None else None
+    found: dict[str, ComponentStatus] = {}
+    ok = True
+    col = match.start("rest") + 1
+    for part in match["rest"].split(","):
+        entry = part.strip()
+        at = col + len(part) - len(part.lstrip())
+        col += len(part) + 1
+        if not entry:
+            continue
+        parsed = _ENTRY_RE.match(entry)
+        status = parse_component_status(parsed["status"]) if parsed else None
+        if parsed is None or status is None:
+            word = parsed["status"] if parsed else entry
+            named = unknown(word, _COMPONENT_STATUS_WORDS)
+            what = f"{named.quoted} is not a component status{named.note}" if parsed else \
+                f"'{printable(entry)}' needs a component and its status, like 'api operational'"
+            checker.error(line, at, rules.BAD_UPDATE_COMPONENT_STATUS, what, sep="; ")
+            ok = False
+            continue
+        component_id = parsed["id"]
+        if listed is not None and component_id not in listed:
+            named = unknown(component_id, [*listed, *(c for c in known or () if c not in listed)])
+            checker.error(line, at, rules.BAD_UPDATE_COMPONENT, f"{named.quoted} is not one of this incident's "
+                          f"components{named.note}", "add it to 'components:' in the front matter, or remove it here")
+            ok = False
+            continue
+        if final and status is not ComponentStatus.OPERATIONAL:
+            checker.error(line, at, rules.FINAL_COMPONENT_STATUS, f"'{component_id} {status.value}' on the final "
+                          "update: the incident's components are operational again once it ends", sep="; ")
+            ok = False
+            continue
+        found[component_id] = status
+    if not found and ok:
+        checker.error(line, col - 1, rules.BAD_UPDATE_COMPONENT_STATUS, "this Components line names no component")
+        ok = False
+    message = rest.strip("\n")
+    return (tuple(found.items()), message) if ok else None
+
+
 def read_window(checker: Checker, node: Node | None, impact: Impact | None, tz: dt.tzinfo) -> Window | None:
     if node is None:
         return None
@@ -210,14 +285,18 @@ FRONT_MATTER = Field("front matter", Kind.BLOCK, "The front matter of a gitstatu
           required=True, examples=("[api, dashboard]",), reader=read_components,
           item=Field("component id", Kind.ID, "A component id from components.yaml.")),
     Field("component_status", Kind.MAP, "Overrides the status the impact implies, for some of this incident's "
-          "components.", choices=_OVERRIDE_STATUSES, examples=("{dashboard: partial_outage}",),
+          "components, until an update's 'Components:' line changes it.", choices=_OVERRIDE_STATUSES,
+          examples=("{dashboard: partial_outage}",),
           reader=read_component_status),
     WINDOW,
 ))
 """An incident's front matter, in the order ``gitstatus new`` writes it; ``validate_incident`` reads it."""
 
 
-def _update(checker: Checker, section: RawSection, impact: Impact | None, tz: dt.tzinfo) -> Update | None:
+def _update(
+    checker: Checker, section: RawSection, impact: Impact | None, tz: dt.tzinfo, listed: Iterable[str] | None = None,
+    known: Iterable[str] | None = None,
+) -> Update | None:
     match = HEADING_RE.match(section.heading)
     if not match:
         checker.error(section.line, section.col, rules.BAD_HEADING,
@@ -238,11 +317,14 @@ def _update(checker: Checker, section: RawSection, impact: Impact | None, tz: dt
         checker.error(section.line, status_col, rules.MAINTENANCE_STATUS, f"'{status_word(status)}' is for maintenance",
                       sep="; ")
         status = None
-    if not section.message.strip():  # reported, but the update still counts for the lifecycle rules
+    statuses = components_line(checker, section, listed, status is not None and status.is_final, known)
+    message = statuses[1] if statuses is not None else section.message
+    if not message.strip():  # reported, but the update still counts for the lifecycle rules
         checker.error(section.line, 1, rules.EMPTY_UPDATE, "this update has no message")
     if at is None or status is None:
         return None
-    return Update(at=at, status=status, message=section.message, line=section.line)
+    return Update(at=at, status=status, message=message, line=section.line,
+                  components=statuses[0] if statuses is not None else ())
 
 
 def _lifecycle(checker: Checker, updates: list[Update]) -> None:
@@ -331,7 +413,7 @@ def validate_incident(
     if not raw.sections and raw.meta is not None:
         checker.error(raw.body_line, 1, rules.NO_UPDATES, "no updates",
                       f"add one below the front matter, like {HEADING_EXAMPLE} followed by a message")
-    updates = [u for u in (_update(checker, s, impact, tz) for s in raw.sections) if u is not None]
+    updates = [u for u in (_update(checker, s, impact, tz, listed, components) for s in raw.sections) if u is not None]
     _lifecycle(checker, updates)  # over the updates that could be read, so one bad heading hides nothing else
     _placeholders(checker, updates)
     has_error = any(d.severity is Severity.ERROR for d in checker.diagnostics)
