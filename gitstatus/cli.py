@@ -382,13 +382,15 @@ def update_command(incident: str, status: str | None, components: tuple[str, ...
 
 @main.command("resolve")
 @click.argument("incident", metavar="ID")
+@click.option("--cancel", is_flag=True,
+              help="Maintenance only, before its window opens: call it off (the final update is 'Cancelled').")
 @message_option
 @at_option
 @root_option
-def resolve_command(incident: str, message: str | None, at: str | None, root: Path) -> None:
-    """Post the final update: resolved, or completed for maintenance."""
+def resolve_command(incident: str, cancel: bool, message: str | None, at: str | None, root: Path) -> None:
+    """Post the final update: resolved, or completed for maintenance (cancelled with --cancel)."""
     say(_posted(root, author.post(root, resolve_now(None), incident, None, message, at, editor.message_source(),
-                                  final=True)))
+                                  final=True, cancel=cancel)))
 
 
 @main.command("delete")

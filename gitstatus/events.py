@@ -131,6 +131,8 @@ def _update_event(incident: Incident, position: int, was: IncidentState | None) 
             u.status is Status.SCHEDULED for u in incident.updates[:position - 1])
         if position == 1 and update.status is Status.SCHEDULED:
             kind, key = EventKind.SCHEDULED, "scheduled"
+        elif update.status is Status.CANCELLED:
+            kind, key = EventKind.CANCELLED, "cancelled"
         elif update.status.is_final and not (was is not None and was.phase is Phase.PAST):
             kind, key = EventKind.COMPLETED, "completed"
         elif first_work and not _begun(was):
@@ -154,8 +156,8 @@ def _moved(incident: Incident, previous: Window | None, now: dt.datetime) -> lis
 def _window_events(state: IncidentState, was: IncidentState | None) -> list[Event]:
     """A maintenance that began or ended between the two moments, with or without an update saying so."""
     incident = state.incident
-    if incident.impact is not Impact.MAINTENANCE:
-        return []
+    if incident.impact is not Impact.MAINTENANCE or state.cancelled:
+        return []  # a cancelled maintenance never started: its cancellation is its update's event
     events = []
     if _begun(state) and not _begun(was):
         events.append(Event(f"{incident.id}:started", EventKind.STARTED, state.started_at, incident,

@@ -37,8 +37,9 @@ _IMPACT_RANK = {Impact.MAINTENANCE: 0, Impact.MINOR: 1, Impact.MAJOR: 2, Impact.
 class Status(str, Enum):
     """The status an update carries.
 
-    The first four are the incident lifecycle; the last four are Statuspage's
-    words for planned maintenance, allowed only on maintenance incidents.
+    The first four are the incident lifecycle; the next four are Statuspage's
+    words for planned maintenance, allowed only on maintenance incidents, as is the last,
+    ``cancelled``.
     """
 
     INVESTIGATING = "investigating"
@@ -49,11 +50,13 @@ class Status(str, Enum):
     IN_PROGRESS = "in progress"
     VERIFYING = "verifying"
     COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    """Maintenance called off before its window opened: final, and its components were never touched."""
 
     @property
     def is_final(self) -> bool:
         """A final status ends the incident; nothing may follow it."""
-        return self in (Status.RESOLVED, Status.COMPLETED)
+        return self in (Status.RESOLVED, Status.COMPLETED, Status.CANCELLED)
 
     @property
     def is_maintenance_word(self) -> bool:
@@ -61,7 +64,7 @@ class Status(str, Enum):
 
 
 MAINTENANCE_STATUSES = frozenset(
-    {Status.SCHEDULED, Status.IN_PROGRESS, Status.VERIFYING, Status.COMPLETED}
+    {Status.SCHEDULED, Status.IN_PROGRESS, Status.VERIFYING, Status.COMPLETED, Status.CANCELLED}
 )
 
 
@@ -100,8 +103,8 @@ IMPACT_COMPONENT_STATUS: Mapping[Impact, ComponentStatus] = {
 class EventKind(str, Enum):
     """What a notification announces (its words are in the catalogue, ``notify.event.<value>``).
 
-    ``postmortem`` and ``cancelled`` are kept for the format to come: incident files cannot
-    publish a post-mortem or cancel maintenance yet, so no event of these kinds is made today.
+    ``postmortem`` is kept for the format to come: incident files cannot publish a post-mortem
+    yet, so no event of that kind is made today.
     """
 
     OPENED = "opened"
@@ -203,6 +206,9 @@ class Update:
     components: tuple[tuple[str, ComponentStatus], ...] = ()
     """The component statuses this update sets (its ``Components:`` line), in the order written;
     each holds from the update's moment until another update sets it or the incident ends."""
+    automatic: bool = False
+    """Not in the file: the step a maintenance takes by itself when its window opens or ends with no
+    update saying so (state.py adds it, as Statuspage posts one)."""
 
 
 #: One step of a component's status while an incident is in effect: from this moment on, this status.

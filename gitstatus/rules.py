@@ -96,7 +96,7 @@ TEXT_BEFORE_UPDATES = Rule("E201", E, "text before the first update heading",
 BAD_HEADING = Rule("E202", E, "malformed update heading")
 BAD_TIME = Rule("E203", E, "invalid time in an update heading")
 UNKNOWN_STATUS = Rule("E204", E, "unknown status", hint="use investigating, identified, monitoring or resolved "
-                      "(maintenance also: scheduled, in progress, verifying, completed)")
+                      "(maintenance also: scheduled, in progress, verifying, completed, cancelled)")
 MAINTENANCE_STATUS = Rule("E205", E, "a maintenance status on an incident that is not maintenance",
                           hint="an incident uses investigating, identified, monitoring or resolved")
 NO_UPDATES = Rule("E206", E, "the incident has no updates")
@@ -121,6 +121,9 @@ OUT_OF_ORDER = Rule("E301", E, "an update is earlier than the one before it",
 AFTER_FINAL = Rule("E302", E, "an update follows the final update",
                    hint="a closed incident stays closed; open a new incident instead")
 IN_THE_FUTURE = Rule("E303", E, "an update is in the future", hint="fix the date or the timezone")
+CANCELLED_AFTER_START = Rule("E305", E, "a maintenance is cancelled after its work began",
+                             hint="cancel only before the window opens; once work began, post 'Completed' "
+                                  "and say what was done")
 # --- components.yaml --------------------------------------------------------------------------------------
 NO_COMPONENTS = Rule("E401", E, "components.yaml has no components")
 BAD_COMPONENT_ID = Rule("E402", E, "invalid component id")
@@ -153,6 +156,9 @@ NO_RECENT_UPDATE = Rule("W101", W, "an active incident has had no update for ove
 LONG_INCIDENT = Rule("W102", W, "an incident has been active for over 7 days", hint="resolve it if it is over")
 EXAMPLE_INCIDENT = Rule("W103", W, "the example incident that gitstatus init wrote is still there",
                         hint="delete the file before you publish the page")
+WINDOW_OVER_WHEN_WRITTEN = Rule("W104", W, "a maintenance window was over before its first update",
+                                 hint="check the window's dates; to record past work, date the first update "
+                                      "inside the window")
 # --- notices ---------------------------------------------------------------------------------------------
 INCIDENT_DELETED = Rule("N501", N, "a published incident was deleted")
 MESSAGE_EDITED = Rule("N502", N, "a published update's message was edited")

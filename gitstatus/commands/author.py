@@ -47,6 +47,7 @@ from ..read.document import INCIDENTS_DIR
 from ..rules import Diagnostic, Severity, unknown
 from ..slug import slugify
 from ..source import Disk, incident_paths, read_bytes
+from ..timeparse import format_time
 from ..words import status_label
 from ..write import FileChange as Change
 from ..write import apply
@@ -133,7 +134,10 @@ def plan_update(repo: Repo, relpath: str, status: Status | None, at_text: str | 
         last = incident.last_update
         raise Refused(f"{incident.id} is already {last.status.value} (line {last.line}): a closed incident stays "
                       "closed; open a new incident with 'gitstatus new' instead")
-    if final:
+    if final and status is Status.CANCELLED and incident.impact is not Impact.MAINTENANCE:
+        raise Refused(f"{incident.id} is not maintenance: only planned maintenance can be cancelled; "
+                      "resolve it instead", usage=True)
+    if final and status is not Status.CANCELLED:
         status = Status.COMPLETED if incident.impact is Impact.MAINTENANCE else Status.RESOLVED
     update = Update(parse_at(at_text, repo, after=incident.last_update.at), status or incident.last_update.status,
                     message, components=components)
@@ -279,6 +283,10 @@ def new(root: Path, now: dt.datetime, title: str, impact: Impact, components: Se
             status=parse_status_option(status) if status else None,
             at=at, window=parse_window(start, end, repo),
         )
+        if spec.window is not None and spec.window.end <= now and spec.at is None:
+            raise Refused(f"the window is already over (it ended {format_time(spec.window.end, repo.tz)}): check "
+                          "--start and --end; to record past work, pass --at with a time inside the window",
+                          usage=True)
         return create(repo, spec, message, source)
 
 
@@ -292,14 +300,17 @@ class Posted:
 
 
 def post(root: Path, now: dt.datetime, ref: str, status: str | None, message: str | None, at: str | None,
-         source: MessageSource, final: bool = False, components: Sequence[str] = ()) -> Posted:
+         source: MessageSource, final: bool = False, components: Sequence[str] = (), cancel: bool = False) -> Posted:
     """``gitstatus update`` (``final``: ``gitstatus resolve``): append an update to the incident ``ref``.
 
-    ``components`` are ``ID=STATUS`` words (``--component api=operational``).
+    ``components`` are ``ID=STATUS`` words (``--component api=operational``); ``cancel`` (``resolve
+    --cancel``) closes a maintenance that has not begun with "Cancelled".
     """
     with _nothing_written():
         repo = open_repo(root, now)
         parsed = parse_status_option(status) if status else None
+        if cancel:
+            parsed, final = Status.CANCELLED, True
         statuses = parse_component_options(components)
         relpath, update = add_update(repo, ref, parsed, at, message, source, final=final, components=statuses)
         return Posted(relpath, update, repo.tz)

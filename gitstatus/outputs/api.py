@@ -52,6 +52,14 @@ MAINTENANCE_UPDATE_STATUS: Mapping[Status, str] = {
     Status.VERIFYING: "verifying",
     Status.RESOLVED: "completed",
     Status.COMPLETED: "completed",
+    Status.CANCELLED: "completed",  # Statuspage has no word for it; the update's body says it
+}
+
+#: The body of the update a maintenance takes by itself (state.automatic_updates): what Statuspage's own
+#: automatic transitions say, so a client sees the same kind of update it would see there.
+AUTOMATIC_BODY: Mapping[Status, str] = {
+    Status.IN_PROGRESS: "Scheduled maintenance is currently in progress. We will provide updates as necessary.",
+    Status.COMPLETED: "The scheduled maintenance has been completed.",
 }
 
 
@@ -63,11 +71,12 @@ def api_time(moment: dt.datetime, tz: dt.tzinfo) -> str:
 
 
 def incident_status(state: IncidentState) -> str:
-    """The incident's status in Statuspage's words.
+    """The incident's status in Statuspage's words: its newest update's.
 
-    Incidents carry their latest update's status. Maintenance is ``scheduled`` before its
-    window, ``in_progress`` while active (``verifying`` once the latest update says so) and
-    ``completed`` when past, including a window that ran out with no final update.
+    For maintenance that includes the automatic steps (an "In progress" update when the window
+    opens, a "Completed" one when it ends with no update saying so), so it is ``scheduled`` before
+    its window, ``in_progress`` or ``verifying`` while active and ``completed`` when past, and
+    always equal to its newest update's status, as on Statuspage.
     """
     if not is_maintenance(state):
         return state.incident.last_update.status.value
@@ -75,8 +84,7 @@ def incident_status(state: IncidentState) -> str:
         return "scheduled"
     if state.phase is Phase.PAST:
         return "completed"
-    last = state.incident.last_update.status
-    return "verifying" if last in (Status.VERIFYING, Status.MONITORING) else "in_progress"
+    return update_status(state.incident, state.last_update.status)
 
 
 def update_status(incident: Incident, status: Status) -> str:
@@ -215,9 +223,9 @@ class Api:
 
     def incident(self, s: IncidentState) -> Json:
         incident = s.incident
-        statuses = [update_status(incident, u.status) for u in incident.updates]
+        statuses = [update_status(incident, u.status) for u in s.updates]
         monitoring = next(
-            (u.at for u, st in zip(incident.updates, statuses, strict=True) if st in ("monitoring", "verifying")), None
+            (u.at for u, st in zip(s.updates, statuses, strict=True) if st in ("monitoring", "verifying")), None
         )
         resolved = s.ended_at if s.phase is Phase.PAST else None
         listed = sorted((c for c in incident.components if c in self.by_id), key=self.order.__getitem__)
@@ -251,17 +259,23 @@ class Api:
         incident = s.incident
         changes = self._transitions(s)
         updates = []
-        for n, (update, status) in enumerate(zip(incident.updates, statuses, strict=True), start=1):
+        n = 0
+        for index, (update, status) in enumerate(zip(s.updates, statuses, strict=True)):
             when = self.time(update.at)
+            if update.automatic:  # not in the file: an id of its own, so the file's updates keep theirs
+                uid = f"{incident.id}.{'started' if update.status is Status.IN_PROGRESS else 'completed'}"
+            else:
+                n += 1
+                uid = update_id(incident.id, n)
             updates.append({
-                "id": update_id(incident.id, n),
+                "id": uid,
                 "status": status,
-                "body": update.message,
+                "body": AUTOMATIC_BODY[update.status] if update.automatic else update.message,
                 "incident_id": incident.id,
                 "created_at": when,
                 "updated_at": when,
                 "display_at": when,
-                "affected_components": changes[n - 1],
+                "affected_components": changes[index],
                 "deliver_notifications": False,
                 "custom_tweet": None,
                 "tweet_id": None,
@@ -281,13 +295,13 @@ class Api:
         incident = s.incident
         ids = sorted((c for c in incident.components if c in self.by_id), key=self.order.__getitem__)
         if not ids:
-            return [None] * len(incident.updates)
+            return [None] * len(s.updates)
         maintenance = incident.impact is Impact.MAINTENANCE
         operational = ComponentStatus.OPERATIONAL.value
         current = {c: operational for c in ids}
         started = False
         result: list[list[Json] | None] = []
-        for n, update in enumerate(incident.updates):
+        for n, update in enumerate(s.updates):
             announce = maintenance and n == 0 and update.status is Status.SCHEDULED
             begins = not started and not (maintenance and update.status is Status.SCHEDULED)
             final = update.status.is_final

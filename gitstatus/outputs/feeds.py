@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from markupsafe import escape as html_escape
 
 from .. import markdown, routes
-from ..model import Update
+from ..model import Status, Update
 from ..state import ComponentRow, GroupRow, IncidentState, SiteState
 from ..templating import format_full
 from ..words import impact_label, status_label, t
@@ -66,12 +66,17 @@ def timeline_html(state: IncidentState, names: dict[str, str], tz: dt.tzinfo, ba
         start, end = incident.scheduled.start.astimezone(tz), incident.scheduled.end.astimezone(tz)
         window = t("time.range", start=format_full(start), end=format_full(end))
         parts.append(f"<p><strong>{html_escape(t('feed.window'))}</strong> {html_escape(window)}.</p>")
-    for update in reversed(incident.updates):
+    for update in reversed(state.updates):
         when = format_full(update.at.astimezone(tz))
         parts.append(f"<p><small>{html_escape(when)}</small><br><strong>{html_escape(status_label(update.status))}</strong></p>")
         if update.components:
             parts.append(f"<p>{html_escape(update_components(update, names))}</p>")
-        parts.append(markdown.render_at(update.message, base_url).strip())
+        if update.automatic:
+            automatic = "maintenance.automatic_started" if update.status is Status.IN_PROGRESS \
+                else "maintenance.automatic_completed"
+            parts.append(f"<p>{html_escape(t(automatic))}</p>")
+        else:
+            parts.append(markdown.render_at(update.message, base_url).strip())
     return "\n".join(parts)
 
 

@@ -48,6 +48,8 @@ _TIME_HELP = "'YYYY-MM-DD HH:MM' with UTC, Z or an offset like +02:00; without o
 def parse_status(word: str) -> Status | None:
     """A status in any letter case; ``in-progress`` and ``in_progress`` mean ``in progress``."""
     normal = _STATUS_SPACES_RE.sub(" ", word.strip().lower())
+    if normal == "canceled":  # the American spelling
+        normal = Status.CANCELLED.value
     try:
         return Status(normal)
     except ValueError:
@@ -327,6 +329,24 @@ def _update(
                   components=statuses[0] if statuses is not None else ())
 
 
+def _maintenance_lifecycle(checker: Checker, updates: list[Update], window: Window | None) -> None:
+    """E305 for a cancellation after work began; W104 for a window that was over before the first update."""
+    for update in updates:
+        if update.status is Status.CANCELLED:
+            work = next((u for u in updates if u.status not in (Status.SCHEDULED, Status.CANCELLED)
+                         and u.at <= update.at), None)
+            if work is not None:
+                checker.error(update.line, 1, rules.CANCELLED_AFTER_START, f"'Cancelled' after the "
+                              f"'{status_word(work.status)}' update on line {work.line}")
+            elif window is not None and update.at >= window.start:
+                checker.error(update.line, 1, rules.CANCELLED_AFTER_START, "'Cancelled' after the window opened "
+                              f"({window.start.isoformat()}): readers were shown the work as in progress")
+            break
+    if window is not None and updates and updates[0].at >= window.end:
+        checker.error(updates[0].line, 4, rules.WINDOW_OVER_WHEN_WRITTEN, f"the window ended "
+                      f"({window.end.isoformat()}) before this first update, so readers were never told ahead")
+
+
 def _lifecycle(checker: Checker, updates: list[Update]) -> None:
     final: Update | None = None
     for previous, update in zip([None, *updates], updates, strict=False):
@@ -415,6 +435,8 @@ def validate_incident(
                       f"add one below the front matter, like {HEADING_EXAMPLE} followed by a message")
     updates = [u for u in (_update(checker, s, impact, tz, listed, components) for s in raw.sections) if u is not None]
     _lifecycle(checker, updates)  # over the updates that could be read, so one bad heading hides nothing else
+    if impact is Impact.MAINTENANCE:
+        _maintenance_lifecycle(checker, updates, window)
     _placeholders(checker, updates)
     has_error = any(d.severity is Severity.ERROR for d in checker.diagnostics)
     if has_error or None in (incident_id, title, impact, listed, overrides) or not updates:
