@@ -182,7 +182,7 @@ def _component_events(before: Mapping[str, ComponentStatus], after: Mapping[str,
         old, new = before.get(component.id), after.get(component.id)
         if old is None or new is None or old == new:
             continue
-        moments = [m for s in states if component.id in s.incident.components
+        moments = [m for s in states if component.id in s.incident.components and not s.cancelled
                    for m in (s.started_at, s.ended_at, *(at for at, _ in s.steps()[component.id][1:]))
                    if m is not None and since < m <= now]
         events.append(Event(f"component:{component.id}:{compact(since)}:{old.value}:{new.value}",

@@ -101,11 +101,15 @@ def incidents(draw: st.DrawFn) -> tuple[Incident, tuple[Component, ...], dt.tzin
     count = draw(st.integers(1, 4))
     times = sorted(draw(st.lists(moments, min_size=count, max_size=count)))
     chosen = [draw(st.sampled_from([s for s in statuses if not s.is_final])) for _ in range(count - 1)]
-    chosen.append(draw(st.sampled_from(statuses)))  # only the last may be final
-    updates = tuple(Update(at, status, draw(messages)) for at, status in zip(times, chosen, strict=True))
+    announced = all(s is Status.SCHEDULED for s in chosen)  # only maintenance that never began may be cancelled
+    chosen.append(draw(st.sampled_from([s for s in statuses if s is not Status.CANCELLED or announced])))
+    steps = st.lists(st.tuples(st.sampled_from(listed), st.sampled_from(list(ComponentStatus))), unique_by=lambda x: x[0],
+                     max_size=len(listed)) if listed else st.just([])
+    updates = tuple(Update(at, status, draw(messages), components=() if status.is_final else tuple(draw(steps)))
+                    for at, status in zip(times, chosen, strict=True))
     window = None
-    if impact is Impact.MAINTENANCE and draw(st.booleans()):
-        start = draw(moments)
+    if impact is Impact.MAINTENANCE and draw(st.booleans()):  # announced ahead, as maintenance is (W104, E305)
+        start = times[-1] + dt.timedelta(seconds=draw(st.integers(1, 86400)))
         window = Window(start, start + dt.timedelta(seconds=draw(st.integers(1, 3 * 86400))))
     incident = Incident(id="2026-06-11-roundtrip", title=draw(titles), impact=impact, components=listed,
                         updates=updates, component_status=overrides, scheduled=window,

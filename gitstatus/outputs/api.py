@@ -191,7 +191,7 @@ class Api:
         now = self.state.now
         latest: dict[str, dt.datetime] = {}
         for s in self.state.incidents:
-            if s.phase is Phase.UPCOMING:
+            if s.phase is Phase.UPCOMING or s.cancelled:  # cancelled maintenance never touched its components
                 continue
             ends = [m for m in (s.started_at, s.ended_at) if m is not None and m <= now]
             for component_id, steps in s.steps().items():
