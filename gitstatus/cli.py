@@ -334,6 +334,19 @@ def _posted(root: Path, posted: author.Posted) -> str:
     return f"{author.shown(root, posted.relpath)}: {status_label(update.status)} at {format_time(update.at, posted.tz)}"
 
 
+NO_COMPONENTS = ("no components given (-c ID): the incident will change no component's status or uptime, "
+                 "and component feeds and notification filters will not see it")
+
+
+def _no_components() -> None:
+    """``new`` without ``-c`` (most often a forgotten option): a warning on stderr, before the editor opens.
+
+    A warning rather than a question: an incident that affects no component is legitimate (an
+    announcement), and scripts that run ``new`` must not hang on a prompt.
+    """
+    say(f"gitstatus: warning: {NO_COMPONENTS}; if it affects any, add them to 'components:' in the file", err=True)
+
+
 def _ask_to_delete(shown: str) -> bool:
     return click.confirm(f"Delete {printable(shown)} and all its updates from the page?", default=False)
 
@@ -356,6 +369,8 @@ def new_command(title: str, impact: str, components: tuple[str, ...], status: st
                 at: str | None, start: str | None, end: str | None, root: Path) -> None:
     """Start an incident: write incidents/<date>-<title>.md with its first update, print its path."""
     ids = [c.strip() for item in components for c in item.split(",") if c.strip()]
+    if not ids:
+        _no_components()
     relpath = author.new(root, resolve_now(None), title, Impact(impact.lower()), ids, status, message, at, start, end,
                          editor.message_source())
     say(author.shown(root, relpath))

@@ -52,14 +52,47 @@ def parse_at(text: str | None, repo: Repo, after: dt.datetime | None = None) -> 
     if text is None:
         minute = repo.now.replace(second=0, microsecond=0)
         return minute if after is None or minute >= after else repo.now
+    named = _ABBREVIATION_RE.match(text.strip())
+    if named and (named["abbr"].upper() in ("UTC", "Z") or _OFFSET_END_RE.search(named["time"])):
+        named = None  # parse_time reads UTC and Z itself; an offset and a name together are refused by it
+    if named:
+        text = named["time"]
     clock = _CLOCK_RE.match(text.strip())
     try:
         if clock:
             today = repo.now.astimezone(repo.tz).date()
-            return parse_time(f"{today.isoformat()} {int(clock[1]):02d}:{clock[2]}", repo.tz)
-        return parse_time(text, repo.tz)
+            moment = parse_time(f"{today.isoformat()} {int(clock[1]):02d}:{clock[2]}", repo.tz)
+        else:
+            moment = parse_time(text, repo.tz)
     except TimeError as err:
         raise Refused(f"--at: {err}", usage=True) from None
+    if named:
+        return _in_named_zone(moment, named["abbr"], repo)
+    return moment
+
+
+#: A time followed by a zone's abbreviation, as the page prints it: ``2026-11-27 10:20 CET``, ``10:20 CEST``.
+_ABBREVIATION_RE = re.compile(r"^(?P<time>.*[0-9])\s+(?P<abbr>[A-Za-z]{2,5})$")
+_OFFSET_END_RE = re.compile(r"(?:[+-][0-9]{2}:?[0-9]{2}|[0-9][Zz])$")
+
+
+def _in_named_zone(moment: dt.datetime, abbr: str, repo: Repo) -> dt.datetime:
+    """``moment``'s wall clock read in the page's zone, where that zone is called ``abbr`` then.
+
+    Accepted only when the page's zone uses the abbreviation at that wall time (``CET`` in winter
+    and ``CEST`` in summer for Europe/Berlin); in the hour that happens twice in autumn it says
+    which of the two is meant. Any other zone's abbreviation is refused: abbreviations are
+    ambiguous (IST, CST…), and the page's own is the one a writer copies from the page.
+    """
+    wall = moment.replace(tzinfo=None)
+    for fold in (0, 1):
+        candidate = wall.replace(tzinfo=repo.tz, fold=fold)
+        if (candidate.tzname() or "").upper() == abbr.upper():
+            return candidate.astimezone(dt.timezone(candidate.utcoffset() or dt.timedelta(0)))
+    name = getattr(repo.tz, "key", str(repo.tz))
+    raise Refused(f"--at: '{abbr}' is not what the page's timezone ({name}) is called at {wall:%Y-%m-%d %H:%M} "
+                  f"(it is {wall.replace(tzinfo=repo.tz).tzname()} then); write the time without it, or with an "
+                  "offset like +01:00", usage=True)
 
 
 def parse_window(start: str | None, end: str | None, repo: Repo) -> Window | None:

@@ -115,12 +115,18 @@ BAD_UPDATE_COMPONENT_STATUS = Rule("E211", E, "an update's Components line has a
 FINAL_COMPONENT_STATUS = Rule("E212", E, "the final update leaves a component in a status other than operational",
                               hint="an incident's effect ends with its final update: post the update before it "
                                    "with the status, or open a new incident for what is still wrong")
+UPDATE_HEADING_IN_MESSAGE = Rule("E213", E, "a '###' heading looks like an update heading and joins the "
+                                 "previous update's message", hint="an update heading has two '#': write "
+                                 "'## <time> — <status>'")
 # --- lifecycle ------------------------------------------------------------------------------------------
 OUT_OF_ORDER = Rule("E301", E, "an update is earlier than the one before it",
                     hint="updates are written oldest first, each appended at the end of the file")
 AFTER_FINAL = Rule("E302", E, "an update follows the final update",
                    hint="a closed incident stays closed; open a new incident instead")
 IN_THE_FUTURE = Rule("E303", E, "an update is in the future", hint="fix the date or the timezone")
+NEWEST_FIRST = Rule("E304", E, "the updates are written newest first",
+                    hint="updates go oldest first: put the first update at the top and append each new one at "
+                         "the end of the file")
 CANCELLED_AFTER_START = Rule("E305", E, "a maintenance is cancelled after its work began",
                              hint="cancel only before the window opens; once work began, post 'Completed' "
                                   "and say what was done")

@@ -295,6 +295,29 @@ FRONT_MATTER = Field("front matter", Kind.BLOCK, "The front matter of a gitstatu
 """An incident's front matter, in the order ``gitstatus new`` writes it; ``validate_incident`` reads it."""
 
 
+_H3_RE = re.compile(r"^ {0,3}###[ \t]+(?P<text>.*?)[ \t#]*$")
+_FENCE_LINE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _headings_in_message(checker: Checker, section: RawSection, tz: dt.tzinfo) -> None:
+    """E213 for a ``### <time> — <status>`` line in a message: one '#' too many, so an update is lost in the last."""
+    fence = False
+    for offset, line in enumerate(section.message.split("\n")):
+        if _FENCE_LINE_RE.match(line):
+            fence = not fence
+            continue
+        match = None if fence or "###" not in line else _H3_RE.match(line)
+        heading = HEADING_RE.match(match["text"]) if match else None
+        if heading is None or parse_status(heading["status"]) is None:
+            continue
+        try:
+            parse_time(heading["time"], tz)
+        except TimeError:
+            continue
+        checker.error(section.message_line + offset, 1, rules.UPDATE_HEADING_IN_MESSAGE,
+                      f"'{printable(line.strip())}' is read as part of the message above it")
+
+
 def _update(
     checker: Checker, section: RawSection, impact: Impact | None, tz: dt.tzinfo, listed: Iterable[str] | None = None,
     known: Iterable[str] | None = None,
@@ -319,6 +342,7 @@ def _update(
         checker.error(section.line, status_col, rules.MAINTENANCE_STATUS, f"'{status_word(status)}' is for maintenance",
                       sep="; ")
         status = None
+    _headings_in_message(checker, section, tz)
     statuses = components_line(checker, section, listed, status is not None and status.is_final, known)
     message = statuses[1] if statuses is not None else section.message
     if not message.strip():  # reported, but the update still counts for the lifecycle rules
@@ -348,6 +372,11 @@ def _maintenance_lifecycle(checker: Checker, updates: list[Update], window: Wind
 
 
 def _lifecycle(checker: Checker, updates: list[Update]) -> None:
+    descending = len(updates) >= 2 and all(b.at < a.at for a, b in zip(updates, updates[1:], strict=False))
+    if descending and (len(updates) >= 3 or updates[0].status.is_final):  # two updates: maybe just one wrong time
+        checker.error(updates[0].line, 4, rules.NEWEST_FIRST, f"each update is earlier than the one above it "
+                      f"(the newest, line {updates[0].line}, is at the top)")
+        return  # "earlier than the one before" on every line, or "after the final update", would say less
     final: Update | None = None
     for previous, update in zip([None, *updates], updates, strict=False):
         if final is not None:
@@ -380,10 +409,17 @@ def future_updates(path: str, updates: Iterable[Update], now: dt.datetime) -> li
     It runs on the Project (project.py), not in :func:`read_incident`, so that reading stays pure.
     """
     return [
-        Diagnostic(path, update.line, 4, rules.IN_THE_FUTURE, f"this update is dated {update.at.isoformat()}, after "
-                   f"now ({now.isoformat()})")
+        Diagnostic(path, update.line, 4, rules.IN_THE_FUTURE, f"this update is dated {_same_offset(update.at, now)}, "
+                   f"after now ({now.isoformat()})")
         for update in updates if update.at > now + FUTURE_TOLERANCE
     ]
+
+
+def _same_offset(moment: dt.datetime, now: dt.datetime) -> str:
+    """The update's time as written, and in now's offset when that differs, so the two compare at a glance."""
+    if moment.utcoffset() == now.utcoffset():
+        return moment.isoformat()
+    return f"{moment.isoformat()} ({moment.astimezone(now.tzinfo).isoformat()})"
 
 
 @dataclass(frozen=True)
