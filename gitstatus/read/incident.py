@@ -21,7 +21,7 @@ from ..slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
 from ..terminal import printable
 from ..timeparse import TimeError, parse_time
 from .document import RawIncident, RawSection, decode, parse_incident
-from .settings import Checker, kind
+from .settings import Checker, group_slug, kind
 from .yamlnodes import Node
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -102,10 +102,24 @@ def read_impact(checker: Checker, node: Node | None) -> Impact | None:
         return None
 
 
+def group_members(known: Mapping[str, Component]) -> dict[str, tuple[str, ...]]:
+    """Each group's id (as the page and the API name it) and its members' ids, in components.yaml's order."""
+    groups: dict[str, list[str]] = {}
+    for component in known.values():
+        if component.group is not None:
+            groups.setdefault(group_slug(component.group), []).append(component.id)
+    return {group: tuple(members) for group, members in groups.items()}
+
+
 def read_components(
     checker: Checker, node: Node | None, known: Mapping[str, Component] | None
 ) -> tuple[str, ...] | None:
-    """The listed ids; with ``known`` None (components.yaml unreadable) any id is accepted."""
+    """The listed ids; with ``known`` None (components.yaml unreadable) any id is accepted.
+
+    A group's id stands for every member of the group (``components: [core]``); a member also
+    named on its own is listed once.
+    """
+    groups = group_members(known) if known is not None else {}
     if node is None:
         return None
     if not isinstance(node.value, list):
@@ -120,10 +134,12 @@ def read_components(
         if not isinstance(item.value, str):
             checker.error(item.line, item.col, rules.WRONG_TYPE, "each entry of 'components' must be a component id")
             ok = False
+        elif item.value in groups:
+            ids += [member for member in groups[item.value] if member not in ids]
         elif known is not None and item.value not in known:
             checker.error(item.line, item.col, rules.UNKNOWN_COMPONENT,
-                          f"unknown component {unknown(item.value, known)}", "components are listed in components.yaml",
-                          "; ")
+                          f"unknown component {unknown(item.value, [*known, *groups])}",
+                          "components and groups are listed in components.yaml", "; ")
             ok = False
         elif item.value in ids:
             checker.error(item.line, item.col, rules.COMPONENT_LISTED_TWICE,
@@ -180,7 +196,7 @@ def parse_component_status(word: str) -> ComponentStatus | None:
 
 def components_line(
     checker: Checker, section: RawSection, listed: Iterable[str] | None, final: bool,
-    known: Iterable[str] | None = None,
+    known: Mapping[str, Component] | None = None,
 ) -> tuple[tuple[tuple[str, ComponentStatus], ...], str] | None:
     """The component statuses an update's first line sets, and the message without that line.
 
@@ -195,6 +211,7 @@ def components_line(
         return (), section.message
     line = section.message_line
     listed = tuple(listed) if listed is not None else None
+    groups = group_members(known) if known is not None else {}
     found: dict[str, ComponentStatus] = {}
     ok = True
     col = match.start("rest") + 1
@@ -215,6 +232,15 @@ def components_line(
             ok = False
             continue
         component_id = parsed["id"]
+        members = groups.get(component_id, ())
+        if listed is not None and members and all(m in listed for m in members):
+            if final and status is not ComponentStatus.OPERATIONAL:
+                checker.error(line, at, rules.FINAL_COMPONENT_STATUS, f"'{component_id} {status.value}' on the final "
+                              "update: the incident's components are operational again once it ends", sep="; ")
+                ok = False
+                continue
+            found.update((member, status) for member in members)  # a group: each of its members
+            continue
         if listed is not None and component_id not in listed:
             named = unknown(component_id, [*listed, *(c for c in known or () if c not in listed)])
             checker.error(line, at, rules.BAD_UPDATE_COMPONENT, f"{named.quoted} is not one of this incident's "
@@ -283,7 +309,8 @@ FRONT_MATTER = Field("front matter", Kind.BLOCK, "The front matter of a gitstatu
     Field("impact", Kind.CHOICE, "minor: limited impact, most users unaffected; major: a significant share of "
           "users affected; critical: service broadly unavailable; maintenance: planned work.", required=True,
           choices=tuple(i.value for i in Impact), reader=read_impact),
-    Field("components", Kind.LIST, "Ids of the affected components, from components.yaml; [] for none.",
+    Field("components", Kind.LIST, "Ids of the affected components, from components.yaml (a group's id means "
+          "every member of the group); [] for none.",
           required=True, examples=("[api, dashboard]",), reader=read_components,
           item=Field("component id", Kind.ID, "A component id from components.yaml.")),
     Field("component_status", Kind.MAP, "Overrides the status the impact implies, for some of this incident's "
@@ -320,7 +347,7 @@ def _headings_in_message(checker: Checker, section: RawSection, tz: dt.tzinfo) -
 
 def _update(
     checker: Checker, section: RawSection, impact: Impact | None, tz: dt.tzinfo, listed: Iterable[str] | None = None,
-    known: Iterable[str] | None = None,
+    known: Mapping[str, Component] | None = None,
 ) -> Update | None:
     match = HEADING_RE.match(section.heading)
     if not match:
