@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable
 
-from .model import Incident, Update
+from .model import Incident, Postmortem, Update
 from .read.incident import FRONT_MATTER, status_word
 from .timeparse import format_time
 
@@ -101,6 +101,17 @@ def update_section(update: Update, tz: dt.tzinfo) -> str:
     return f"\n{update_heading(update, tz)}\n{statuses}\n{message_text(update.message)}\n"
 
 
+POSTMORTEM_WORD = "Post-mortem"
+"""The heading's word for a post-mortem section, as the file format spells it (read/incident.py reads it)."""
+
+
+def postmortem_section(postmortem: Postmortem, tz: dt.tzinfo) -> str:
+    """The post-mortem as appended to a resolved incident's file: ``## <time> — Post-mortem`` and its text."""
+    heading = f"## {format_time(postmortem.at, tz)} {SEPARATOR} {POSTMORTEM_WORD}"
+    return f"\n{heading}\n\n{message_text(postmortem.message)}\n"
+
+
 def incident_text(incident: Incident, tz: dt.tzinfo) -> str:
     """A whole incident file in the canonical form."""
-    return front_matter(incident, tz) + "".join(update_section(u, tz) for u in incident.updates)
+    text = front_matter(incident, tz) + "".join(update_section(u, tz) for u in incident.updates)
+    return text + (postmortem_section(incident.postmortem, tz) if incident.postmortem else "")

@@ -43,6 +43,7 @@ from .read.incident import (  # the checker's readers of each key, so that histo
     FRONT_MATTER,
     HEADING_RE,
     content_digest,
+    is_postmortem_heading,
     parse_status,
     read_component_status,
     read_components,
@@ -249,7 +250,7 @@ def current_snapshot(source: Source, relpath: str, tz: dt.tzinfo) -> Snapshot | 
     raw, problems = parse_incident(text, relpath)
     if any(d.rule in _UNREADABLE for d in problems):
         return None
-    entries = tuple(_entry(s, tz) for s in raw.sections)
+    entries = tuple(_entry(s, tz) for s in raw.sections if not is_postmortem_heading(s.heading))  # not an update
     return Snapshot(relpath, _title(raw), entries, raw.body_line, _front_matter(raw, tz))
 
 

@@ -35,7 +35,7 @@ from .rules import Diagnostic
 from .source import Disk, find_root
 from .terminal import printable
 from .timeparse import UTC, TimeError, format_time, resolve_now
-from .words import status_label
+from .words import status_label, t
 
 F = TypeVar("F", bound=Callable[..., object])
 V = TypeVar("V", str, tuple[str, ...], None)
@@ -406,6 +406,18 @@ def resolve_command(incident: str, cancel: bool, message: str | None, at: str | 
     """Post the final update: resolved, or completed for maintenance (cancelled with --cancel)."""
     say(_posted(root, author.post(root, resolve_now(None), incident, None, message, at, editor.message_source(),
                                   final=True, cancel=cancel)))
+
+
+@main.command("postmortem")
+@click.argument("incident", metavar="ID")
+@message_option
+@at_option
+@root_option
+def postmortem_command(incident: str, message: str | None, at: str | None, root: Path) -> None:
+    """Publish a resolved incident's post-mortem: append its '## <time> — Post-mortem' section."""
+    relpath, postmortem, tz = author.publish_postmortem(root, resolve_now(None), incident, message, at,
+                                                        editor.message_source())
+    say(f"{author.shown(root, relpath)}: {t('postmortem.heading')} at {format_time(postmortem.at, tz)}")
 
 
 @main.command("delete")

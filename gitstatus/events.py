@@ -103,6 +103,7 @@ def compute(old: StatusPage, new: StatusPage, changes: Sequence[Change], since: 
             add(_moved(incident, old_windows.get(incident.id), now))
     for state in after.incidents:
         add(_window_events(state, was.get(state.id)))
+        add(_postmortem_event(state.incident, was.get(state.id)))
     add(_component_events(before.component_status, after.component_status, new, after.incidents, since, now))
     return sorted(found.values(), key=lambda e: e.sort_key)
 
@@ -143,6 +144,13 @@ def _update_event(incident: Incident, position: int, was: IncidentState | None) 
         kind, key = EventKind.RESOLVED, "resolved"
     return Event(f"{incident.id}:{key}", kind, update.at, _as_of(incident, position), update, position,
                  window=incident.scheduled)
+
+
+def _postmortem_event(incident: Incident, was: IncidentState | None) -> list[Event]:
+    """A post-mortem published since the last announcement (one per incident: editing it is not news)."""
+    if incident.postmortem is None or (was is not None and was.incident.postmortem is not None):
+        return []
+    return [Event(f"{incident.id}:postmortem", EventKind.POSTMORTEM, incident.postmortem.at, incident)]
 
 
 def _moved(incident: Incident, previous: Window | None, now: dt.datetime) -> list[Event]:

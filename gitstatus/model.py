@@ -103,8 +103,7 @@ IMPACT_COMPONENT_STATUS: Mapping[Impact, ComponentStatus] = {
 class EventKind(str, Enum):
     """What a notification announces (its words are in the catalogue, ``notify.event.<value>``).
 
-    ``postmortem`` is kept for the format to come: incident files cannot publish a post-mortem
-    yet, so no event of that kind is made today.
+    ``postmortem`` announces a resolved incident's post-mortem section.
     """
 
     OPENED = "opened"
@@ -211,6 +210,16 @@ class Update:
     update saying so (state.py adds it, as Statuspage posts one)."""
 
 
+@dataclass(frozen=True)
+class Postmortem:
+    """The review of a resolved incident: its own ``## <time> — Post-mortem`` section, after the final update."""
+
+    at: dt.datetime
+    """When it was published."""
+    message: str
+    line: int = 0
+
+
 #: One step of a component's status while an incident is in effect: from this moment on, this status.
 Step = tuple[dt.datetime, ComponentStatus]
 
@@ -229,6 +238,8 @@ class Incident:
     scheduled: Window | None = None
     path: str = ""
     """Path relative to the status repo root, with forward slashes (``incidents/x.md``)."""
+    postmortem: Postmortem | None = None
+    """The post-mortem, once published (resolved incidents only)."""
 
     @property
     def started_at(self) -> dt.datetime:

@@ -118,6 +118,9 @@ FINAL_COMPONENT_STATUS = Rule("E212", E, "the final update leaves a component in
 UPDATE_HEADING_IN_MESSAGE = Rule("E213", E, "a '###' heading looks like an update heading and joins the "
                                  "previous update's message", hint="an update heading has two '#': write "
                                  "'## <time> — <status>'")
+POSTMORTEM_OUT_OF_PLACE = Rule("E214", E, "a post-mortem section is out of place",
+                               hint="a post-mortem is the last section of a resolved incident, dated at or after "
+                                    "its Resolved update: '## <time> — Post-mortem'")
 # --- lifecycle ------------------------------------------------------------------------------------------
 OUT_OF_ORDER = Rule("E301", E, "an update is earlier than the one before it",
                     hint="updates are written oldest first, each appended at the end of the file")

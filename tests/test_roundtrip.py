@@ -19,7 +19,17 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gitstatus.canonical import incident_text, yaml_scalar
-from gitstatus.model import MAINTENANCE_STATUSES, Component, ComponentStatus, Impact, Incident, Status, Update, Window
+from gitstatus.model import (
+    MAINTENANCE_STATUSES,
+    Component,
+    ComponentStatus,
+    Impact,
+    Incident,
+    Postmortem,
+    Status,
+    Update,
+    Window,
+)
 from gitstatus.read import yamlnodes
 from gitstatus.read.document import decode, parse_incident
 from gitstatus.read.incident import validate_incident
@@ -111,9 +121,12 @@ def incidents(draw: st.DrawFn) -> tuple[Incident, tuple[Component, ...], dt.tzin
     if impact is Impact.MAINTENANCE and draw(st.booleans()):  # announced ahead, as maintenance is (W104, E305)
         start = times[-1] + dt.timedelta(seconds=draw(st.integers(1, 86400)))
         window = Window(start, start + dt.timedelta(seconds=draw(st.integers(1, 3 * 86400))))
+    postmortem = None
+    if impact is not Impact.MAINTENANCE and chosen[-1].is_final and draw(st.booleans()):
+        postmortem = Postmortem(times[-1] + dt.timedelta(seconds=draw(st.integers(0, 86400))), draw(messages))
     incident = Incident(id="2026-06-11-roundtrip", title=draw(titles), impact=impact, components=listed,
                         updates=updates, component_status=overrides, scheduled=window,
-                        path="incidents/2026-06-11-roundtrip.md")
+                        path="incidents/2026-06-11-roundtrip.md", postmortem=postmortem)
     return incident, components, draw(st.sampled_from(PAGE_ZONES))
 
 
@@ -138,7 +151,9 @@ def without_lines(incident: Incident) -> Incident:
     window = incident.scheduled
     return dataclasses.replace(
         incident, updates=tuple(dataclasses.replace(u, line=0, at=utc(u.at)) for u in incident.updates),
-        scheduled=Window(utc(window.start), utc(window.end)) if window else None)
+        scheduled=Window(utc(window.start), utc(window.end)) if window else None,
+        postmortem=dataclasses.replace(incident.postmortem, line=0, at=utc(incident.postmortem.at))
+        if incident.postmortem else None)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

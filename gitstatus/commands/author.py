@@ -41,7 +41,7 @@ from ..edits import (
     parse_window,
 )
 from ..errors import Refused, RootError
-from ..model import ComponentStatus, Impact, Incident, Status, Update
+from ..model import ComponentStatus, Impact, Incident, Postmortem, Status, Update
 from ..project import load
 from ..read.document import INCIDENTS_DIR
 from ..rules import Diagnostic, Severity, unknown
@@ -142,6 +142,55 @@ def plan_update(repo: Repo, relpath: str, status: Status | None, at_text: str | 
     update = Update(parse_at(at_text, repo, after=incident.last_update.at), status or incident.last_update.status,
                     message, components=components)
     return Change(relpath, append_update(data, update, repo.tz), data), update, incident
+
+
+def plan_postmortem(repo: Repo, relpath: str, at_text: str | None, message: str) -> tuple[Change, Postmortem]:
+    """Append the post-mortem section to a resolved incident (refused when open, maintenance, or done already)."""
+    data, incident, problems = read_incident(repo, relpath)
+    if incident is None:
+        errors = [d for d in problems if d.severity is Severity.ERROR]
+        raise Refused(f"{relpath} has errors; fix them before adding a post-mortem", errors)
+    if incident.impact is Impact.MAINTENANCE:
+        raise Refused(f"{incident.id} is maintenance: a post-mortem is for an incident", usage=True)
+    if not incident.is_final:
+        raise Refused(f"{incident.id} is not resolved yet: resolve it first ('gitstatus resolve'), then publish "
+                      "its post-mortem", usage=True)
+    if incident.postmortem is not None:
+        raise Refused(f"{incident.id} already has a post-mortem (line {incident.postmortem.line}): edit it in the "
+                      "file")
+    postmortem = Postmortem(parse_at(at_text, repo, after=incident.last_update.at), message)
+    section = canonical.postmortem_section(postmortem, repo.tz)
+    return Change(relpath, _append_text(data, section), data), postmortem
+
+
+def _append_text(existing: bytes, section: str) -> bytes:
+    """``existing`` with ``section`` appended as append_update appends an update: a final newline first, CRLF kept."""
+    first = existing.find(b"\n")
+    crlf = first > 0 and existing[first - 1:first] == b"\r"
+    if existing and not existing.endswith((b"\n", b"\r")):
+        section = "\n" + section
+    return existing + (section.replace("\n", "\r\n") if crlf else section).encode("utf-8")
+
+
+def publish_postmortem(root: Path, now: dt.datetime, ref: str, message: str | None, at: str | None,
+                       source: MessageSource) -> tuple[str, Postmortem, dt.tzinfo]:
+    """``gitstatus postmortem``: append the post-mortem section to the resolved incident ``ref``.
+
+    Returns the file, the post-mortem written and the page's timezone (to show its time in).
+    """
+    with _nothing_written():
+        repo = open_repo(root, now)
+        relpath = find_incident(root, ref)
+        if message is None:
+            trial, _ = plan_postmortem(repo, relpath, at, _BODY_PLACEHOLDER)
+            ensure_valid(repo, trial)  # refuse before asking for a message
+            message = source(Prompt(f"The post-mortem of {relpath}: what happened, why, and what will change."))
+        message = checked_message(message)
+        with _locked(repo, f"adding a post-mortem to {relpath}") as fresh:
+            change, postmortem = plan_postmortem(fresh, relpath, at, message)
+            ensure_valid(fresh, change)
+            apply(fresh.root, change)
+        return relpath, postmortem, repo.tz
 
 
 def plan_delete(repo: Repo, relpath: str) -> Change:

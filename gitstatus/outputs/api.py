@@ -79,6 +79,8 @@ def incident_status(state: IncidentState) -> str:
     always equal to its newest update's status, as on Statuspage.
     """
     if not is_maintenance(state):
+        if state.incident.postmortem is not None:
+            return "postmortem"  # as Statuspage's incident once its post-mortem is published
         return state.incident.last_update.status.value
     if state.phase is Phase.UPCOMING:
         return "scheduled"
@@ -244,6 +246,9 @@ class Api:
             "incident_updates": self._updates(s, statuses),
             "components": [self.by_id[c] for c in listed],
         }
+        if incident.postmortem is not None:
+            obj["postmortem_body"] = incident.postmortem.message
+            obj["postmortem_body_last_updated_at"] = self.time(incident.postmortem.at)
         if is_maintenance(s):
             window = incident.scheduled
             if window is not None:

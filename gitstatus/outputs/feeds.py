@@ -66,6 +66,11 @@ def timeline_html(state: IncidentState, names: dict[str, str], tz: dt.tzinfo, ba
         start, end = incident.scheduled.start.astimezone(tz), incident.scheduled.end.astimezone(tz)
         window = t("time.range", start=format_full(start), end=format_full(end))
         parts.append(f"<p><strong>{html_escape(t('feed.window'))}</strong> {html_escape(window)}.</p>")
+    if incident.postmortem is not None:  # first: the review is what a reader comes back for
+        when = format_full(incident.postmortem.at.astimezone(tz))
+        parts.append(f"<p><small>{html_escape(when)}</small><br><strong>{html_escape(t('postmortem.heading'))}"
+                     "</strong></p>")
+        parts.append(markdown.render_at(incident.postmortem.message, base_url).strip())
     for update in reversed(state.updates):
         when = format_full(update.at.astimezone(tz))
         parts.append(f"<p><small>{html_escape(when)}</small><br><strong>{html_escape(status_label(update.status))}</strong></p>")
@@ -136,6 +141,7 @@ class Feeds:
                 f"    <published>{rfc3339_utc(incident.updates[0].at)}</published>",
                 f"    <updated>{rfc3339_utc(activity_at(s, self.state.now))}</updated>",
                 f"    <category term={attr(incident.impact.value)}/>",
+                *(["    <category term=\"postmortem\"/>"] if incident.postmortem else []),
                 f'    <content type="html">{text(self.content(s))}</content>',
                 "  </entry>",
             ]
@@ -165,6 +171,7 @@ class Feeds:
                 f'      <guid isPermaLink="true">{text(self.url(s))}</guid>',
                 f"      <pubDate>{rfc822(activity_at(s, self.state.now))}</pubDate>",
                 f"      <category>{text(s.incident.impact.value)}</category>",
+                *(["      <category>postmortem</category>"] if s.incident.postmortem else []),
                 f"      <description>{text(self.content(s))}</description>",
                 "    </item>",
             ]

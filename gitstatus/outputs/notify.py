@@ -94,6 +94,8 @@ class Renderer:
         status = update.status if update is not None else _TIME_STATUS.get(event.kind)
         subject = incident.title if incident is not None else self.names.get(event.components[0], "")
         message = update.message if update is not None else ""
+        if event.kind is EventKind.POSTMORTEM and incident is not None and incident.postmortem is not None:
+            message = incident.postmortem.message
         return {
             "event": event.kind.value,
             "headline": event_title(event.kind, subject),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .. import rules
 from ..fields import Field, Kind
-from ..model import Component, ComponentStatus, Impact, Incident, Status, Update, Window
+from ..model import Component, ComponentStatus, Impact, Incident, Postmortem, Status, Update, Window
 from ..rules import Diagnostic, Severity, unknown
 from ..slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
 from ..terminal import printable
@@ -380,6 +380,55 @@ def _update(
                   components=statuses[0] if statuses is not None else ())
 
 
+_POSTMORTEM_WORDS = frozenset({"postmortem", "post mortem"})
+
+
+def is_postmortem_heading(heading: str) -> bool:
+    """``<time> — Post-mortem`` (or Postmortem, Post mortem, in any letter case): the post-mortem's section."""
+    match = HEADING_RE.match(heading)
+    return match is not None and _STATUS_SPACES_RE.sub(" ", match["status"].strip().lower()) in _POSTMORTEM_WORDS
+
+
+def _postmortem(
+    checker: Checker, sections: tuple[RawSection, ...], updates: list[Update], impact: Impact | None, tz: dt.tzinfo
+) -> tuple[Postmortem | None, bool]:
+    """The post-mortem section, if any, and whether it is where it must be (E214 for each way it is not)."""
+    found = [s for s in sections if is_postmortem_heading(s.heading)]
+    if not found:
+        return None, True
+    section = found[0]
+    ok = True
+    match = HEADING_RE.match(section.heading)
+    assert match is not None
+    at: dt.datetime | None = None
+    try:
+        at = parse_time(match["time"], tz)
+    except TimeError as err:
+        checker.error(section.line, section.col, rules.BAD_TIME, str(err))
+        ok = False
+    for extra in found[1:]:
+        checker.error(extra.line, 1, rules.POSTMORTEM_OUT_OF_PLACE, f"a second post-mortem (the first is on line "
+                      f"{section.line}): keep one, and edit it")
+        ok = False
+    final = next((u for u in updates if u.status.is_final), None)
+    if impact is Impact.MAINTENANCE:
+        checker.error(section.line, 1, rules.POSTMORTEM_OUT_OF_PLACE, "maintenance has no post-mortem", "")
+        ok = False
+    elif final is None:  # (an update after the post-mortem follows the final update: E302 says so)
+        checker.error(section.line, 1, rules.POSTMORTEM_OUT_OF_PLACE, "a post-mortem before the incident is resolved")
+        ok = False
+    elif at is not None and at < final.at:
+        checker.error(section.line, 4, rules.POSTMORTEM_OUT_OF_PLACE, f"the post-mortem is dated before the "
+                      f"'{status_word(final.status)}' update on line {final.line}")
+        ok = False
+    message = section.message
+    if not message.strip():
+        checker.error(section.line, 1, rules.EMPTY_UPDATE, "the post-mortem has no message",
+                      "write what happened, why, and what will change")
+        ok = False
+    return (Postmortem(at, message, section.line) if at is not None else None), ok
+
+
 def _maintenance_lifecycle(checker: Checker, updates: list[Update], window: Window | None) -> None:
     """E305 for a cancellation after work began; W104 for a window that was over before the first update."""
     for update in updates:
@@ -493,13 +542,15 @@ def validate_incident(
         overrides = read_component_status(checker, fields.get("component_status"), listed) \
             if listed is not None else {}
         window = read_window(checker, fields.get("scheduled"), impact, tz)
-    if not raw.sections and raw.meta is not None:
+    if not any(not is_postmortem_heading(s.heading) for s in raw.sections) and raw.meta is not None:
         checker.error(raw.body_line, 1, rules.NO_UPDATES, "no updates",
                       f"add one below the front matter, like {HEADING_EXAMPLE} followed by a message")
-    updates = [u for u in (_update(checker, s, impact, tz, listed, components) for s in raw.sections) if u is not None]
+    sections = tuple(s for s in raw.sections if not is_postmortem_heading(s.heading))
+    updates = [u for u in (_update(checker, s, impact, tz, listed, components) for s in sections) if u is not None]
     _lifecycle(checker, updates)  # over the updates that could be read, so one bad heading hides nothing else
     if impact is Impact.MAINTENANCE:
         _maintenance_lifecycle(checker, updates, window)
+    postmortem, _ = _postmortem(checker, raw.sections, updates, impact, tz)
     _placeholders(checker, updates)
     has_error = any(d.severity is Severity.ERROR for d in checker.diagnostics)
     if has_error or None in (incident_id, title, impact, listed, overrides) or not updates:
@@ -507,7 +558,7 @@ def validate_incident(
     assert incident_id and title and impact and listed is not None and overrides is not None
     incident = Incident(
         id=incident_id, title=title, impact=impact, components=listed, updates=tuple(updates),
-        component_status=overrides, scheduled=window, path=raw.path,
+        component_status=overrides, scheduled=window, path=raw.path, postmortem=postmortem,
     )
     return incident, checker.diagnostics, updates
 
