@@ -352,9 +352,15 @@ def _ask_to_delete(shown: str) -> bool:
 
 
 @main.command("new")
-@click.argument("title", callback=utf8_text)
-@click.option("--impact", required=True, type=click.Choice([i.value for i in Impact], case_sensitive=False),
-              help="How bad it is: minor, major, critical, or maintenance for planned work.")
+@click.argument("title", callback=utf8_text, required=False)
+@click.option("--impact", type=click.Choice([i.value for i in Impact], case_sensitive=False),
+              help="How bad it is: minor, major, critical, or maintenance for planned work (required without "
+                   "--template).")
+@click.option("--template", "template", metavar="NAME", callback=utf8_text,
+              help="Start from templates/NAME.md: its title, impact, components and first message (the options "
+                   "given override them).")
+@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE", callback=utf8_text,
+              help="A value for the template's {NAME} placeholder; repeat it for several.")
 @click.option("--component", "-c", "components", multiple=True, metavar="ID", callback=utf8_text,
               help="An affected component's id from components.yaml; repeat it or separate ids with commas.")
 @click.option("--status", metavar="STATUS", callback=utf8_text,
@@ -365,14 +371,18 @@ def _ask_to_delete(shown: str) -> bool:
 @click.option("--start", metavar="TIME", callback=utf8_text, help="Maintenance only: when the planned window starts.")
 @click.option("--end", metavar="TIME", callback=utf8_text, help="Maintenance only: when the planned window ends.")
 @root_option
-def new_command(title: str, impact: str, components: tuple[str, ...], status: str | None, message: str | None,
-                at: str | None, start: str | None, end: str | None, root: Path) -> None:
+def new_command(title: str | None, impact: str | None, template: str | None, variables: tuple[str, ...],
+                components: tuple[str, ...], status: str | None, message: str | None, at: str | None,
+                start: str | None, end: str | None, root: Path) -> None:
     """Start an incident: write incidents/<date>-<title>.md with its first update, print its path."""
     ids = [c.strip() for item in components for c in item.split(",") if c.strip()]
-    if not ids:
+    if template is None and (title is None or impact is None):
+        raise click.UsageError("give a TITLE and --impact, or --template NAME")
+    if not ids and template is None:
         _no_components()
-    relpath = author.new(root, resolve_now(None), title, Impact(impact.lower()), ids, status, message, at, start, end,
-                         editor.message_source())
+    chosen = author.FromTemplate(template, author.parse_vars(variables)) if template is not None else None
+    relpath = author.new(root, resolve_now(None), title, Impact(impact.lower()) if impact else None, ids, status,
+                         message, at, start, end, editor.message_source(), chosen)
     say(author.shown(root, relpath))
 
 

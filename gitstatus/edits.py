@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import canonical, rules
@@ -220,6 +220,8 @@ class NewIncident:
     at: str | None
     window: Window | None = None
     """Maintenance only: the planned window (``--start``/``--end``)."""
+    component_status: Mapping[str, ComponentStatus] = field(default_factory=dict)
+    """From a template: the statuses its components start with."""
 
 
 def default_status(impact: Impact, window: Window | None) -> Status:

@@ -121,6 +121,7 @@ UPDATE_HEADING_IN_MESSAGE = Rule("E213", E, "a '###' heading looks like an updat
 POSTMORTEM_OUT_OF_PLACE = Rule("E214", E, "a post-mortem section is out of place",
                                hint="a post-mortem is the last section of a resolved incident, dated at or after "
                                     "its Resolved update: '## <time> — Post-mortem'")
+BAD_TEMPLATE = Rule("E215", E, "an incident template is not one 'gitstatus new --template' can use")
 # --- lifecycle ------------------------------------------------------------------------------------------
 OUT_OF_ORDER = Rule("E301", E, "an update is earlier than the one before it",
                     hint="updates are written oldest first, each appended at the end of the file")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +44,8 @@ from ..errors import Refused, RootError
 from ..model import ComponentStatus, Impact, Incident, Postmortem, Status, Update
 from ..project import load
 from ..read.document import INCIDENTS_DIR
+from ..read.incident import group_members
+from ..read.template import TEMPLATES_DIR, MissingValues, fill
 from ..rules import Diagnostic, Severity, unknown
 from ..slug import slugify
 from ..source import Disk, incident_paths, read_bytes
@@ -51,6 +53,7 @@ from ..timeparse import format_time
 from ..words import status_label
 from ..write import FileChange as Change
 from ..write import apply
+from .templates import load_templates
 
 _BODY_PLACEHOLDER = "(message)"
 
@@ -96,7 +99,7 @@ def plan_new(repo: Repo, spec: NewIncident, message: str) -> Change:
     components = tuple(dict.fromkeys(spec.components))
     incident = Incident(
         id=incident_id, title=title, impact=spec.impact, components=components,
-        updates=(Update(at, status, message),), scheduled=spec.window,
+        updates=(Update(at, status, message),), scheduled=spec.window, component_status=dict(spec.component_status),
     )
     text = canonical.incident_text(incident, repo.tz)
     return Change(f"{INCIDENTS_DIR}/{incident_id}.md", text.encode("utf-8"), None)
@@ -322,15 +325,73 @@ def shown(root: Path, relpath: str) -> str:
     return relpath if root == Path(".") else str(root / relpath)
 
 
-def new(root: Path, now: dt.datetime, title: str, impact: Impact, components: Sequence[str], status: str | None,
-        message: str | None, at: str | None, start: str | None, end: str | None, source: MessageSource) -> str:
-    """``gitstatus new``: write a new incident with its first update; returns its relpath."""
+@dataclass(frozen=True)
+class FromTemplate:
+    """``new --template NAME --var k=v``: the template to start from and the values of its placeholders."""
+
+    name: str
+    values: Mapping[str, str]
+
+
+def parse_vars(items: Sequence[str]) -> dict[str, str]:
+    """``--var region=eu-west`` (repeatable) as placeholder values."""
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise Refused(f"--var: '{item}' needs a name and a value, like region=eu-west", usage=True)
+        values[name.strip()] = value
+    return values
+
+
+def _from_template(repo: Repo, chosen: FromTemplate, title: str | None, impact: Impact | None,
+                   components: Sequence[str], status: str | None, message: str | None
+                   ) -> tuple[str, Impact, tuple[str, ...], Status | None, str | None, Mapping[str, ComponentStatus]]:
+    """What ``new`` writes from a template: the options given override the template's values."""
+    templates, problems = load_templates(repo.root, repo.project.settings.known, repo.tz)
+    mine = [d for d in problems if d.path == f"{TEMPLATES_DIR}/{chosen.name}.md"]
+    template = templates.get(chosen.name)
+    if template is None:
+        if mine:
+            raise Refused(f"the template {TEMPLATES_DIR}/{chosen.name}.md has errors; fix them first", mine)
+        raise Refused(f"--template: no template {unknown(chosen.name, templates)} in {TEMPLATES_DIR}/"
+                      + (f" (there are: {', '.join(sorted(templates))})" if templates else ""), usage=True)
+    ids = tuple(components) or template.components
+    names = {c.id: c.name for c in repo.project.components}
+    known = repo.project.settings.known or {}
+    expanded = [m for i in ids for m in (group_members(known).get(i, (i,)))]
+    values = {"component": ", ".join(names.get(i, i) for i in dict.fromkeys(expanded)), **chosen.values}
+    try:
+        filled_title, filled_message = fill(template, values)
+    except MissingValues as err:
+        raise Refused(f"the template {chosen.name} needs a value for "
+                      + ", ".join(f"{{{n}}}" for n in err.names) + ": pass "
+                      + " ".join(f"--var {n}=…" for n in err.names), usage=True) from None
+    first = parse_status_option(status) if status else template.status
+    return (title or filled_title, impact or template.impact, ids, first,
+            message if message is not None else filled_message, template.component_status if not components else {})
+
+
+def new(root: Path, now: dt.datetime, title: str | None, impact: Impact | None, components: Sequence[str],
+        status: str | None, message: str | None, at: str | None, start: str | None, end: str | None,
+        source: MessageSource, template: FromTemplate | None = None) -> str:
+    """``gitstatus new``: write a new incident with its first update; returns its relpath.
+
+    With ``template``, the incident starts from ``templates/<name>.md``: its title, impact,
+    components and message, each overridden by the option given.
+    """
     with _nothing_written():
         repo = open_repo(root, now)
+        overrides: Mapping[str, ComponentStatus] = {}
+        first = parse_status_option(status) if status else None
+        if template is not None:
+            title, impact, components, first, message, overrides = _from_template(
+                repo, template, title, impact, components, status, message)
+        if title is None or impact is None:
+            raise Refused("new needs a TITLE and --impact (or --template NAME)", usage=True)
         spec = NewIncident(
             title=title, impact=impact, components=tuple(components),
-            status=parse_status_option(status) if status else None,
-            at=at, window=parse_window(start, end, repo),
+            status=first, at=at, window=parse_window(start, end, repo), component_status=overrides,
         )
         if spec.window is not None and spec.window.end <= now and spec.at is None:
             raise Refused(f"the window is already over (it ended {format_time(spec.window.end, repo.tz)}): check "
