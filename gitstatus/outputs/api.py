@@ -133,7 +133,11 @@ class Api:
     # --- components -------------------------------------------------------------------------
 
     def _components(self) -> list[Json]:
-        """Flat, in page order: a group, then its members; ``position`` counts within each level."""
+        """Flat and sorted by ``position``, which counts within each level, as Statuspage's real payloads are.
+
+        So groups and members interleave (the first top-level row and every group's first member,
+        then the second of each…); equal positions keep the page's order (a group before its members).
+        """
         objects: list[Json] = []
         for top, row in enumerate(self.state.layout, start=1):
             if isinstance(row, ComponentRow):
@@ -142,7 +146,7 @@ class Api:
             members = [self._component(m.component, m.status, n, row.id) for n, m in enumerate(row.members, start=1)]
             objects.append(self._group(row, top, members))
             objects += members
-        return objects
+        return sorted(objects, key=lambda o: int(o["position"]))  # stable
 
     def _component_times(self, component: Component) -> tuple[dt.datetime, dt.datetime]:
         created = midnight(component.start_date, self.tz) if component.start_date else self._origin
@@ -168,9 +172,9 @@ class Api:
 
     def _group(self, row: GroupRow, position: int, members: list[Json]) -> Json:
         """A group as Statuspage writes one: a component with ``group: true`` and its members' ids.
-        Its dates span its members'; its ``start_date`` is the earliest, when every member has one."""
+        Its dates span its members'; its own ``start_date`` is null, as in real payloads (even when
+        every member has one)."""
         times = [self._component_times(m.component) for m in row.members]
-        starts = [m.component.start_date for m in row.members]
         return {
             "id": row.id,
             "name": row.name,
@@ -180,7 +184,7 @@ class Api:
             "position": position,
             "description": None,
             "showcase": True,
-            "start_date": min(d for d in starts if d).isoformat() if all(starts) else None,
+            "start_date": None,
             "group_id": None,
             "page_id": self.page_id,
             "group": True,
@@ -245,6 +249,7 @@ class Api:
             "page_id": self.page_id,
             "incident_updates": self._updates(s, statuses),
             "components": [self.by_id[c] for c in listed],
+            "reminder_intervals": None,  # present, and null, in current real payloads
         }
         if incident.postmortem is not None:
             obj["postmortem_body"] = incident.postmortem.message
