@@ -22,7 +22,7 @@ from gitstatus.source import Disk
 from gitstatus.state import derive
 from gitstatus.timeparse import UTC
 
-from .conftest import build, incident, run_cli
+from .conftest import build, edit, incident, run_cli, status_repo
 
 SLOW = incident(
     "API and dashboard slow", "major", "[api, dashboard]",
@@ -141,3 +141,17 @@ def test_operational_from_the_start(make_repo: Callable[..., Path]) -> None:
     page = load(Disk(make_repo({"incidents/2026-06-11-errors.md": text}))).check(at("2026-06-11 12:00")).page
     assert derive(page, at("2026-06-11 10:10")).component_status["dashboard"] is ComponentStatus.OPERATIONAL
     assert derive(page, at("2026-06-11 10:30")).component_status["dashboard"] is ComponentStatus.MAJOR_OUTAGE
+
+
+def test_check_base_keeps_published_component_statuses(tmp_path: Path) -> None:
+    """An unchanged update with a Components line is no edit; changing the line is E502, on it."""
+    root = status_repo(tmp_path / "status", {"incidents/2026-06-11-slow.md": SLOW})
+    with (root / "incidents/2026-06-11-slow.md").open("a", encoding="utf-8") as file:
+        file.write("\n## 2026-06-11 12:00 UTC — Resolved\n\nAll fine.\n")
+    result = run_cli("check", "--root", root, "--now", "2026-06-11 13:00 UTC", "--base", "main")
+    assert result.exit_code == 0 and "N502" not in result.output, result.output
+    edit(root, "incidents/2026-06-11-slow.md", "dashboard degraded", "dashboard operational")
+    result = run_cli("check", "--root", root, "--now", "2026-06-11 13:00 UTC", "--base", "main")
+    assert result.exit_code == 1
+    assert "2026-06-11-slow.md:13:1: E502 this update's component statuses changed: it was published at main " \
+           "with 'components: api operational, dashboard degraded'" in result.output
