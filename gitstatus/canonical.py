@@ -98,7 +98,9 @@ def update_section(update: Update, tz: dt.tzinfo) -> str:
     """One update as appended to a file: a blank line, the heading (and the Components line right under
     it, when the update sets statuses), a blank line, the message."""
     statuses = f"{components_line(update)}\n" if update.components else ""
-    return f"\n{update_heading(update, tz)}\n{statuses}\n{message_text(update.message)}\n"
+    moved = update.moved_from
+    moved_line = f"Rescheduled from: {format_time(moved.start, tz)} to {format_time(moved.end, tz)}\n" if moved else ""
+    return f"\n{update_heading(update, tz)}\n{moved_line}{statuses}\n{message_text(update.message)}\n"
 
 
 POSTMORTEM_WORD = "Post-mortem"

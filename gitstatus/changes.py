@@ -323,8 +323,10 @@ def _vanished(old: Snapshot, new: Snapshot, index: int, pairs: dict[int, int], r
 
 def _components_line(message: str) -> str:
     """An update's ``Components:`` line, spaced and cased alike (empty without one): what it set, as text."""
-    first = message.partition("\n")[0]
-    return " ".join(first.lower().replace("=", " ").split()) if COMPONENTS_LINE_RE.match(first) else ""
+    for first in message.split("\n")[:2]:  # it may follow a 'Rescheduled from' line
+        if COMPONENTS_LINE_RE.match(first):
+            return " ".join(first.lower().replace("=", " ").split())
+    return ""
 
 
 def _changed(old: Entry, new: Entry, path: str, ref: str) -> Diagnostic | None:

@@ -395,14 +395,18 @@ def new_command(title: str | None, impact: str | None, template: str | None, var
               help="Set a component's status from this update on, e.g. api=operational (operational, "
                    "degraded_performance, partial_outage, major_outage, under_maintenance); repeat it or "
                    "separate with commas.")
+@click.option("--start", metavar="TIME", callback=utf8_text,
+              help="Maintenance before its window: move the window to start here (with --end); the update records "
+                   "the old window.")
+@click.option("--end", metavar="TIME", callback=utf8_text, help="Maintenance: where the moved window ends.")
 @message_option
 @at_option
 @root_option
-def update_command(incident: str, status: str | None, components: tuple[str, ...], message: str | None,
-                   at: str | None, root: Path) -> None:
+def update_command(incident: str, status: str | None, components: tuple[str, ...], start: str | None,
+                   end: str | None, message: str | None, at: str | None, root: Path) -> None:
     """Append an update to an incident. ID is its id, a unique prefix of it, or its file's path."""
     say(_posted(root, author.post(root, resolve_now(None), incident, status, message, at, editor.message_source(),
-                                  components=components)))
+                                  components=components, start=start, end=end)))
 
 
 @main.command("resolve")

@@ -205,6 +205,9 @@ class Update:
     components: tuple[tuple[str, ComponentStatus], ...] = ()
     """The component statuses this update sets (its ``Components:`` line), in the order written;
     each holds from the update's moment until another update sets it or the incident ends."""
+    moved_from: Window | None = None
+    """Maintenance: the window this update moved the maintenance away from (its ``Rescheduled from:``
+    line), so the page keeps the old window's history after ``scheduled:`` changed."""
     automatic: bool = False
     """Not in the file: the step a maintenance takes by itself when its window opens or ends with no
     update saying so (state.py adds it, as Statuspage posts one)."""

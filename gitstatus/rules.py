@@ -122,6 +122,9 @@ POSTMORTEM_OUT_OF_PLACE = Rule("E214", E, "a post-mortem section is out of place
                                hint="a post-mortem is the last section of a resolved incident, dated at or after "
                                     "its Resolved update: '## <time> — Post-mortem'")
 BAD_TEMPLATE = Rule("E215", E, "an incident template is not one 'gitstatus new --template' can use")
+BAD_RESCHEDULED = Rule("E216", E, "an update's 'Rescheduled from' line is not a window of a maintenance",
+                       hint="write 'Rescheduled from: 2026-12-03 02:00 UTC to 2026-12-03 04:00 UTC' right under the "
+                            "heading of a maintenance's update")
 # --- lifecycle ------------------------------------------------------------------------------------------
 OUT_OF_ORDER = Rule("E301", E, "an update is earlier than the one before it",
                     hint="updates are written oldest first, each appended at the end of the file")

@@ -150,3 +150,29 @@ def test_new_records_past_work_with_at(make_repo: Callable[..., Path]) -> None:
     assert result.exit_code == 0, result.output
     check = run_cli("check", "--root", root, "--now", "2026-06-19 09:00 UTC")
     assert check.exit_code == 0 and "W104" not in check.output
+
+
+def test_rescheduling_keeps_the_old_window(tmp_path: Path) -> None:
+    root = status_repo(tmp_path / "status", {PATH: ANNOUNCED})
+    result = run_cli("update", "database", "--start", "2026-06-27 02:00", "--end", "2026-06-27 04:00",
+                     "-m", "Moved a week.", "--root", root, env=env("2026-06-19 09:00"))
+    assert result.exit_code == 0, result.output
+    text = (root / PATH).read_text()
+    assert "scheduled:\n  start: 2026-06-27 02:00 UTC\n  end: 2026-06-27 04:00 UTC\n---" in text
+    assert text.endswith("## 2026-06-19 09:00 UTC — Scheduled\nRescheduled from: 2026-06-20 02:00 UTC to "
+                         "2026-06-20 04:00 UTC\n\nMoved a week.\n")
+    check = run_cli("check", "--root", root, "--now", "2026-06-19 09:00 UTC", "--base", "main")
+    assert check.exit_code == 0 and "N505" in check.output and " E" not in check.output, check.output
+    out = tmp_path / "site"
+    found = built(root, out, "2026-06-25 12:00 UTC")  # the old window has passed: still only announced
+    assert found["status"] == "scheduled" and found["scheduled_for"] == "2026-06-27T02:00:00.000Z"
+    page = (out / "incidents/2026-06-20-database-upgrade.html").read_text()
+    assert 'class="timeline__moved">Rescheduled. The window was <time datetime="2026-06-20T02:00:00+00:00"' in page
+
+
+def test_rescheduling_refused_once_the_window_opened(announced: Path) -> None:
+    before = (announced / PATH).read_bytes()
+    result = run_cli("update", "database", "--start", "2026-06-27 02:00", "--end", "2026-06-27 04:00",
+                     "-m", "Moved.", "--root", announced, env=env("2026-06-20 02:30"))
+    assert result.exit_code == 2 and "has begun or ended: its window stays as it was" in result.output
+    assert (announced / PATH).read_bytes() == before

@@ -115,7 +115,10 @@ def incidents(draw: st.DrawFn) -> tuple[Incident, tuple[Component, ...], dt.tzin
     chosen.append(draw(st.sampled_from([s for s in statuses if s is not Status.CANCELLED or announced])))
     steps = st.lists(st.tuples(st.sampled_from(listed), st.sampled_from(list(ComponentStatus))), unique_by=lambda x: x[0],
                      max_size=len(listed)) if listed else st.just([])
-    updates = tuple(Update(at, status, draw(messages), components=() if status.is_final else tuple(draw(steps)))
+    moved = st.none() if impact is not Impact.MAINTENANCE else st.one_of(st.none(), st.builds(
+        lambda start, hours: Window(start, start + dt.timedelta(hours=hours)), moments, st.integers(1, 48)))
+    updates = tuple(Update(at, status, draw(messages), components=() if status.is_final else tuple(draw(steps)),
+                           moved_from=draw(moved))
                     for at, status in zip(times, chosen, strict=True))
     window = None
     if impact is Impact.MAINTENANCE and draw(st.booleans()):  # announced ahead, as maintenance is (W104, E305)
@@ -150,7 +153,8 @@ def without_lines(incident: Incident) -> Incident:
 
     window = incident.scheduled
     return dataclasses.replace(
-        incident, updates=tuple(dataclasses.replace(u, line=0, at=utc(u.at)) for u in incident.updates),
+        incident, updates=tuple(dataclasses.replace(u, line=0, at=utc(u.at), moved_from=Window(
+            utc(u.moved_from.start), utc(u.moved_from.end)) if u.moved_from else None) for u in incident.updates),
         scheduled=Window(utc(window.start), utc(window.end)) if window else None,
         postmortem=dataclasses.replace(incident.postmortem, line=0, at=utc(incident.postmortem.at))
         if incident.postmortem else None)

@@ -41,14 +41,15 @@ from ..edits import (
     parse_window,
 )
 from ..errors import Refused, RootError
-from ..model import ComponentStatus, Impact, Incident, Postmortem, Status, Update
+from ..model import ComponentStatus, Impact, Incident, Postmortem, Status, Update, Window
 from ..project import load
-from ..read.document import INCIDENTS_DIR
+from ..read.document import INCIDENTS_DIR, parse_incident
 from ..read.incident import group_members
 from ..read.template import TEMPLATES_DIR, MissingValues, fill
 from ..rules import Diagnostic, Severity, unknown
 from ..slug import slugify
 from ..source import Disk, incident_paths, read_bytes
+from ..state import Phase, incident_state
 from ..timeparse import format_time
 from ..words import status_label
 from ..write import FileChange as Change
@@ -122,13 +123,55 @@ def read_incident(repo: Repo, relpath: str) -> tuple[bytes, Incident | None, lis
     return data, found, mine
 
 
+def _with_window(text: str, relpath: str, window: Window, tz: dt.tzinfo) -> str:
+    """``text`` with its front matter's ``scheduled:`` replaced by ``window`` (block style); every other line kept."""
+    raw, _ = parse_incident(text, relpath)
+    fields = raw.meta.value if raw.meta is not None else None
+    node = fields.get("scheduled") if isinstance(fields, dict) else None
+    if node is None or not isinstance(node.value, dict):
+        raise Refused(f"{relpath} has no 'scheduled:' window to move", usage=True)
+    first = node.key_at[0]
+    last = max([first, *(value.line for value in node.value.values())])
+    lines = text.split("\n")
+    block = ["scheduled:", f"  start: {format_time(window.start, tz)}", f"  end: {format_time(window.end, tz)}"]
+    return "\n".join(lines[:first - 1] + block + lines[last:])
+
+
+def plan_reschedule(repo: Repo, relpath: str, window: Window, status: Status | None, at_text: str | None,
+                    message: str) -> tuple[Change, Update, Incident]:
+    """Move a maintenance's window before it opens: ``scheduled:`` rewritten, and an update appended that
+    records the old window (``Rescheduled from:``), so the page keeps its history."""
+    data, incident, problems = read_incident(repo, relpath)
+    if incident is None:
+        errors = [d for d in problems if d.severity is Severity.ERROR]
+        raise Refused(f"{relpath} has errors; fix them before moving its window", errors)
+    if incident.impact is not Impact.MAINTENANCE or incident.scheduled is None:
+        raise Refused(f"{incident.id} has no maintenance window to move (--start and --end are for planned "
+                      "maintenance)", usage=True)
+    if incident_state(incident, repo.now).phase is not Phase.UPCOMING:
+        raise Refused(f"{incident.id} has begun or ended: its window stays as it was; post an update that says "
+                      "what changes", usage=True)
+    if window.end <= repo.now:
+        raise Refused("the new window is already over: check --start and --end", usage=True)
+    update = Update(parse_at(at_text, repo, after=incident.last_update.at), status or Status.SCHEDULED, message,
+                    moved_from=incident.scheduled)
+    text = data.decode("utf-8")
+    crlf = "\r\n" in text
+    moved = _with_window(text.replace("\r\n", "\n"), relpath, window, repo.tz)
+    moved_bytes = (moved.replace("\n", "\r\n") if crlf else moved).encode("utf-8")
+    return Change(relpath, append_update(moved_bytes, update, repo.tz), data), update, incident
+
+
 def plan_update(repo: Repo, relpath: str, status: Status | None, at_text: str | None, message: str,
-                final: bool = False, components: tuple[tuple[str, ComponentStatus], ...] = ()
-                ) -> tuple[Change, Update, Incident]:
+                final: bool = False, components: tuple[tuple[str, ComponentStatus], ...] = (),
+                window: Window | None = None) -> tuple[Change, Update, Incident]:
     """Append one update. ``final`` picks resolved, or completed for maintenance; no status keeps the last one.
 
-    ``components`` are the statuses the update sets (its ``Components:`` line).
+    ``components`` are the statuses the update sets (its ``Components:`` line); ``window`` moves a
+    maintenance's window (:func:`plan_reschedule`).
     """
+    if window is not None:
+        return plan_reschedule(repo, relpath, window, status, at_text, message)
     data, incident, problems = read_incident(repo, relpath)
     if incident is None:
         errors = [d for d in problems if d.severity is Severity.ERROR]
@@ -284,17 +327,19 @@ def create(repo: Repo, spec: NewIncident, message: str | None, source: MessageSo
 
 def add_update(repo: Repo, ref: str, status: Status | None, at: str | None, message: str | None,
                source: MessageSource, final: bool = False,
-               components: tuple[tuple[str, ComponentStatus], ...] = ()) -> tuple[str, Update]:
+               components: tuple[tuple[str, ComponentStatus], ...] = (),
+               window: Window | None = None) -> tuple[str, Update]:
     """Append an update (or the final one) to an incident; returns its relpath and the update."""
     relpath = find_incident(repo.root, ref)
     if message is None:
-        trial, update, incident = plan_update(repo, relpath, status, at, _BODY_PLACEHOLDER, final, components)
+        trial, update, incident = plan_update(repo, relpath, status, at, _BODY_PLACEHOLDER, final, components,
+                                              window)
         ensure_valid(repo, trial)  # refuse before asking for a message
         message = source(Prompt(f"The new {status_label(update.status)} update of {relpath}.",
                                 incident.last_update, repo.tz))
     message = checked_message(message)
     with _locked(repo, f"adding an update to {relpath}") as fresh:
-        change, update, _ = plan_update(fresh, relpath, status, at, message, final, components)
+        change, update, _ = plan_update(fresh, relpath, status, at, message, final, components, window)
         ensure_valid(fresh, change)
         apply(fresh.root, change)
     return relpath, update
@@ -410,7 +455,8 @@ class Posted:
 
 
 def post(root: Path, now: dt.datetime, ref: str, status: str | None, message: str | None, at: str | None,
-         source: MessageSource, final: bool = False, components: Sequence[str] = (), cancel: bool = False) -> Posted:
+         source: MessageSource, final: bool = False, components: Sequence[str] = (), cancel: bool = False,
+         start: str | None = None, end: str | None = None) -> Posted:
     """``gitstatus update`` (``final``: ``gitstatus resolve``): append an update to the incident ``ref``.
 
     ``components`` are ``ID=STATUS`` words (``--component api=operational``); ``cancel`` (``resolve
@@ -422,7 +468,9 @@ def post(root: Path, now: dt.datetime, ref: str, status: str | None, message: st
         if cancel:
             parsed, final = Status.CANCELLED, True
         statuses = parse_component_options(components)
-        relpath, update = add_update(repo, ref, parsed, at, message, source, final=final, components=statuses)
+        window = parse_window(start, end, repo)
+        relpath, update = add_update(repo, ref, parsed, at, message, source, final=final, components=statuses,
+                                     window=window)
         return Posted(relpath, update, repo.tz)
 
 

@@ -74,6 +74,10 @@ def timeline_html(state: IncidentState, names: dict[str, str], tz: dt.tzinfo, ba
     for update in reversed(state.updates):
         when = format_full(update.at.astimezone(tz))
         parts.append(f"<p><small>{html_escape(when)}</small><br><strong>{html_escape(status_label(update.status))}</strong></p>")
+        if update.moved_from:
+            old = t("time.range", start=format_full(update.moved_from.start.astimezone(tz)),
+                    end=format_full(update.moved_from.end.astimezone(tz)))
+            parts.append(f"<p>{html_escape(t('maintenance.moved_from', window=old))}</p>")
         if update.components:
             parts.append(f"<p>{html_escape(update_components(update, names))}</p>")
         if update.automatic:

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import rules
 from ..fields import Field, Kind
@@ -194,6 +194,44 @@ def parse_component_status(word: str) -> ComponentStatus | None:
         return None
 
 
+RESCHEDULED_LINE_RE = re.compile(r"^\s*rescheduled from\s*:\s*(?P<start>.*?)\s+(?:to|–|—)\s+(?P<end>.*?)\s*$",
+                                 re.IGNORECASE)
+_RESCHEDULED_START_RE = re.compile(r"^\s*rescheduled from\s*:", re.IGNORECASE)
+
+
+def rescheduled_line(
+    checker: Checker, section: RawSection, impact: Impact | None, tz: dt.tzinfo
+) -> tuple[Window | None, RawSection]:
+    """The window an update moved a maintenance from (``Rescheduled from: <start> to <end>``, its first
+    line), and the section without that line; problems are E216."""
+    first, _, rest = section.message.partition("\n")
+    if not _RESCHEDULED_START_RE.match(first):
+        return None, section
+    stripped = rest.lstrip("\n")
+    after = replace(section, message=stripped, message_line=section.message_line + 1 + len(rest) - len(stripped))
+    line = section.message_line
+    match = RESCHEDULED_LINE_RE.match(first)
+    if impact is not None and impact is not Impact.MAINTENANCE:
+        checker.error(line, 1, rules.BAD_RESCHEDULED, "only maintenance is rescheduled", "")
+        return None, after
+    if match is None:
+        checker.error(line, 1, rules.BAD_RESCHEDULED, "this 'Rescheduled from' line needs the old window's start and "
+                      "end, joined by 'to'")
+        return None, after
+    times = []
+    for key in ("start", "end"):
+        try:
+            times.append(parse_time(match[key], tz))
+        except TimeError as err:
+            checker.error(line, match.start(key) + 1, rules.BAD_RESCHEDULED, f"rescheduled from: {err}", "")
+    if len(times) < 2:
+        return None, after
+    if times[1] <= times[0]:
+        checker.error(line, match.start("end") + 1, rules.BAD_RESCHEDULED, "the old window ends before it starts")
+        return None, after
+    return Window(times[0], times[1]), after
+
+
 def components_line(
     checker: Checker, section: RawSection, listed: Iterable[str] | None, final: bool,
     known: Mapping[str, Component] | None = None,
@@ -370,6 +408,7 @@ def _update(
                       sep="; ")
         status = None
     _headings_in_message(checker, section, tz)
+    moved_from, section = rescheduled_line(checker, section, impact, tz)
     statuses = components_line(checker, section, listed, status is not None and status.is_final, known)
     message = statuses[1] if statuses is not None else section.message
     if not message.strip():  # reported, but the update still counts for the lifecycle rules
@@ -377,7 +416,7 @@ def _update(
     if at is None or status is None:
         return None
     return Update(at=at, status=status, message=message, line=section.line,
-                  components=statuses[0] if statuses is not None else ())
+                  components=statuses[0] if statuses is not None else (), moved_from=moved_from)
 
 
 _POSTMORTEM_WORDS = frozenset({"postmortem", "post mortem"})
