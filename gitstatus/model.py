@@ -289,10 +289,14 @@ class Incident:
                     line.append((moment, status))
         return steps
 
-    def status_at(self, component_id: str, moment: dt.datetime, start: dt.datetime) -> ComponentStatus:
-        """A listed component's status at ``moment`` while the incident is in effect (from ``start``)."""
+    def status_at(self, component_id: str, moment: dt.datetime, start: dt.datetime,
+                  steps: Mapping[str, list[Step]] | None = None) -> ComponentStatus:
+        """A listed component's status at ``moment`` while the incident is in effect (from ``start``).
+
+        ``steps`` are :meth:`steps` when the caller has them already (asking for many components).
+        """
         current = self.status_of(component_id)
-        for at, status in self.steps(start).get(component_id, ()):
+        for at, status in (steps if steps is not None else self.steps(start)).get(component_id, ()):
             if at > moment:
                 break
             current = status

@@ -86,7 +86,8 @@ class IncidentState:
 
     def statuses_at(self, moment: dt.datetime) -> dict[str, ComponentStatus]:
         """The status this incident gives each of its components at ``moment`` (while it is in effect)."""
-        return {c: self.incident.status_at(c, moment, self.started_at) for c in self.incident.components}
+        steps = self.steps()
+        return {c: self.incident.status_at(c, moment, self.started_at, steps) for c in self.incident.components}
 
     def in_effect(self, moment: dt.datetime) -> bool:
         """Whether the incident still weighs on the page's overall status at ``moment``.

@@ -45,7 +45,7 @@ from ..model import ComponentStatus, Impact, Incident, Postmortem, Status, Updat
 from ..project import load
 from ..read.document import INCIDENTS_DIR, parse_incident
 from ..read.incident import group_members
-from ..read.template import TEMPLATES_DIR, MissingValues, fill
+from ..read.template import TEMPLATES_DIR, fill, missing_values
 from ..rules import Diagnostic, Severity, unknown
 from ..slug import slugify
 from ..source import Disk, incident_paths, read_bytes
@@ -406,12 +406,11 @@ def _from_template(repo: Repo, chosen: FromTemplate, title: str | None, impact: 
     known = repo.project.settings.known or {}
     expanded = [m for i in ids for m in (group_members(known).get(i, (i,)))]
     values = {"component": ", ".join(names.get(i, i) for i in dict.fromkeys(expanded)), **chosen.values}
-    try:
-        filled_title, filled_message = fill(template, values)
-    except MissingValues as err:
-        raise Refused(f"the template {chosen.name} needs a value for "
-                      + ", ".join(f"{{{n}}}" for n in err.names) + ": pass "
-                      + " ".join(f"--var {n}=…" for n in err.names), usage=True) from None
+    missing = missing_values(template, values)
+    if missing:
+        raise Refused(f"the template {chosen.name} needs a value for " + ", ".join(f"{{{n}}}" for n in missing)
+                      + ": pass " + " ".join(f"--var {n}=…" for n in missing), usage=True)
+    filled_title, filled_message = fill(template, values)
     first = parse_status_option(status) if status else template.status
     return (title or filled_title, impact or template.impact, ids, first,
             message if message is not None else filled_message, template.component_status if not components else {})

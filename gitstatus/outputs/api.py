@@ -309,6 +309,7 @@ class Api:
         maintenance = incident.impact is Impact.MAINTENANCE
         operational = ComponentStatus.OPERATIONAL.value
         current = {c: operational for c in ids}
+        steps = s.steps()
         started = False
         result: list[list[Json] | None] = []
         for n, update in enumerate(s.updates):
@@ -324,9 +325,9 @@ class Api:
             if begins:
                 started = True
                 moment = max(update.at, s.started_at)
-                target = {c: incident.status_at(c, moment, s.started_at).value for c in ids}
+                target = {c: incident.status_at(c, moment, s.started_at, steps).value for c in ids}
             elif started and not final:
-                target.update({c: incident.status_at(c, update.at, s.started_at).value for c in named})
+                target.update({c: incident.status_at(c, update.at, s.started_at, steps).value for c in named})
                 shown = named
             if final:
                 target = {c: operational for c in ids}

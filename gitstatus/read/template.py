@@ -54,14 +54,6 @@ class IncidentTemplate:
         return tuple(dict.fromkeys(_names(self.title) + _names(self.message)))
 
 
-class MissingValues(Exception):
-    """Placeholders with no value: their names."""
-
-    def __init__(self, names: list[str]) -> None:
-        super().__init__(", ".join(names))
-        self.names = names
-
-
 def _names(text: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(text) if name]
 
@@ -81,11 +73,13 @@ def _placeholder_problem(text: str) -> str | None:
     return None
 
 
+def missing_values(template: IncidentTemplate, values: Mapping[str, str]) -> list[str]:
+    """The placeholders ``values`` has no value for, in order of first use."""
+    return [name for name in template.placeholders if name not in values]
+
+
 def fill(template: IncidentTemplate, values: Mapping[str, str]) -> tuple[str, str]:
-    """The title and message with every placeholder replaced. Raises :class:`MissingValues`."""
-    missing = [name for name in template.placeholders if name not in values]
-    if missing:
-        raise MissingValues(missing)
+    """The title and message with every placeholder replaced (check :func:`missing_values` first)."""
     return template.title.format_map(values), template.message.format_map(values)
 
 
