@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable
 
-from .model import Incident, Update
+from .model import Incident, Postmortem, Update
 from .read.incident import FRONT_MATTER, status_word
 from .timeparse import format_time
 
@@ -90,11 +90,31 @@ def message_text(message: str) -> str:
     return "\n".join(lines)
 
 
+def components_line(update: Update) -> str:
+    """``Components: api operational, dashboard degraded_performance``: the statuses an update sets."""
+    return "Components: " + ", ".join(f"{cid} {status.value}" for cid, status in update.components)
+
+
 def update_section(update: Update, tz: dt.tzinfo) -> str:
-    """One update as appended to a file: a blank line, the heading, a blank line, the message."""
-    return f"\n{update_heading(update, tz)}\n\n{message_text(update.message)}\n"
+    """One update as appended to a file: a blank line, the heading (and the Components line right under
+    it, when the update sets statuses), a blank line, the message."""
+    statuses = f"{components_line(update)}\n" if update.components else ""
+    moved = update.moved_from
+    moved_line = f"Rescheduled from: {format_time(moved.start, tz)} to {format_time(moved.end, tz)}\n" if moved else ""
+    return f"\n{update_heading(update, tz)}\n{moved_line}{statuses}\n{message_text(update.message)}\n"
+
+
+POSTMORTEM_WORD = "Post-mortem"
+"""The heading's word for a post-mortem section, as the file format spells it (read/incident.py reads it)."""
+
+
+def postmortem_section(postmortem: Postmortem, tz: dt.tzinfo) -> str:
+    """The post-mortem as appended to a resolved incident's file: ``## <time> — Post-mortem`` and its text."""
+    heading = f"## {format_time(postmortem.at, tz)} {SEPARATOR} {POSTMORTEM_WORD}"
+    return f"\n{heading}\n\n{message_text(postmortem.message)}\n"
 
 
 def incident_text(incident: Incident, tz: dt.tzinfo) -> str:
     """A whole incident file in the canonical form."""
-    return front_matter(incident, tz) + "".join(update_section(u, tz) for u in incident.updates)
+    text = front_matter(incident, tz) + "".join(update_section(u, tz) for u in incident.updates)
+    return text + (postmortem_section(incident.postmortem, tz) if incident.postmortem else "")

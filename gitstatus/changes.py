@@ -40,9 +40,11 @@ from .model import IMPACT_COMPONENT_STATUS, ComponentStatus, Impact, Incident, S
 from .project import read_settings
 from .read.document import RawIncident, RawSection, decode, parse_incident
 from .read.incident import (  # the checker's readers of each key, so that history reads them as the page does
+    COMPONENTS_LINE_RE,
     FRONT_MATTER,
     HEADING_RE,
     content_digest,
+    is_postmortem_heading,
     parse_status,
     read_component_status,
     read_components,
@@ -249,7 +251,7 @@ def current_snapshot(source: Source, relpath: str, tz: dt.tzinfo) -> Snapshot | 
     raw, problems = parse_incident(text, relpath)
     if any(d.rule in _UNREADABLE for d in problems):
         return None
-    entries = tuple(_entry(s, tz) for s in raw.sections)
+    entries = tuple(_entry(s, tz) for s in raw.sections if not is_postmortem_heading(s.heading))  # not an update
     return Snapshot(relpath, _title(raw), entries, raw.body_line, _front_matter(raw, tz))
 
 
@@ -269,7 +271,8 @@ def published_snapshot(relpath: str, data: bytes, tz: dt.tzinfo) -> Snapshot | N
     for update in incident.updates:
         section = by_line[update.line]
         entry = _entry(section, tz)
-        entries.append(Entry(update.at, update.status, update.message, section.heading, section.line,
+        # the section's text as written (its Components line included), as the working tree's entries hold it
+        entries.append(Entry(update.at, update.status, section.message, section.heading, section.line,
                              section.col, entry.status_col, section.message_line))
     return Snapshot(relpath, incident.title, tuple(entries), raw.body_line, _front_matter(raw, tz))
 
@@ -318,13 +321,27 @@ def _vanished(old: Snapshot, new: Snapshot, index: int, pairs: dict[int, int], r
     return Diagnostic(new.path, new.first_line, 1, rules.UPDATE_REMOVED, was)
 
 
+def _components_line(message: str) -> str:
+    """An update's ``Components:`` line, spaced and cased alike (empty without one): what it set, as text."""
+    for first in message.split("\n")[:2]:  # it may follow a 'Rescheduled from' line
+        if COMPONENTS_LINE_RE.match(first):
+            return " ".join(first.lower().replace("=", " ").split())
+    return ""
+
+
 def _changed(old: Entry, new: Entry, path: str, ref: str) -> Diagnostic | None:
-    """E502 when the time or the status that readers saw is no longer what the file says."""
+    """E502 when the time, the status or the component statuses that readers saw are no longer what the file says."""
     time_changed = new.at is not None and new.at != old.at
     status_changed = new.status is not None and new.status != old.status
-    if not (time_changed or status_changed):
+    components_changed = _components_line(new.message) != _components_line(old.message)
+    if not (time_changed or status_changed or components_changed):
         return None
-    what = " and ".join(w for w, changed in (("time", time_changed), ("status", status_changed)) if changed)
+    what = " and ".join(w for w, changed in (("time", time_changed), ("status", status_changed),
+                                            ("component statuses", components_changed)) if changed)
+    if not (time_changed or status_changed):  # only its Components line: point at it
+        return Diagnostic(path, new.message_line, 1, rules.UPDATE_CHANGED, f"this update's component statuses "
+                          f"changed: it was published at {ref} with '{_components_line(old.message) or 'none'}'",
+                          sep="; ")
     col = new.col if time_changed else new.status_col
     return Diagnostic(path, new.line, col, rules.UPDATE_CHANGED,
                       f"this update's {what} changed: it was published at {ref} as '## {old.heading}'", sep="; ")

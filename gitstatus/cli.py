@@ -36,7 +36,7 @@ from .rules import Diagnostic
 from .source import Disk, find_root
 from .terminal import printable
 from .timeparse import UTC, TimeError, format_time, resolve_now
-from .words import status_label
+from .words import status_label, t
 
 F = TypeVar("F", bound=Callable[..., object])
 V = TypeVar("V", str, tuple[str, ...], None)
@@ -335,14 +335,33 @@ def _posted(root: Path, posted: author.Posted) -> str:
     return f"{author.shown(root, posted.relpath)}: {status_label(update.status)} at {format_time(update.at, posted.tz)}"
 
 
+NO_COMPONENTS = ("no components given (-c ID): the incident will change no component's status or uptime, "
+                 "and component feeds and notification filters will not see it")
+
+
+def _no_components() -> None:
+    """``new`` without ``-c`` (most often a forgotten option): a warning on stderr, before the editor opens.
+
+    A warning rather than a question: an incident that affects no component is legitimate (an
+    announcement), and scripts that run ``new`` must not hang on a prompt.
+    """
+    say(f"gitstatus: warning: {NO_COMPONENTS}; if it affects any, add them to 'components:' in the file", err=True)
+
+
 def _ask_to_delete(shown: str) -> bool:
     return click.confirm(f"Delete {printable(shown)} and all its updates from the page?", default=False)
 
 
 @main.command("new")
-@click.argument("title", callback=utf8_text)
-@click.option("--impact", required=True, type=click.Choice([i.value for i in Impact], case_sensitive=False),
-              help="How bad it is: minor, major, critical, or maintenance for planned work.")
+@click.argument("title", callback=utf8_text, required=False)
+@click.option("--impact", type=click.Choice([i.value for i in Impact], case_sensitive=False),
+              help="How bad it is: minor, major, critical, or maintenance for planned work (required without "
+                   "--template).")
+@click.option("--template", "template", metavar="NAME", callback=utf8_text,
+              help="Start from templates/NAME.md: its title, impact, components and first message (the options "
+                   "given override them).")
+@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE", callback=utf8_text,
+              help="A value for the template's {NAME} placeholder; repeat it for several.")
 @click.option("--component", "-c", "components", multiple=True, metavar="ID", callback=utf8_text,
               help="An affected component's id from components.yaml; repeat it or separate ids with commas.")
 @click.option("--status", metavar="STATUS", callback=utf8_text,
@@ -353,12 +372,18 @@ def _ask_to_delete(shown: str) -> bool:
 @click.option("--start", metavar="TIME", callback=utf8_text, help="Maintenance only: when the planned window starts.")
 @click.option("--end", metavar="TIME", callback=utf8_text, help="Maintenance only: when the planned window ends.")
 @root_option
-def new_command(title: str, impact: str, components: tuple[str, ...], status: str | None, message: str | None,
-                at: str | None, start: str | None, end: str | None, root: Path) -> None:
+def new_command(title: str | None, impact: str | None, template: str | None, variables: tuple[str, ...],
+                components: tuple[str, ...], status: str | None, message: str | None, at: str | None,
+                start: str | None, end: str | None, root: Path) -> None:
     """Start an incident: write incidents/<date>-<title>.md with its first update, print its path."""
     ids = [c.strip() for item in components for c in item.split(",") if c.strip()]
-    relpath = author.new(root, resolve_now(None), title, Impact(impact.lower()), ids, status, message, at, start, end,
-                         editor.message_source())
+    if template is None and (title is None or impact is None):
+        raise click.UsageError("give a TITLE and --impact, or --template NAME")
+    if not ids and template is None:
+        _no_components()
+    chosen = author.FromTemplate(template, author.parse_vars(variables)) if template is not None else None
+    relpath = author.new(root, resolve_now(None), title, Impact(impact.lower()) if impact else None, ids, status,
+                         message, at, start, end, editor.message_source(), chosen)
     say(author.shown(root, relpath))
 
 
@@ -367,23 +392,47 @@ def new_command(title: str, impact: str, components: tuple[str, ...], status: st
 @click.option("--status", metavar="STATUS", callback=utf8_text,
               help="investigating, identified, monitoring (maintenance: in progress, verifying); "
                    "default: the last update's status. Use 'gitstatus resolve' to close it.")
+@click.option("--component", "-c", "components", multiple=True, metavar="ID=STATUS", callback=utf8_text,
+              help="Set a component's status from this update on, e.g. api=operational (operational, "
+                   "degraded_performance, partial_outage, major_outage, under_maintenance); repeat it or "
+                   "separate with commas.")
+@click.option("--start", metavar="TIME", callback=utf8_text,
+              help="Maintenance before its window: move the window to start here (with --end); the update records "
+                   "the old window.")
+@click.option("--end", metavar="TIME", callback=utf8_text, help="Maintenance: where the moved window ends.")
 @message_option
 @at_option
 @root_option
-def update_command(incident: str, status: str | None, message: str | None, at: str | None, root: Path) -> None:
+def update_command(incident: str, status: str | None, components: tuple[str, ...], start: str | None,
+                   end: str | None, message: str | None, at: str | None, root: Path) -> None:
     """Append an update to an incident. ID is its id, a unique prefix of it, or its file's path."""
-    say(_posted(root, author.post(root, resolve_now(None), incident, status, message, at, editor.message_source())))
+    say(_posted(root, author.post(root, resolve_now(None), incident, status, message, at, editor.message_source(),
+                                  components=components, start=start, end=end)))
 
 
 @main.command("resolve")
 @click.argument("incident", metavar="ID")
+@click.option("--cancel", is_flag=True,
+              help="Maintenance only, before its window opens: call it off (the final update is 'Cancelled').")
 @message_option
 @at_option
 @root_option
-def resolve_command(incident: str, message: str | None, at: str | None, root: Path) -> None:
-    """Post the final update: resolved, or completed for maintenance."""
+def resolve_command(incident: str, cancel: bool, message: str | None, at: str | None, root: Path) -> None:
+    """Post the final update: resolved, or completed for maintenance (cancelled with --cancel)."""
     say(_posted(root, author.post(root, resolve_now(None), incident, None, message, at, editor.message_source(),
-                                  final=True)))
+                                  final=True, cancel=cancel)))
+
+
+@main.command("postmortem")
+@click.argument("incident", metavar="ID")
+@message_option
+@at_option
+@root_option
+def postmortem_command(incident: str, message: str | None, at: str | None, root: Path) -> None:
+    """Publish a resolved incident's post-mortem: append its '## <time> — Post-mortem' section."""
+    relpath, postmortem, tz = author.publish_postmortem(root, resolve_now(None), incident, message, at,
+                                                        editor.message_source())
+    say(f"{author.shown(root, relpath)}: {t('postmortem.heading')} at {format_time(postmortem.at, tz)}")
 
 
 @main.command("delete")

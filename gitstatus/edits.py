@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import canonical, rules
 from .errors import Refused
-from .model import Impact, Site, Status, Update, Window
+from .model import ComponentStatus, Impact, Site, Status, Update, Window
 from .project import Project
 from .read.document import parse_incident
-from .read.incident import parse_status
+from .read.incident import parse_component_status, parse_status
 from .rules import unknown
 from .timeparse import UTC, TimeError, parse_time
 
@@ -52,14 +52,47 @@ def parse_at(text: str | None, repo: Repo, after: dt.datetime | None = None) -> 
     if text is None:
         minute = repo.now.replace(second=0, microsecond=0)
         return minute if after is None or minute >= after else repo.now
+    named = _ABBREVIATION_RE.match(text.strip())
+    if named and (named["abbr"].upper() in ("UTC", "Z") or _OFFSET_END_RE.search(named["time"])):
+        named = None  # parse_time reads UTC and Z itself; an offset and a name together are refused by it
+    if named:
+        text = named["time"]
     clock = _CLOCK_RE.match(text.strip())
     try:
         if clock:
             today = repo.now.astimezone(repo.tz).date()
-            return parse_time(f"{today.isoformat()} {int(clock[1]):02d}:{clock[2]}", repo.tz)
-        return parse_time(text, repo.tz)
+            moment = parse_time(f"{today.isoformat()} {int(clock[1]):02d}:{clock[2]}", repo.tz)
+        else:
+            moment = parse_time(text, repo.tz)
     except TimeError as err:
         raise Refused(f"--at: {err}", usage=True) from None
+    if named:
+        return _in_named_zone(moment, named["abbr"], repo)
+    return moment
+
+
+#: A time followed by a zone's abbreviation, as the page prints it: ``2026-11-27 10:20 CET``, ``10:20 CEST``.
+_ABBREVIATION_RE = re.compile(r"^(?P<time>.*[0-9])\s+(?P<abbr>[A-Za-z]{2,5})$")
+_OFFSET_END_RE = re.compile(r"(?:[+-][0-9]{2}:?[0-9]{2}|[0-9][Zz])$")
+
+
+def _in_named_zone(moment: dt.datetime, abbr: str, repo: Repo) -> dt.datetime:
+    """``moment``'s wall clock read in the page's zone, where that zone is called ``abbr`` then.
+
+    Accepted only when the page's zone uses the abbreviation at that wall time (``CET`` in winter
+    and ``CEST`` in summer for Europe/Berlin); in the hour that happens twice in autumn it says
+    which of the two is meant. Any other zone's abbreviation is refused: abbreviations are
+    ambiguous (IST, CST…), and the page's own is the one a writer copies from the page.
+    """
+    wall = moment.replace(tzinfo=None)
+    for fold in (0, 1):
+        candidate = wall.replace(tzinfo=repo.tz, fold=fold)
+        if (candidate.tzname() or "").upper() == abbr.upper():
+            return candidate.astimezone(dt.timezone(candidate.utcoffset() or dt.timedelta(0)))
+    name = getattr(repo.tz, "key", str(repo.tz))
+    raise Refused(f"--at: '{abbr}' is not what the page's timezone ({name}) is called at {wall:%Y-%m-%d %H:%M} "
+                  f"(it is {wall.replace(tzinfo=repo.tz).tzname()} then); write the time without it, or with an "
+                  "offset like +01:00", usage=True)
 
 
 def parse_window(start: str | None, end: str | None, repo: Repo) -> Window | None:
@@ -85,6 +118,28 @@ def parse_status_option(word: str, option: str = "--status") -> Status:
         raise Refused(f"{option}: unknown status {unknown(word, words)}; use one of: {', '.join(words)}",
                       usage=True)
     return status
+
+
+def parse_component_options(items: Sequence[str]) -> tuple[tuple[str, ComponentStatus], ...]:
+    """``--component api=operational`` (repeated, or comma-separated) as the statuses an update sets.
+
+    Only the words are checked here; whether each id is one of the incident's components is the
+    checker's rule (E210), which the overlay of the written file applies.
+    """
+    found: dict[str, ComponentStatus] = {}
+    for item in (part.strip() for text in items for part in text.split(",")):
+        if not item:
+            continue
+        component_id, sep, word = item.partition("=")
+        status = parse_component_status(word) if sep else None
+        if not component_id.strip() or status is None:
+            words = [s.value for s in ComponentStatus]
+            what = f"unknown status {unknown(word.strip(), words)}" if sep and word.strip() else \
+                f"'{item}' needs a status"
+            raise Refused(f"--component: {what}; write ID=STATUS, e.g. api=operational, with one of: "
+                          f"{', '.join(words)}", usage=True)
+        found[component_id.strip()] = status
+    return tuple(found.items())
 
 
 def normalise_message(text: str) -> str:
@@ -165,6 +220,8 @@ class NewIncident:
     at: str | None
     window: Window | None = None
     """Maintenance only: the planned window (``--start``/``--end``)."""
+    component_status: Mapping[str, ComponentStatus] = field(default_factory=dict)
+    """From a template: the statuses its components start with."""
 
 
 def default_status(impact: Impact, window: Window | None) -> Status:

@@ -108,6 +108,7 @@ def compute(old: StatusPage, new: StatusPage, changes: Sequence[Change], since: 
             add(_moved(incident, old_windows.get(incident.id), now))
     for state in after.incidents:
         add(_window_events(state, was.get(state.id)))
+        add(_postmortem_event(state.incident, was.get(state.id)))
     add(_component_events(before.component_status, after.component_status, new, after.incidents, since, now))
     return sorted(found.values(), key=lambda e: e.sort_key)
 
@@ -136,6 +137,8 @@ def _update_event(incident: Incident, position: int, was: IncidentState | None) 
             u.status is Status.SCHEDULED for u in incident.updates[:position - 1])
         if position == 1 and update.status is Status.SCHEDULED:
             kind, key = EventKind.SCHEDULED, "scheduled"
+        elif update.status is Status.CANCELLED:
+            kind, key = EventKind.CANCELLED, "cancelled"
         elif update.status.is_final and not (was is not None and was.phase is Phase.PAST):
             kind, key = EventKind.COMPLETED, "completed"
         elif first_work and not _begun(was):
@@ -146,6 +149,13 @@ def _update_event(incident: Incident, position: int, was: IncidentState | None) 
         kind, key = EventKind.RESOLVED, "resolved"
     return Event(f"{incident.id}:{key}", kind, update.at, _as_of(incident, position), update, position,
                  window=incident.scheduled)
+
+
+def _postmortem_event(incident: Incident, was: IncidentState | None) -> list[Event]:
+    """A post-mortem published since the last announcement (one per incident: editing it is not news)."""
+    if incident.postmortem is None or (was is not None and was.incident.postmortem is not None):
+        return []
+    return [Event(f"{incident.id}:postmortem", EventKind.POSTMORTEM, incident.postmortem.at, incident)]
 
 
 def _moved(incident: Incident, previous: Window | None, now: dt.datetime) -> list[Event]:
@@ -159,8 +169,8 @@ def _moved(incident: Incident, previous: Window | None, now: dt.datetime) -> lis
 def _window_events(state: IncidentState, was: IncidentState | None) -> list[Event]:
     """A maintenance that began or ended between the two moments, with or without an update saying so."""
     incident = state.incident
-    if incident.impact is not Impact.MAINTENANCE:
-        return []
+    if incident.impact is not Impact.MAINTENANCE or state.cancelled:
+        return []  # a cancelled maintenance never started: its cancellation is its update's event
     events = []
     if _begun(state) and not _begun(was):
         events.append(Event(f"{incident.id}:started", EventKind.STARTED, state.started_at, incident,
@@ -177,15 +187,17 @@ def _component_events(before: Mapping[str, ComponentStatus], after: Mapping[str,
                       now: dt.datetime) -> list[Event]:
     """Each component whose status differs between the two moments: the net change, not every step.
 
-    Its time is the last moment an incident listing it began or ended in between (else ``now``).
+    Its time is the last moment an incident listing it began or ended in between, or an update's
+    ``Components:`` line changed it (else ``now``).
     """
     events = []
     for component in page.components:
         old, new = before.get(component.id), after.get(component.id)
         if old is None or new is None or old == new:
             continue
-        moments = [m for s in states if component.id in s.incident.components
-                   for m in (s.started_at, s.ended_at) if m is not None and since < m <= now]
+        moments = [m for s in states if component.id in s.incident.components and not s.cancelled
+                   for m in (s.started_at, s.ended_at, *(at for at, _ in s.steps()[component.id][1:]))
+                   if m is not None and since < m <= now]
         events.append(Event(f"component:{component.id}:{compact(since)}:{old.value}:{new.value}",
                             EventKind.COMPONENT_STATUS, max(moments, default=now), component=component,
                             old_status=old, new_status=new))

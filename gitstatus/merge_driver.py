@@ -34,7 +34,7 @@ from . import rules
 from .errors import EXIT_USAGE, GitstatusError
 from .project import read_settings
 from .read.document import COMPONENTS_FILE, decode, parse_incident
-from .read.incident import HEADING_RE, parse_status
+from .read.incident import HEADING_RE, is_postmortem_heading, parse_status
 from .source import Disk
 from .timeparse import UTC, TimeError, parse_time
 from .write import replace_file
@@ -198,8 +198,9 @@ def merge_updates(base: Sequence[Section], ours: Sequence[Section], theirs: Sequ
     ordered = _in_time_order(ours_new, theirs_new, tz)
     if ordered is None:
         return None
-    finals = [i for i, s in enumerate([*base, *ordered]) if _is_final(s)]
-    if finals and finals[0] < n + len(ordered) - 1:
+    updates = [s for s in [*base, *ordered] if not is_postmortem_heading(s.heading)]  # a post-mortem follows the end
+    finals = [i for i, s in enumerate(updates) if _is_final(s)]
+    if finals and finals[0] < len(updates) - 1:
         block = _conflict("\n\n".join(s.text for s in ours_new), "\n\n".join(s.text for s in theirs_new))
         return Merged("\n\n".join([*kept, block]), 1, ("an update would follow the final one: both sides added "
                                                        "updates to an incident that one of them closed",))

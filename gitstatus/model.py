@@ -37,8 +37,9 @@ _IMPACT_RANK = {Impact.MAINTENANCE: 0, Impact.MINOR: 1, Impact.MAJOR: 2, Impact.
 class Status(str, Enum):
     """The status an update carries.
 
-    The first four are the incident lifecycle; the last four are Statuspage's
-    words for planned maintenance, allowed only on maintenance incidents.
+    The first four are the incident lifecycle; the next four are Statuspage's
+    words for planned maintenance, allowed only on maintenance incidents, as is the last,
+    ``cancelled``.
     """
 
     INVESTIGATING = "investigating"
@@ -49,11 +50,13 @@ class Status(str, Enum):
     IN_PROGRESS = "in progress"
     VERIFYING = "verifying"
     COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    """Maintenance called off before its window opened: final, and its components were never touched."""
 
     @property
     def is_final(self) -> bool:
         """A final status ends the incident; nothing may follow it."""
-        return self in (Status.RESOLVED, Status.COMPLETED)
+        return self in (Status.RESOLVED, Status.COMPLETED, Status.CANCELLED)
 
     @property
     def is_maintenance_word(self) -> bool:
@@ -61,7 +64,7 @@ class Status(str, Enum):
 
 
 MAINTENANCE_STATUSES = frozenset(
-    {Status.SCHEDULED, Status.IN_PROGRESS, Status.VERIFYING, Status.COMPLETED}
+    {Status.SCHEDULED, Status.IN_PROGRESS, Status.VERIFYING, Status.COMPLETED, Status.CANCELLED}
 )
 
 
@@ -100,8 +103,7 @@ IMPACT_COMPONENT_STATUS: Mapping[Impact, ComponentStatus] = {
 class EventKind(str, Enum):
     """What a notification announces (its words are in the catalogue, ``notify.event.<value>``).
 
-    ``postmortem`` and ``cancelled`` are kept for the format to come: incident files cannot
-    publish a post-mortem or cancel maintenance yet, so no event of these kinds is made today.
+    ``postmortem`` announces a resolved incident's post-mortem section.
     """
 
     OPENED = "opened"
@@ -202,6 +204,29 @@ class Update:
     """The update's Markdown source, stripped of surrounding blank lines."""
     line: int = 0
     """The line of its heading in the incident file."""
+    components: tuple[tuple[str, ComponentStatus], ...] = ()
+    """The component statuses this update sets (its ``Components:`` line), in the order written;
+    each holds from the update's moment until another update sets it or the incident ends."""
+    moved_from: Window | None = None
+    """Maintenance: the window this update moved the maintenance away from (its ``Rescheduled from:``
+    line), so the page keeps the old window's history after ``scheduled:`` changed."""
+    automatic: bool = False
+    """Not in the file: the step a maintenance takes by itself when its window opens or ends with no
+    update saying so (state.py adds it, as Statuspage posts one)."""
+
+
+@dataclass(frozen=True)
+class Postmortem:
+    """The review of a resolved incident: its own ``## <time> — Post-mortem`` section, after the final update."""
+
+    at: dt.datetime
+    """When it was published."""
+    message: str
+    line: int = 0
+
+
+#: One step of a component's status while an incident is in effect: from this moment on, this status.
+Step = tuple[dt.datetime, ComponentStatus]
 
 
 @dataclass(frozen=True)
@@ -220,6 +245,8 @@ class Incident:
     """Path relative to the status repo root, with forward slashes (``incidents/x.md``)."""
     source: str | None = None
     """Where an imported incident came from (``statuspage:<page>/<incident>``, ``cstate:<file>``); None otherwise."""
+    postmortem: Postmortem | None = None
+    """The post-mortem, once published (resolved incidents only)."""
 
     @property
     def started_at(self) -> dt.datetime:
@@ -239,8 +266,45 @@ class Incident:
         return self.updates[-1].at if self.is_final else None
 
     def status_of(self, component_id: str) -> ComponentStatus:
-        """The status this incident gives a component while it is in effect."""
+        """The status this incident gives a component when it takes effect (before any update changes it)."""
         return self.component_status.get(component_id, IMPACT_COMPONENT_STATUS[self.impact])
+
+    def steps(self, start: dt.datetime) -> dict[str, list[Step]]:
+        """For each listed component, its status from ``start`` (when the incident takes effect) on.
+
+        The first step is the status the impact (or ``component_status``) gives; each update's
+        ``Components:`` line adds a step at the update's moment, or at ``start`` for an update
+        written before it (a maintenance's announcement saying what the work will do). The final
+        update ends the incident's effect, so what it says is not a step (the reader allows only
+        ``operational`` there).
+        """
+        steps = {c: [(start, self.status_of(c))] for c in self.components}
+        for update in self.updates:
+            if update.status.is_final:
+                break
+            moment = max(update.at, start)
+            for component_id, status in update.components:
+                line = steps.get(component_id)
+                if line is None:
+                    continue
+                if line[-1][0] == moment:
+                    line[-1] = (moment, status)
+                elif line[-1][1] is not status:
+                    line.append((moment, status))
+        return steps
+
+    def status_at(self, component_id: str, moment: dt.datetime, start: dt.datetime,
+                  steps: Mapping[str, list[Step]] | None = None) -> ComponentStatus:
+        """A listed component's status at ``moment`` while the incident is in effect (from ``start``).
+
+        ``steps`` are :meth:`steps` when the caller has them already (asking for many components).
+        """
+        current = self.status_of(component_id)
+        for at, status in (steps if steps is not None else self.steps(start)).get(component_id, ()):
+            if at > moment:
+                break
+            current = status
+        return current
 
 
 @dataclass(frozen=True)

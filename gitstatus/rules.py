@@ -96,7 +96,7 @@ TEXT_BEFORE_UPDATES = Rule("E201", E, "text before the first update heading",
 BAD_HEADING = Rule("E202", E, "malformed update heading")
 BAD_TIME = Rule("E203", E, "invalid time in an update heading")
 UNKNOWN_STATUS = Rule("E204", E, "unknown status", hint="use investigating, identified, monitoring or resolved "
-                      "(maintenance also: scheduled, in progress, verifying, completed)")
+                      "(maintenance also: scheduled, in progress, verifying, completed, cancelled)")
 MAINTENANCE_STATUS = Rule("E205", E, "a maintenance status on an incident that is not maintenance",
                           hint="an incident uses investigating, identified, monitoring or resolved")
 NO_UPDATES = Rule("E206", E, "the incident has no updates")
@@ -107,12 +107,36 @@ CONFLICT_MARKERS = Rule("E209", E, "git merge conflict markers are left in the f
                         hint="keep what both sides wrote (two responders' updates both stay, oldest first) and "
                              "delete the marker lines; 'gitstatus merge-driver' merges appended updates by itself "
                              "(see docs/github.md)")
+BAD_UPDATE_COMPONENT = Rule("E210", E, "an update's Components line names a component that is not this incident's")
+BAD_UPDATE_COMPONENT_STATUS = Rule("E211", E, "an update's Components line has an entry that is not a component "
+                                   "and a component status", hint="write 'Components: api operational, dashboard "
+                                   "degraded_performance' (statuses: operational, degraded_performance, "
+                                   "partial_outage, major_outage, under_maintenance)")
+FINAL_COMPONENT_STATUS = Rule("E212", E, "the final update leaves a component in a status other than operational",
+                              hint="an incident's effect ends with its final update: post the update before it "
+                                   "with the status, or open a new incident for what is still wrong")
+UPDATE_HEADING_IN_MESSAGE = Rule("E213", E, "a '###' heading looks like an update heading and joins the "
+                                 "previous update's message", hint="an update heading has two '#': write "
+                                 "'## <time> — <status>'")
+POSTMORTEM_OUT_OF_PLACE = Rule("E214", E, "a post-mortem section is out of place",
+                               hint="a post-mortem is the last section of a resolved incident, dated at or after "
+                                    "its Resolved update: '## <time> — Post-mortem'")
+BAD_TEMPLATE = Rule("E215", E, "an incident template is not one 'gitstatus new --template' can use")
+BAD_RESCHEDULED = Rule("E216", E, "an update's 'Rescheduled from' line is not a window of a maintenance",
+                       hint="write 'Rescheduled from: 2026-12-03 02:00 UTC to 2026-12-03 04:00 UTC' right under the "
+                            "heading of a maintenance's update")
 # --- lifecycle ------------------------------------------------------------------------------------------
 OUT_OF_ORDER = Rule("E301", E, "an update is earlier than the one before it",
                     hint="updates are written oldest first, each appended at the end of the file")
 AFTER_FINAL = Rule("E302", E, "an update follows the final update",
                    hint="a closed incident stays closed; open a new incident instead")
 IN_THE_FUTURE = Rule("E303", E, "an update is in the future", hint="fix the date or the timezone")
+NEWEST_FIRST = Rule("E304", E, "the updates are written newest first",
+                    hint="updates go oldest first: put the first update at the top and append each new one at "
+                         "the end of the file")
+CANCELLED_AFTER_START = Rule("E305", E, "a maintenance is cancelled after its work began",
+                             hint="cancel only before the window opens; once work began, post 'Completed' "
+                                  "and say what was done")
 # --- components.yaml --------------------------------------------------------------------------------------
 NO_COMPONENTS = Rule("E401", E, "components.yaml has no components")
 BAD_COMPONENT_ID = Rule("E402", E, "invalid component id")
@@ -145,6 +169,9 @@ NO_RECENT_UPDATE = Rule("W101", W, "an active incident has had no update for ove
 LONG_INCIDENT = Rule("W102", W, "an incident has been active for over 7 days", hint="resolve it if it is over")
 EXAMPLE_INCIDENT = Rule("W103", W, "the example incident that gitstatus init wrote is still there",
                         hint="delete the file before you publish the page")
+WINDOW_OVER_WHEN_WRITTEN = Rule("W104", W, "a maintenance window was over before its first update",
+                                 hint="check the window's dates; to record past work, date the first update "
+                                      "inside the window")
 EXAMPLE_URL = Rule("W110", W, "site.url is still the example address that gitstatus init wrote",
                    hint="write the address the page is published at, and remove the comment")
 # --- notices ---------------------------------------------------------------------------------------------

@@ -281,6 +281,14 @@ def incident_paths(root: Path) -> tuple[list[str], list[Diagnostic]]:
     return paths, diagnostics
 
 
+def template_paths(root: Path) -> tuple[list[str], list[Diagnostic]]:
+    """The incident templates of a repo (``templates/*.md``), sorted; other files there are not templates."""
+    entries, diagnostics = list_folder(root, "templates")
+    paths = [f"templates/{e.name}" for e in entries or ()
+             if e.name.endswith(".md") and not is_editor_temp(e.name) and not is_folder(e)]
+    return paths, diagnostics
+
+
 def find_root(start: Path = Path(".")) -> Path:
     """The status repo that ``start`` is in, as git finds its work tree: the nearest folder up with components.yaml.
 

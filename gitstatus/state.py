@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage
+from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage, Step, Update
 from .read.settings import group_slug
 from .uptime import UptimeRow
 from .uptime import compute as compute_uptime
@@ -49,21 +49,56 @@ class IncidentState:
     """When it began to affect users: the first update, or the window's start for maintenance."""
     ended_at: dt.datetime | None
     """The final update, or the window's end for maintenance that lapsed with no final update."""
+    shown: tuple[Update, ...] = ()
+    """The updates readers see, oldest first: the file's, and the automatic steps of a maintenance
+    whose window opened or ended with no update saying so (empty: just the file's)."""
 
     @property
     def id(self) -> str:
         return self.incident.id
 
     @property
+    def updates(self) -> tuple[Update, ...]:
+        """What the page, the API and the feeds list: the file's updates and the automatic ones, oldest first."""
+        return self.shown or self.incident.updates
+
+    @property
+    def last_update(self) -> Update:
+        return self.updates[-1]
+
+    @property
     def status(self) -> Status:
-        """The latest update's status, or ``completed`` for a window that ran out without one."""
-        if self.phase is Phase.PAST and not self.incident.is_final:
-            return Status.COMPLETED
-        return self.incident.last_update.status
+        """The newest update's status (an automatic ``completed`` for a window that ran out without one)."""
+        return self.updates[-1].status
+
+    @property
+    def cancelled(self) -> bool:
+        """Maintenance called off before its window opened (see :func:`is_cancelled`)."""
+        return is_cancelled(self.incident)
 
     @property
     def duration(self) -> dt.timedelta | None:
         return self.ended_at - self.started_at if self.ended_at else None
+
+    def steps(self) -> dict[str, list[Step]]:
+        """Each listed component's status from the moment the incident took effect (see :meth:`Incident.steps`)."""
+        return self.incident.steps(self.started_at)
+
+    def statuses_at(self, moment: dt.datetime) -> dict[str, ComponentStatus]:
+        """The status this incident gives each of its components at ``moment`` (while it is in effect)."""
+        steps = self.steps()
+        return {c: self.incident.status_at(c, moment, self.started_at, steps) for c in self.incident.components}
+
+    def in_effect(self, moment: dt.datetime) -> bool:
+        """Whether the incident still weighs on the page's overall status at ``moment``.
+
+        An incident whose updates have set every one of its components back to operational (the
+        fix is in, the team is monitoring) is still shown, but no longer darkens the banner: the
+        banner follows the components, as Statuspage's blended status does.
+        """
+        if not self.incident.components:
+            return True
+        return any(s is not ComponentStatus.OPERATIONAL for s in self.statuses_at(moment).values())
 
 
 @dataclass(frozen=True)
@@ -142,26 +177,76 @@ class SiteState:
         return moment.astimezone(self.page.site.tz)
 
 
+def is_cancelled(incident: Incident) -> bool:
+    """Maintenance called off before its window opened: its final update says "Cancelled", or (as
+    files written before that word existed do) "Completed" before the window with only "Scheduled"
+    updates before it. Readers see "Cancelled" either way; its components were never touched."""
+    if not incident.is_final or incident.impact is not Impact.MAINTENANCE:
+        return False
+    if incident.last_update.status is Status.CANCELLED:
+        return True
+    window = incident.scheduled
+    return window is not None and incident.last_update.at < window.start and all(
+        u.status is Status.SCHEDULED for u in incident.updates[:-1])
+
+
+#: How late a written "In progress" may come and still be the window's opening (see automatic_updates).
+TRANSITION_GRACE = dt.timedelta(minutes=5)
+
+
+def automatic_updates(incident: Incident, now: dt.datetime) -> tuple[Update, ...]:
+    """The file's updates with the steps a maintenance takes by itself, as Statuspage posts them.
+
+    When the window opens and no update (other than "Scheduled") came by its start, an automatic
+    "In progress" update is shown at the start. A written one up to :data:`TRANSITION_GRACE` after
+    the start is taken for the transition itself: Statuspage's own automatic updates arrive
+    seconds late, so an imported page shows each once; when the window ends and the maintenance
+    has no final update and no update at or after the end (a writer who posts during an overrun
+    keeps it open), an automatic "Completed" update is shown at the end. So the maintenance's
+    status is always its newest update's.
+    """
+    window = incident.scheduled
+    updates = incident.updates
+    if window is None or incident.impact is not Impact.MAINTENANCE or is_cancelled(incident) or now < window.start:
+        return updates
+    added: list[Update] = []
+    began = any(u.status is not Status.SCHEDULED and u.at <= window.start + TRANSITION_GRACE for u in updates)
+    closed_first = incident.is_final and incident.last_update.at <= window.start
+    if not began and not closed_first:
+        added.append(Update(window.start, Status.IN_PROGRESS, "", automatic=True))
+    if now >= window.end and not incident.is_final and not any(u.at >= window.end for u in updates):
+        added.append(Update(window.end, Status.COMPLETED, "", automatic=True))
+    if not added:
+        return updates
+    return tuple(sorted((*updates, *added), key=lambda u: u.at))  # stable: a file's update first at a tie
+
+
 def incident_state(incident: Incident, now: dt.datetime) -> IncidentState:
     """Phase and interval of one incident at ``now``.
 
     Maintenance with a window is upcoming until the window opens (or an update other than
     "scheduled" says work began early), in progress until its final update or, with none,
-    until the window closes.
+    until the window closes (unless an update came after the window's end: the work overran,
+    and it stays in progress until its final update). Cancelled maintenance is past from the
+    moment it was called off, and never started.
     """
     window = incident.scheduled
+    if is_cancelled(incident):
+        at = incident.last_update.at
+        return IncidentState(incident, Phase.PAST, at, at)
     if window is None:
         end = incident.resolved_at
         return IncidentState(incident, Phase.PAST if end else Phase.ACTIVE, incident.started_at, end)
+    shown = automatic_updates(incident, now)
     work = [u.at for u in incident.updates if u.status is not Status.SCHEDULED]
     if not work and now < window.start:
-        return IncidentState(incident, Phase.UPCOMING, window.start, None)
+        return IncidentState(incident, Phase.UPCOMING, window.start, None, shown)
     start = min([window.start, *work])
     if incident.is_final:
-        return IncidentState(incident, Phase.PAST, min(start, incident.last_update.at), incident.last_update.at)
-    if now >= window.end:
-        return IncidentState(incident, Phase.PAST, start, window.end)
-    return IncidentState(incident, Phase.ACTIVE, start, None)
+        return IncidentState(incident, Phase.PAST, min(start, incident.last_update.at), incident.last_update.at, shown)
+    if now >= window.end and not any(u.at >= window.end for u in incident.updates):
+        return IncidentState(incident, Phase.PAST, start, window.end, shown)
+    return IncidentState(incident, Phase.ACTIVE, start, None, shown)
 
 
 def _layout(
@@ -230,15 +315,13 @@ def derive(page: StatusPage, now: dt.datetime) -> SiteState:
     for state in states:
         if state.phase is not Phase.ACTIVE:
             continue
-        for component_id in state.incident.components:
-            if component_id in status:
-                new = state.incident.status_of(component_id)
-                if new.rank > status[component_id].rank:
-                    status[component_id] = new
-    active = [s for s in states if s.phase is Phase.ACTIVE]
+        for component_id, new in state.statuses_at(now).items():
+            if component_id in status and new.rank > status[component_id].rank:
+                status[component_id] = new
+    active = [s for s in states if s.phase is Phase.ACTIVE and s.in_effect(now)]
     layout = _layout(page.components, status)
     groups = {row.id: [m.component.id for m in row.members] for row in layout if isinstance(row, GroupRow)}
-    begun = [s for s in states if s.phase is not Phase.UPCOMING]
+    begun = [s for s in states if s.phase is not Phase.UPCOMING and not s.cancelled]  # uptime: what touched a component
     return SiteState(
         page=page,
         now=now,

@@ -1,7 +1,9 @@
 """Ninety days of history per component: daily bars and an uptime percentage.
 
 Downtime comes from incident intervals (first update to final update, or to ``now``
-while active), per component. Overlapping incidents are merged so no minute counts
+while active), per component, cut where an update's ``Components:`` line changes the
+component's status (an update that says "api operational" ends the api's downtime there).
+Overlapping incidents are merged so no minute counts
 twice: at every moment the component is as down as its worst incident says.
 Weights follow Statuspage: a major outage counts in full, a partial outage at 30 %,
 degraded performance and maintenance not at all::
@@ -206,9 +208,12 @@ def compute(
         end = state.ended_at or now
         if end < window_start:
             continue
-        for component_id in state.incident.components:
-            status = state.incident.status_of(component_id)
-            per_component[component_id].append(Interval(state.started_at, min(end, now), status, state))
+        until = min(end, now)
+        for component_id, steps in state.steps().items():
+            ends = [at for at, _ in steps[1:]] + [until]
+            for (start, status), stop in zip(steps, ends, strict=True):
+                if start < until or start == state.started_at:  # a step after the end never happened
+                    per_component[component_id].append(Interval(start, min(stop, until), status, state))
     rows: dict[str, UptimeRow] = {}
     starts: dict[str, dt.date | None] = {}
     for component in components:

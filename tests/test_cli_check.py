@@ -60,7 +60,7 @@ def test_text_output_lines_and_summary(make_repo: Callable[..., Path], monkeypat
     assert result.output.splitlines() == [
         "incidents/2026-06-11-a.md:11:27: E204 unknown status 'Resolvd' (did you mean 'resolved'?); use "
         "investigating, identified, monitoring or resolved (maintenance also: scheduled, in progress, verifying, "
-        "completed)",
+        "completed, cancelled)",
         "incidents/2026-06-11-b.md:3:9: E109 unknown impact 'majr' (did you mean 'major'?); use one of: minor, "
         "major, critical, maintenance",
         "2 errors in components.yaml and 3 incidents.",
@@ -169,7 +169,7 @@ def test_github_workflow_commands(make_repo: Callable[..., Path], monkeypatch: p
     assert lines[0] == (
         "::error title=gitstatus E204,file=incidents/2026-06-11-a.md,line=11,col=27::incidents/2026-06-11-a.md:11:27: "
         "E204 unknown status 'Resolvd' (did you mean 'resolved'?); use investigating, identified, monitoring or "
-        "resolved (maintenance also: scheduled, in progress, verifying, completed)"
+        "resolved (maintenance also: scheduled, in progress, verifying, completed, cancelled)"
     )
     assert lines[1].startswith("::error title=gitstatus E109,file=incidents/2026-06-11-b.md,line=3,col=9::")
     assert lines[2] == "2 errors in components.yaml and 3 incidents."

@@ -19,7 +19,17 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gitstatus.canonical import incident_text, yaml_scalar
-from gitstatus.model import MAINTENANCE_STATUSES, Component, ComponentStatus, Impact, Incident, Status, Update, Window
+from gitstatus.model import (
+    MAINTENANCE_STATUSES,
+    Component,
+    ComponentStatus,
+    Impact,
+    Incident,
+    Postmortem,
+    Status,
+    Update,
+    Window,
+)
 from gitstatus.read import yamlnodes
 from gitstatus.read.document import decode, parse_incident
 from gitstatus.read.incident import validate_incident
@@ -101,15 +111,25 @@ def incidents(draw: st.DrawFn) -> tuple[Incident, tuple[Component, ...], dt.tzin
     count = draw(st.integers(1, 4))
     times = sorted(draw(st.lists(moments, min_size=count, max_size=count)))
     chosen = [draw(st.sampled_from([s for s in statuses if not s.is_final])) for _ in range(count - 1)]
-    chosen.append(draw(st.sampled_from(statuses)))  # only the last may be final
-    updates = tuple(Update(at, status, draw(messages)) for at, status in zip(times, chosen, strict=True))
+    announced = all(s is Status.SCHEDULED for s in chosen)  # only maintenance that never began may be cancelled
+    chosen.append(draw(st.sampled_from([s for s in statuses if s is not Status.CANCELLED or announced])))
+    steps = st.lists(st.tuples(st.sampled_from(listed), st.sampled_from(list(ComponentStatus))), unique_by=lambda x: x[0],
+                     max_size=len(listed)) if listed else st.just([])
+    moved = st.none() if impact is not Impact.MAINTENANCE else st.one_of(st.none(), st.builds(
+        lambda start, hours: Window(start, start + dt.timedelta(hours=hours)), moments, st.integers(1, 48)))
+    updates = tuple(Update(at, status, draw(messages), components=() if status.is_final else tuple(draw(steps)),
+                           moved_from=draw(moved))
+                    for at, status in zip(times, chosen, strict=True))
     window = None
-    if impact is Impact.MAINTENANCE and draw(st.booleans()):
-        start = draw(moments)
+    if impact is Impact.MAINTENANCE and draw(st.booleans()):  # announced ahead, as maintenance is (W104, E305)
+        start = times[-1] + dt.timedelta(seconds=draw(st.integers(1, 86400)))
         window = Window(start, start + dt.timedelta(seconds=draw(st.integers(1, 3 * 86400))))
+    postmortem = None
+    if impact is not Impact.MAINTENANCE and chosen[-1].is_final and draw(st.booleans()):
+        postmortem = Postmortem(times[-1] + dt.timedelta(seconds=draw(st.integers(0, 86400))), draw(messages))
     incident = Incident(id="2026-06-11-roundtrip", title=draw(titles), impact=impact, components=listed,
                         updates=updates, component_status=overrides, scheduled=window,
-                        path="incidents/2026-06-11-roundtrip.md")
+                        path="incidents/2026-06-11-roundtrip.md", postmortem=postmortem)
     return incident, components, draw(st.sampled_from(PAGE_ZONES))
 
 
@@ -133,8 +153,11 @@ def without_lines(incident: Incident) -> Incident:
 
     window = incident.scheduled
     return dataclasses.replace(
-        incident, updates=tuple(dataclasses.replace(u, line=0, at=utc(u.at)) for u in incident.updates),
-        scheduled=Window(utc(window.start), utc(window.end)) if window else None)
+        incident, updates=tuple(dataclasses.replace(u, line=0, at=utc(u.at), moved_from=Window(
+            utc(u.moved_from.start), utc(u.moved_from.end)) if u.moved_from else None) for u in incident.updates),
+        scheduled=Window(utc(window.start), utc(window.end)) if window else None,
+        postmortem=dataclasses.replace(incident.postmortem, line=0, at=utc(incident.postmortem.at))
+        if incident.postmortem else None)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -96,8 +96,8 @@ def maintenance(*updates: tuple[str, Status], window: tuple[str, str] | None = M
 
 @pytest.mark.parametrize("now, phase, started, ended, status", [
     ("06-11 16:00", Phase.UPCOMING, "06-12 02:00", None, Status.SCHEDULED),
-    ("06-12 02:00", Phase.ACTIVE, "06-12 02:00", None, Status.SCHEDULED),
-    ("06-12 03:59", Phase.ACTIVE, "06-12 02:00", None, Status.SCHEDULED),
+    ("06-12 02:00", Phase.ACTIVE, "06-12 02:00", None, Status.IN_PROGRESS),  # an automatic "In progress"
+    ("06-12 03:59", Phase.ACTIVE, "06-12 02:00", None, Status.IN_PROGRESS),
     ("06-12 04:00", Phase.PAST, "06-12 02:00", "06-12 04:00", Status.COMPLETED),  # the window lapsed: completed
 ])
 def test_scheduled_maintenance_follows_its_window(now: str, phase: Phase, started: str, ended: str | None,

@@ -178,8 +178,8 @@ def test_authoring_output_shows_escapes(make_repo: Callable[..., Path], tmp_path
 
     odd_root = tmp_path / f"status{HOSTILE}"
     root.rename(odd_root)
-    code, output = in_terminal(["new", "Login slow", "--impact", "minor", "-m", "Slow.", "--at", "2026-06-11 14:00",
-                                "--root", str(odd_root)])
+    code, output = in_terminal(["new", "Login slow", "--impact", "minor", "-c", "api", "-m", "Slow.", "--at",
+                                "2026-06-11 14:00", "--root", str(odd_root)])
     assert code == 0, output
     assert raw_characters(output) == [], output
     assert output.strip() == f"{tmp_path}/status{HOSTILE_SHOWN}/incidents/2026-06-11-login-slow.md"

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,19 +36,25 @@ from ..edits import (
     checked_message,
     default_status,
     parse_at,
+    parse_component_options,
     parse_status_option,
     parse_window,
 )
 from ..errors import Refused, RootError
-from ..model import Impact, Incident, Status, Update
+from ..model import ComponentStatus, Impact, Incident, Postmortem, Status, Update, Window
 from ..project import load
-from ..read.document import INCIDENTS_DIR
+from ..read.document import INCIDENTS_DIR, parse_incident
+from ..read.incident import group_members
+from ..read.template import TEMPLATES_DIR, fill, missing_values
 from ..rules import Diagnostic, Severity, unknown
 from ..slug import slugify
 from ..source import Disk, incident_paths, read_bytes
+from ..state import Phase, incident_state
+from ..timeparse import format_time
 from ..words import status_label
 from ..write import FileChange as Change
 from ..write import apply
+from .templates import load_templates
 
 _BODY_PLACEHOLDER = "(message)"
 
@@ -94,7 +100,7 @@ def plan_new(repo: Repo, spec: NewIncident, message: str) -> Change:
     components = tuple(dict.fromkeys(spec.components))
     incident = Incident(
         id=incident_id, title=title, impact=spec.impact, components=components,
-        updates=(Update(at, status, message),), scheduled=spec.window,
+        updates=(Update(at, status, message),), scheduled=spec.window, component_status=dict(spec.component_status),
     )
     text = canonical.incident_text(incident, repo.tz)
     return Change(f"{INCIDENTS_DIR}/{incident_id}.md", text.encode("utf-8"), None)
@@ -117,9 +123,55 @@ def read_incident(repo: Repo, relpath: str) -> tuple[bytes, Incident | None, lis
     return data, found, mine
 
 
+def _with_window(text: str, relpath: str, window: Window, tz: dt.tzinfo) -> str:
+    """``text`` with its front matter's ``scheduled:`` replaced by ``window`` (block style); every other line kept."""
+    raw, _ = parse_incident(text, relpath)
+    fields = raw.meta.value if raw.meta is not None else None
+    node = fields.get("scheduled") if isinstance(fields, dict) else None
+    if node is None or not isinstance(node.value, dict):
+        raise Refused(f"{relpath} has no 'scheduled:' window to move", usage=True)
+    first = node.key_at[0]
+    last = max([first, *(value.line for value in node.value.values())])
+    lines = text.split("\n")
+    block = ["scheduled:", f"  start: {format_time(window.start, tz)}", f"  end: {format_time(window.end, tz)}"]
+    return "\n".join(lines[:first - 1] + block + lines[last:])
+
+
+def plan_reschedule(repo: Repo, relpath: str, window: Window, status: Status | None, at_text: str | None,
+                    message: str) -> tuple[Change, Update, Incident]:
+    """Move a maintenance's window before it opens: ``scheduled:`` rewritten, and an update appended that
+    records the old window (``Rescheduled from:``), so the page keeps its history."""
+    data, incident, problems = read_incident(repo, relpath)
+    if incident is None:
+        errors = [d for d in problems if d.severity is Severity.ERROR]
+        raise Refused(f"{relpath} has errors; fix them before moving its window", errors)
+    if incident.impact is not Impact.MAINTENANCE or incident.scheduled is None:
+        raise Refused(f"{incident.id} has no maintenance window to move (--start and --end are for planned "
+                      "maintenance)", usage=True)
+    if incident_state(incident, repo.now).phase is not Phase.UPCOMING:
+        raise Refused(f"{incident.id} has begun or ended: its window stays as it was; post an update that says "
+                      "what changes", usage=True)
+    if window.end <= repo.now:
+        raise Refused("the new window is already over: check --start and --end", usage=True)
+    update = Update(parse_at(at_text, repo, after=incident.last_update.at), status or Status.SCHEDULED, message,
+                    moved_from=incident.scheduled)
+    text = data.decode("utf-8")
+    crlf = "\r\n" in text
+    moved = _with_window(text.replace("\r\n", "\n"), relpath, window, repo.tz)
+    moved_bytes = (moved.replace("\n", "\r\n") if crlf else moved).encode("utf-8")
+    return Change(relpath, append_update(moved_bytes, update, repo.tz), data), update, incident
+
+
 def plan_update(repo: Repo, relpath: str, status: Status | None, at_text: str | None, message: str,
-                final: bool = False) -> tuple[Change, Update, Incident]:
-    """Append one update. ``final`` picks resolved, or completed for maintenance; no status keeps the last one."""
+                final: bool = False, components: tuple[tuple[str, ComponentStatus], ...] = (),
+                window: Window | None = None) -> tuple[Change, Update, Incident]:
+    """Append one update. ``final`` picks resolved, or completed for maintenance; no status keeps the last one.
+
+    ``components`` are the statuses the update sets (its ``Components:`` line); ``window`` moves a
+    maintenance's window (:func:`plan_reschedule`).
+    """
+    if window is not None:
+        return plan_reschedule(repo, relpath, window, status, at_text, message)
     data, incident, problems = read_incident(repo, relpath)
     if incident is None:
         errors = [d for d in problems if d.severity is Severity.ERROR]
@@ -128,11 +180,63 @@ def plan_update(repo: Repo, relpath: str, status: Status | None, at_text: str | 
         last = incident.last_update
         raise Refused(f"{incident.id} is already {last.status.value} (line {last.line}): a closed incident stays "
                       "closed; open a new incident with 'gitstatus new' instead")
-    if final:
+    if final and status is Status.CANCELLED and incident.impact is not Impact.MAINTENANCE:
+        raise Refused(f"{incident.id} is not maintenance: only planned maintenance can be cancelled; "
+                      "resolve it instead", usage=True)
+    if final and status is not Status.CANCELLED:
         status = Status.COMPLETED if incident.impact is Impact.MAINTENANCE else Status.RESOLVED
     update = Update(parse_at(at_text, repo, after=incident.last_update.at), status or incident.last_update.status,
-                    message)
+                    message, components=components)
     return Change(relpath, append_update(data, update, repo.tz), data), update, incident
+
+
+def plan_postmortem(repo: Repo, relpath: str, at_text: str | None, message: str) -> tuple[Change, Postmortem]:
+    """Append the post-mortem section to a resolved incident (refused when open, maintenance, or done already)."""
+    data, incident, problems = read_incident(repo, relpath)
+    if incident is None:
+        errors = [d for d in problems if d.severity is Severity.ERROR]
+        raise Refused(f"{relpath} has errors; fix them before adding a post-mortem", errors)
+    if incident.impact is Impact.MAINTENANCE:
+        raise Refused(f"{incident.id} is maintenance: a post-mortem is for an incident", usage=True)
+    if not incident.is_final:
+        raise Refused(f"{incident.id} is not resolved yet: resolve it first ('gitstatus resolve'), then publish "
+                      "its post-mortem", usage=True)
+    if incident.postmortem is not None:
+        raise Refused(f"{incident.id} already has a post-mortem (line {incident.postmortem.line}): edit it in the "
+                      "file")
+    postmortem = Postmortem(parse_at(at_text, repo, after=incident.last_update.at), message)
+    section = canonical.postmortem_section(postmortem, repo.tz)
+    return Change(relpath, _append_text(data, section), data), postmortem
+
+
+def _append_text(existing: bytes, section: str) -> bytes:
+    """``existing`` with ``section`` appended as append_update appends an update: a final newline first, CRLF kept."""
+    first = existing.find(b"\n")
+    crlf = first > 0 and existing[first - 1:first] == b"\r"
+    if existing and not existing.endswith((b"\n", b"\r")):
+        section = "\n" + section
+    return existing + (section.replace("\n", "\r\n") if crlf else section).encode("utf-8")
+
+
+def publish_postmortem(root: Path, now: dt.datetime, ref: str, message: str | None, at: str | None,
+                       source: MessageSource) -> tuple[str, Postmortem, dt.tzinfo]:
+    """``gitstatus postmortem``: append the post-mortem section to the resolved incident ``ref``.
+
+    Returns the file, the post-mortem written and the page's timezone (to show its time in).
+    """
+    with _nothing_written():
+        repo = open_repo(root, now)
+        relpath = find_incident(root, ref)
+        if message is None:
+            trial, _ = plan_postmortem(repo, relpath, at, _BODY_PLACEHOLDER)
+            ensure_valid(repo, trial)  # refuse before asking for a message
+            message = source(Prompt(f"The post-mortem of {relpath}: what happened, why, and what will change."))
+        message = checked_message(message)
+        with _locked(repo, f"adding a post-mortem to {relpath}") as fresh:
+            change, postmortem = plan_postmortem(fresh, relpath, at, message)
+            ensure_valid(fresh, change)
+            apply(fresh.root, change)
+        return relpath, postmortem, repo.tz
 
 
 def plan_delete(repo: Repo, relpath: str) -> Change:
@@ -222,17 +326,20 @@ def create(repo: Repo, spec: NewIncident, message: str | None, source: MessageSo
 
 
 def add_update(repo: Repo, ref: str, status: Status | None, at: str | None, message: str | None,
-               source: MessageSource, final: bool = False) -> tuple[str, Update]:
+               source: MessageSource, final: bool = False,
+               components: tuple[tuple[str, ComponentStatus], ...] = (),
+               window: Window | None = None) -> tuple[str, Update]:
     """Append an update (or the final one) to an incident; returns its relpath and the update."""
     relpath = find_incident(repo.root, ref)
     if message is None:
-        trial, update, incident = plan_update(repo, relpath, status, at, _BODY_PLACEHOLDER, final)
+        trial, update, incident = plan_update(repo, relpath, status, at, _BODY_PLACEHOLDER, final, components,
+                                              window)
         ensure_valid(repo, trial)  # refuse before asking for a message
         message = source(Prompt(f"The new {status_label(update.status)} update of {relpath}.",
                                 incident.last_update, repo.tz))
     message = checked_message(message)
     with _locked(repo, f"adding an update to {relpath}") as fresh:
-        change, update, _ = plan_update(fresh, relpath, status, at, message, final)
+        change, update, _ = plan_update(fresh, relpath, status, at, message, final, components, window)
         ensure_valid(fresh, change)
         apply(fresh.root, change)
     return relpath, update
@@ -263,16 +370,77 @@ def shown(root: Path, relpath: str) -> str:
     return relpath if root == Path(".") else str(root / relpath)
 
 
-def new(root: Path, now: dt.datetime, title: str, impact: Impact, components: Sequence[str], status: str | None,
-        message: str | None, at: str | None, start: str | None, end: str | None, source: MessageSource) -> str:
-    """``gitstatus new``: write a new incident with its first update; returns its relpath."""
+@dataclass(frozen=True)
+class FromTemplate:
+    """``new --template NAME --var k=v``: the template to start from and the values of its placeholders."""
+
+    name: str
+    values: Mapping[str, str]
+
+
+def parse_vars(items: Sequence[str]) -> dict[str, str]:
+    """``--var region=eu-west`` (repeatable) as placeholder values."""
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise Refused(f"--var: '{item}' needs a name and a value, like region=eu-west", usage=True)
+        values[name.strip()] = value
+    return values
+
+
+def _from_template(repo: Repo, chosen: FromTemplate, title: str | None, impact: Impact | None,
+                   components: Sequence[str], status: str | None, message: str | None
+                   ) -> tuple[str, Impact, tuple[str, ...], Status | None, str | None, Mapping[str, ComponentStatus]]:
+    """What ``new`` writes from a template: the options given override the template's values."""
+    templates, problems = load_templates(repo.root, repo.project.settings.known, repo.tz)
+    mine = [d for d in problems if d.path == f"{TEMPLATES_DIR}/{chosen.name}.md"]
+    template = templates.get(chosen.name)
+    if template is None:
+        if mine:
+            raise Refused(f"the template {TEMPLATES_DIR}/{chosen.name}.md has errors; fix them first", mine)
+        raise Refused(f"--template: no template {unknown(chosen.name, templates)} in {TEMPLATES_DIR}/"
+                      + (f" (there are: {', '.join(sorted(templates))})" if templates else ""), usage=True)
+    ids = tuple(components) or template.components
+    names = {c.id: c.name for c in repo.project.components}
+    known = repo.project.settings.known or {}
+    expanded = [m for i in ids for m in (group_members(known).get(i, (i,)))]
+    values = {"component": ", ".join(names.get(i, i) for i in dict.fromkeys(expanded)), **chosen.values}
+    missing = missing_values(template, values)
+    if missing:
+        raise Refused(f"the template {chosen.name} needs a value for " + ", ".join(f"{{{n}}}" for n in missing)
+                      + ": pass " + " ".join(f"--var {n}=…" for n in missing), usage=True)
+    filled_title, filled_message = fill(template, values)
+    first = parse_status_option(status) if status else template.status
+    return (title or filled_title, impact or template.impact, ids, first,
+            message if message is not None else filled_message, template.component_status if not components else {})
+
+
+def new(root: Path, now: dt.datetime, title: str | None, impact: Impact | None, components: Sequence[str],
+        status: str | None, message: str | None, at: str | None, start: str | None, end: str | None,
+        source: MessageSource, template: FromTemplate | None = None) -> str:
+    """``gitstatus new``: write a new incident with its first update; returns its relpath.
+
+    With ``template``, the incident starts from ``templates/<name>.md``: its title, impact,
+    components and message, each overridden by the option given.
+    """
     with _nothing_written():
         repo = open_repo(root, now)
+        overrides: Mapping[str, ComponentStatus] = {}
+        first = parse_status_option(status) if status else None
+        if template is not None:
+            title, impact, components, first, message, overrides = _from_template(
+                repo, template, title, impact, components, status, message)
+        if title is None or impact is None:
+            raise Refused("new needs a TITLE and --impact (or --template NAME)", usage=True)
         spec = NewIncident(
             title=title, impact=impact, components=tuple(components),
-            status=parse_status_option(status) if status else None,
-            at=at, window=parse_window(start, end, repo),
+            status=first, at=at, window=parse_window(start, end, repo), component_status=overrides,
         )
+        if spec.window is not None and spec.window.end <= now and spec.at is None:
+            raise Refused(f"the window is already over (it ended {format_time(spec.window.end, repo.tz)}): check "
+                          "--start and --end; to record past work, pass --at with a time inside the window",
+                          usage=True)
         return create(repo, spec, message, source)
 
 
@@ -286,12 +454,22 @@ class Posted:
 
 
 def post(root: Path, now: dt.datetime, ref: str, status: str | None, message: str | None, at: str | None,
-         source: MessageSource, final: bool = False) -> Posted:
-    """``gitstatus update`` (``final``: ``gitstatus resolve``): append an update to the incident ``ref``."""
+         source: MessageSource, final: bool = False, components: Sequence[str] = (), cancel: bool = False,
+         start: str | None = None, end: str | None = None) -> Posted:
+    """``gitstatus update`` (``final``: ``gitstatus resolve``): append an update to the incident ``ref``.
+
+    ``components`` are ``ID=STATUS`` words (``--component api=operational``); ``cancel`` (``resolve
+    --cancel``) closes a maintenance that has not begun with "Cancelled".
+    """
     with _nothing_written():
         repo = open_repo(root, now)
         parsed = parse_status_option(status) if status else None
-        relpath, update = add_update(repo, ref, parsed, at, message, source, final=final)
+        if cancel:
+            parsed, final = Status.CANCELLED, True
+        statuses = parse_component_options(components)
+        window = parse_window(start, end, repo)
+        relpath, update = add_update(repo, ref, parsed, at, message, source, final=final, components=statuses,
+                                     window=window)
         return Posted(relpath, update, repo.tz)
 
 

@@ -16,7 +16,8 @@ from .. import changes
 from ..project import default_jobs, load
 from ..report import checked_text, summary
 from ..rules import Diagnostic, has_errors
-from ..source import Disk, GitRev
+from ..source import Disk, GitRev, template_paths
+from .templates import load_templates
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,12 @@ def check(root: Path, now: dt.datetime, base_ref: str | None = None, job_summary
     if base_ref is not None:
         digests = {f.path: f.digest for f in result.project.files}
         compared = changes.compare(source, GitRev(root, base_ref), result.project.tz, now, digests)
-    diagnostics = result.diagnostics + (compared.diagnostics if compared else [])
+    _, problems = load_templates(root, result.project.settings.known, result.project.tz)
+    diagnostics = result.diagnostics + problems + (compared.diagnostics if compared else [])
     checked = checked_text(result.files_checked - 1)
+    templates = len(template_paths(root)[0])
+    if templates:
+        checked = checked.replace(" and ", ", ", 1) + f" and {templates} template{'' if templates == 1 else 's'}"
     problem = None
     if job_summary and os.environ.get("GITHUB_STEP_SUMMARY"):
         prefix = "" if root == Path(".") else str(root)

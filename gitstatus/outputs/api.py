@@ -52,6 +52,14 @@ MAINTENANCE_UPDATE_STATUS: Mapping[Status, str] = {
     Status.VERIFYING: "verifying",
     Status.RESOLVED: "completed",
     Status.COMPLETED: "completed",
+    Status.CANCELLED: "completed",  # Statuspage has no word for it; the update's body says it
+}
+
+#: The body of the update a maintenance takes by itself (state.automatic_updates): what Statuspage's own
+#: automatic transitions say, so a client sees the same kind of update it would see there.
+AUTOMATIC_BODY: Mapping[Status, str] = {
+    Status.IN_PROGRESS: "Scheduled maintenance is currently in progress. We will provide updates as necessary.",
+    Status.COMPLETED: "The scheduled maintenance has been completed.",
 }
 
 
@@ -63,20 +71,22 @@ def api_time(moment: dt.datetime, tz: dt.tzinfo) -> str:
 
 
 def incident_status(state: IncidentState) -> str:
-    """The incident's status in Statuspage's words.
+    """The incident's status in Statuspage's words: its newest update's.
 
-    Incidents carry their latest update's status. Maintenance is ``scheduled`` before its
-    window, ``in_progress`` while active (``verifying`` once the latest update says so) and
-    ``completed`` when past, including a window that ran out with no final update.
+    For maintenance that includes the automatic steps (an "In progress" update when the window
+    opens, a "Completed" one when it ends with no update saying so), so it is ``scheduled`` before
+    its window, ``in_progress`` or ``verifying`` while active and ``completed`` when past, and
+    always equal to its newest update's status, as on Statuspage.
     """
     if not is_maintenance(state):
+        if state.incident.postmortem is not None:
+            return "postmortem"  # as Statuspage's incident once its post-mortem is published
         return state.incident.last_update.status.value
     if state.phase is Phase.UPCOMING:
         return "scheduled"
     if state.phase is Phase.PAST:
         return "completed"
-    last = state.incident.last_update.status
-    return "verifying" if last in (Status.VERIFYING, Status.MONITORING) else "in_progress"
+    return update_status(state.incident, state.last_update.status)
 
 
 def update_status(incident: Incident, status: Status) -> str:
@@ -123,7 +133,11 @@ class Api:
     # --- components -------------------------------------------------------------------------
 
     def _components(self) -> list[Json]:
-        """Flat, in page order: a group, then its members; ``position`` counts within each level."""
+        """Flat and sorted by ``position``, which counts within each level, as Statuspage's real payloads are.
+
+        So groups and members interleave (the first top-level row and every group's first member,
+        then the second of each…); equal positions keep the page's order (a group before its members).
+        """
         objects: list[Json] = []
         for top, row in enumerate(self.state.layout, start=1):
             if isinstance(row, ComponentRow):
@@ -132,7 +146,7 @@ class Api:
             members = [self._component(m.component, m.status, n, row.id) for n, m in enumerate(row.members, start=1)]
             objects.append(self._group(row, top, members))
             objects += members
-        return objects
+        return sorted(objects, key=lambda o: int(o["position"]))  # stable
 
     def _component_times(self, component: Component) -> tuple[dt.datetime, dt.datetime]:
         created = midnight(component.start_date, self.tz) if component.start_date else self._origin
@@ -158,9 +172,9 @@ class Api:
 
     def _group(self, row: GroupRow, position: int, members: list[Json]) -> Json:
         """A group as Statuspage writes one: a component with ``group: true`` and its members' ids.
-        Its dates span its members'; its ``start_date`` is the earliest, when every member has one."""
+        Its dates span its members'; its own ``start_date`` is null, as in real payloads (even when
+        every member has one)."""
         times = [self._component_times(m.component) for m in row.members]
-        starts = [m.component.start_date for m in row.members]
         return {
             "id": row.id,
             "name": row.name,
@@ -170,7 +184,7 @@ class Api:
             "position": position,
             "description": None,
             "showcase": True,
-            "start_date": min(d for d in starts if d).isoformat() if all(starts) else None,
+            "start_date": None,
             "group_id": None,
             "page_id": self.page_id,
             "group": True,
@@ -179,19 +193,17 @@ class Api:
         }
 
     def _component_changes(self) -> dict[str, dt.datetime]:
-        """For each component, the last time an incident started or stopped affecting it."""
+        """For each component, the last time an incident started or stopped affecting it, or an update changed it."""
         now = self.state.now
         latest: dict[str, dt.datetime] = {}
         for s in self.state.incidents:
-            if s.phase is Phase.UPCOMING:
+            if s.phase is Phase.UPCOMING or s.cancelled:  # cancelled maintenance never touched its components
                 continue
-            moments = [m for m in (s.started_at, s.ended_at) if m is not None and m <= now]
-            if not moments:
-                continue
-            moment = max(moments)
-            for component_id in s.incident.components:
-                if component_id not in latest or moment > latest[component_id]:
-                    latest[component_id] = moment
+            ends = [m for m in (s.started_at, s.ended_at) if m is not None and m <= now]
+            for component_id, steps in s.steps().items():
+                moments = ends + [at for at, _ in steps[1:] if at <= now and (s.ended_at is None or at < s.ended_at)]
+                if moments and (component_id not in latest or max(moments) > latest[component_id]):
+                    latest[component_id] = max(moments)
         return latest
 
     def _content_origin(self) -> dt.datetime:
@@ -217,9 +229,9 @@ class Api:
 
     def incident(self, s: IncidentState) -> Json:
         incident = s.incident
-        statuses = [update_status(incident, u.status) for u in incident.updates]
+        statuses = [update_status(incident, u.status) for u in s.updates]
         monitoring = next(
-            (u.at for u, st in zip(incident.updates, statuses, strict=True) if st in ("monitoring", "verifying")), None
+            (u.at for u, st in zip(s.updates, statuses, strict=True) if st in ("monitoring", "verifying")), None
         )
         resolved = s.ended_at if s.phase is Phase.PAST else None
         listed = sorted((c for c in incident.components if c in self.by_id), key=self.order.__getitem__)
@@ -235,9 +247,13 @@ class Api:
             "shortlink": self.ctx.url("incident", id=incident.id),
             "started_at": self.time(s.started_at),
             "page_id": self.page_id,
-            "incident_updates": self._updates(incident, statuses),
+            "incident_updates": self._updates(s, statuses),
             "components": [self.by_id[c] for c in listed],
+            "reminder_intervals": None,  # present, and null, in current real payloads
         }
+        if incident.postmortem is not None:
+            obj["postmortem_body"] = incident.postmortem.message
+            obj["postmortem_body_last_updated_at"] = self.time(incident.postmortem.at)
         if is_maintenance(s):
             window = incident.scheduled
             if window is not None:
@@ -248,21 +264,28 @@ class Api:
             obj["scheduled_until"] = self.time(until)
         return obj
 
-    def _updates(self, incident: Incident, statuses: list[str]) -> list[Json]:
+    def _updates(self, s: IncidentState, statuses: list[str]) -> list[Json]:
         """Newest first, each with the component changes it marks (see :meth:`_transitions`)."""
-        changes = self._transitions(incident)
+        incident = s.incident
+        changes = self._transitions(s)
         updates = []
-        for n, (update, status) in enumerate(zip(incident.updates, statuses, strict=True), start=1):
+        n = 0
+        for index, (update, status) in enumerate(zip(s.updates, statuses, strict=True)):
             when = self.time(update.at)
+            if update.automatic:  # not in the file: an id of its own, so the file's updates keep theirs
+                uid = f"{incident.id}.{'started' if update.status is Status.IN_PROGRESS else 'completed'}"
+            else:
+                n += 1
+                uid = update_id(incident.id, n)
             updates.append({
-                "id": update_id(incident.id, n),
+                "id": uid,
                 "status": status,
-                "body": update.message,
+                "body": AUTOMATIC_BODY[update.status] if update.automatic else update.message,
                 "incident_id": incident.id,
                 "created_at": when,
                 "updated_at": when,
                 "display_at": when,
-                "affected_components": changes[n - 1],
+                "affected_components": changes[index],
                 "deliver_notifications": False,
                 "custom_tweet": None,
                 "tweet_id": None,
@@ -270,38 +293,47 @@ class Api:
         updates.reverse()
         return updates
 
-    def _transitions(self, incident: Incident) -> list[list[Json] | None]:
+    def _transitions(self, s: IncidentState) -> list[list[Json] | None]:
         """``affected_components`` of each update, oldest first.
 
         The update that starts the incident's effect (the first one; for maintenance the first
-        that is not "scheduled") moves its components from operational to the status it
-        implies; the final update moves them back. A maintenance's announcement lists them
+        that is not "scheduled") moves its components from operational to the status they have
+        then; an update with a ``Components:`` line moves the components it names; the final
+        update moves them all back to operational. A maintenance's announcement lists them
         unchanged, as Statuspage does. Other updates change nothing: ``null``.
         """
+        incident = s.incident
         ids = sorted((c for c in incident.components if c in self.by_id), key=self.order.__getitem__)
         if not ids:
-            return [None] * len(incident.updates)
+            return [None] * len(s.updates)
         maintenance = incident.impact is Impact.MAINTENANCE
         operational = ComponentStatus.OPERATIONAL.value
         current = {c: operational for c in ids}
+        steps = s.steps()
         started = False
         result: list[list[Json] | None] = []
-        for n, update in enumerate(incident.updates):
+        for n, update in enumerate(s.updates):
             announce = maintenance and n == 0 and update.status is Status.SCHEDULED
             begins = not started and not (maintenance and update.status is Status.SCHEDULED)
             final = update.status.is_final
-            if not (announce or begins or final):
+            named = [c for c in ids if c in dict(update.components)]
+            if not (announce or begins or final or (started and named)):
                 result.append(None)
                 continue
             target = dict(current)
+            shown = ids
             if begins:
                 started = True
-                target = {c: incident.status_of(c).value for c in ids}
+                moment = max(update.at, s.started_at)
+                target = {c: incident.status_at(c, moment, s.started_at, steps).value for c in ids}
+            elif started and not final:
+                target.update({c: incident.status_at(c, update.at, s.started_at, steps).value for c in named})
+                shown = named
             if final:
                 target = {c: operational for c in ids}
             result.append([
                 {"code": c, "name": self.display_name.get(c, c), "old_status": current[c], "new_status": target[c]}
-                for c in ids
+                for c in shown
             ])
             current = target
         return result

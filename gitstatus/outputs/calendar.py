@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
 from .. import routes
-from ..model import Incident, Status
+from ..model import Status
 from ..state import IncidentState, Phase, SiteState
 from ..templating import format_full
 from ..words import status_label, t
@@ -74,14 +74,6 @@ def content_lines(properties: Iterable[tuple[str, str]]) -> list[str]:
     return lines
 
 
-def is_cancelled(incident: Incident) -> bool:
-    """Closed before its window opened with no work ever reported: the window was called off."""
-    window = incident.scheduled
-    if window is None or not incident.is_final or incident.last_update.at >= window.start:
-        return False
-    return all(u.status is Status.SCHEDULED for u in incident.updates[:-1])
-
-
 def in_calendar(state: IncidentState, now: dt.datetime) -> bool:
     window = state.incident.scheduled
     if not is_maintenance(state) or window is None:
@@ -96,13 +88,15 @@ def description(state: IncidentState, ctx: BuildContext, names: dict[str, str], 
     """The latest update in plain text, then the window, the components and the link."""
     incident = state.incident
     tz = ctx.site.tz
-    latest = incident.last_update
+    latest = state.last_update
     window = incident.scheduled
     assert window is not None
     span = t("time.range", start=format_full(window.start.astimezone(tz)), end=format_full(window.end.astimezone(tz)))
+    automatic = "maintenance.automatic_started" if latest.status is Status.IN_PROGRESS \
+        else "maintenance.automatic_completed"
     parts = [
         t("calendar.latest", status=status_label(latest.status), time=format_full(latest.at.astimezone(tz))),
-        message_text(latest.message),
+        t(automatic) if latest.automatic else message_text(latest.message),
         t("calendar.window", window=span),
     ]
     if incident.components:
@@ -128,7 +122,7 @@ def event(state: IncidentState, ctx: BuildContext, host: str, names: dict[str, s
         ("SUMMARY", escape_text(t("calendar.summary", title=incident.title))),
         ("DESCRIPTION", escape_text(description(state, ctx, names, url))),
         ("URL", uri(url)),
-        ("STATUS", "CANCELLED" if is_cancelled(incident) else "CONFIRMED"),
+        ("STATUS", "CANCELLED" if state.cancelled else "CONFIRMED"),
         ("TRANSP", "TRANSPARENT"),
         ("CATEGORIES", escape_text(t("calendar.category"))),
     ]), "END:VEVENT"]

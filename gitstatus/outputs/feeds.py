@@ -12,13 +12,14 @@ live markup in a feed reader.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from email.utils import format_datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import escape as html_escape
 
 from .. import markdown, routes
+from ..model import Status, Update
 from ..state import ComponentRow, GroupRow, IncidentState, SiteState
 from ..templating import format_full
 from ..words import impact_label, status_label, t
@@ -43,6 +44,13 @@ def rfc822(moment: dt.datetime) -> str:
     return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
+def update_components(update: Update, names: Mapping[str, str]) -> str:
+    """``Component status: API Operational, Dashboard Degraded performance``: what an update set."""
+    listed = ", ".join(t("incident.component_is", component=names.get(c, c), status=status_label(s))
+                       for c, s in update.components)
+    return f"{t('incident.update_components')} {listed}"
+
+
 def timeline_html(state: IncidentState, names: dict[str, str], tz: dt.tzinfo, base_url: str) -> str:
     """The incident's facts and updates (newest first) as an HTML fragment.
 
@@ -58,10 +66,26 @@ def timeline_html(state: IncidentState, names: dict[str, str], tz: dt.tzinfo, ba
         start, end = incident.scheduled.start.astimezone(tz), incident.scheduled.end.astimezone(tz)
         window = t("time.range", start=format_full(start), end=format_full(end))
         parts.append(f"<p><strong>{html_escape(t('feed.window'))}</strong> {html_escape(window)}.</p>")
-    for update in reversed(incident.updates):
+    if incident.postmortem is not None:  # first: the review is what a reader comes back for
+        when = format_full(incident.postmortem.at.astimezone(tz))
+        parts.append(f"<p><small>{html_escape(when)}</small><br><strong>{html_escape(t('postmortem.heading'))}"
+                     "</strong></p>")
+        parts.append(markdown.render_at(incident.postmortem.message, base_url).strip())
+    for update in reversed(state.updates):
         when = format_full(update.at.astimezone(tz))
         parts.append(f"<p><small>{html_escape(when)}</small><br><strong>{html_escape(status_label(update.status))}</strong></p>")
-        parts.append(markdown.render_at(update.message, base_url).strip())
+        if update.moved_from:
+            old = t("time.range", start=format_full(update.moved_from.start.astimezone(tz)),
+                    end=format_full(update.moved_from.end.astimezone(tz)))
+            parts.append(f"<p>{html_escape(t('maintenance.moved_from', window=old))}</p>")
+        if update.components:
+            parts.append(f"<p>{html_escape(update_components(update, names))}</p>")
+        if update.automatic:
+            automatic = "maintenance.automatic_started" if update.status is Status.IN_PROGRESS \
+                else "maintenance.automatic_completed"
+            parts.append(f"<p>{html_escape(t(automatic))}</p>")
+        else:
+            parts.append(markdown.render_at(update.message, base_url).strip())
     return "\n".join(parts)
 
 
@@ -121,6 +145,7 @@ class Feeds:
                 f"    <published>{rfc3339_utc(incident.updates[0].at)}</published>",
                 f"    <updated>{rfc3339_utc(activity_at(s, self.state.now))}</updated>",
                 f"    <category term={attr(incident.impact.value)}/>",
+                *(["    <category term=\"postmortem\"/>"] if incident.postmortem else []),
                 f'    <content type="html">{text(self.content(s))}</content>',
                 "  </entry>",
             ]
@@ -150,6 +175,7 @@ class Feeds:
                 f'      <guid isPermaLink="true">{text(self.url(s))}</guid>',
                 f"      <pubDate>{rfc822(activity_at(s, self.state.now))}</pubDate>",
                 f"      <category>{text(s.incident.impact.value)}</category>",
+                *(["      <category>postmortem</category>"] if s.incident.postmortem else []),
                 f"      <description>{text(self.content(s))}</description>",
                 "    </item>",
             ]

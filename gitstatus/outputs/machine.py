@@ -36,9 +36,11 @@ def is_maintenance(state: IncidentState) -> bool:
 
 
 def activity_at(state: IncidentState, now: dt.datetime) -> dt.datetime:
-    """The last moment this incident changed for a reader: its last update, or a maintenance
-    window that opened or closed on its own since then (both already past at ``now``)."""
+    """The last moment this incident changed for a reader: its last update, its post-mortem, or a
+    maintenance window that opened or closed on its own since then (both already past at ``now``)."""
     moments = [state.incident.last_update.at]
+    if state.incident.postmortem is not None:
+        moments.append(state.incident.postmortem.at)
     if state.phase is not Phase.UPCOMING and state.started_at <= now:
         moments.append(state.started_at)
     if state.ended_at is not None and state.ended_at <= now:

@@ -104,6 +104,8 @@ class Renderer:
         message = update.message if update is not None else ""
         if event.kind is EventKind.PUBLISH_FAILED:
             message = t("notify.publish_failed", commit=(event.commit or "?")[:12])
+        elif event.kind is EventKind.POSTMORTEM and incident is not None and incident.postmortem is not None:
+            message = incident.postmortem.message
         return {
             "event": event.kind.value,
             "headline": event_title(event.kind, subject),

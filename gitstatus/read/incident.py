@@ -11,17 +11,17 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import rules
 from ..fields import Field, Kind
-from ..model import Component, ComponentStatus, Impact, Incident, Status, Update, Window
+from ..model import Component, ComponentStatus, Impact, Incident, Postmortem, Status, Update, Window
 from ..rules import Diagnostic, Severity, unknown
 from ..slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
 from ..terminal import printable
 from ..timeparse import TimeError, parse_time
 from .document import RawIncident, RawSection, decode, parse_incident
-from .settings import Checker, kind
+from .settings import Checker, group_slug, kind
 from .yamlnodes import Node
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -29,7 +29,14 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 HEADING_EXAMPLE = "'## 2026-06-11 14:02 UTC — Investigating'"
 HEADING_RE = re.compile(r"^(?P<time>.*\S)\s+[—–\-·|]\s+(?P<status>\S.*?)$")
-_OVERRIDE_STATUSES = tuple(s.value for s in ComponentStatus if s is not ComponentStatus.OPERATIONAL)
+_OVERRIDE_STATUSES = tuple(s.value for s in ComponentStatus)
+_COMPONENT_STATUS_WORDS = tuple(s.value for s in ComponentStatus)
+#: The first line of an update's message that sets component statuses: ``Components: api operational, …``.
+COMPONENTS_LINE_RE = re.compile(r"^(?P<indent>\s*)components\s*:(?P<rest>.*)$", re.IGNORECASE)
+_ENTRY_RE = re.compile(r"^(?P<id>[^\s=]+)\s*(?:=\s*|\s+)(?P<status>\S.*)$")
+#: Short spellings writers use for a component status (``dashboard degraded``).
+_COMPONENT_STATUS_ALIASES = {"degraded": ComponentStatus.DEGRADED_PERFORMANCE,
+                             "maintenance": ComponentStatus.UNDER_MAINTENANCE}
 _STATUS_WORDS = tuple(s.value for s in Status)
 _STATUS_SPACES_RE = re.compile(r"[\s_-]+")
 #: Times as timeparse reads them, for the schema; written for ECMAScript regexes too (no inline flags),
@@ -41,6 +48,8 @@ _TIME_HELP = "'YYYY-MM-DD HH:MM' with UTC, Z or an offset like +02:00; without o
 def parse_status(word: str) -> Status | None:
     """A status in any letter case; ``in-progress`` and ``in_progress`` mean ``in progress``."""
     normal = _STATUS_SPACES_RE.sub(" ", word.strip().lower())
+    if normal == "canceled":  # the American spelling
+        normal = Status.CANCELLED.value
     try:
         return Status(normal)
     except ValueError:
@@ -93,10 +102,24 @@ def read_impact(checker: Checker, node: Node | None) -> Impact | None:
         return None
 
 
+def group_members(known: Mapping[str, Component]) -> dict[str, tuple[str, ...]]:
+    """Each group's id (as the page and the API name it) and its members' ids, in components.yaml's order."""
+    groups: dict[str, list[str]] = {}
+    for component in known.values():
+        if component.group is not None:
+            groups.setdefault(group_slug(component.group), []).append(component.id)
+    return {group: tuple(members) for group, members in groups.items()}
+
+
 def read_components(
     checker: Checker, node: Node | None, known: Mapping[str, Component] | None
 ) -> tuple[str, ...] | None:
-    """The listed ids; with ``known`` None (components.yaml unreadable) any id is accepted."""
+    """The listed ids; with ``known`` None (components.yaml unreadable) any id is accepted.
+
+    A group's id stands for every member of the group (``components: [core]``); a member also
+    named on its own is listed once.
+    """
+    groups = group_members(known) if known is not None else {}
     if node is None:
         return None
     if not isinstance(node.value, list):
@@ -111,10 +134,12 @@ def read_components(
         if not isinstance(item.value, str):
             checker.error(item.line, item.col, rules.WRONG_TYPE, "each entry of 'components' must be a component id")
             ok = False
+        elif item.value in groups:
+            ids += [member for member in groups[item.value] if member not in ids]
         elif known is not None and item.value not in known:
             checker.error(item.line, item.col, rules.UNKNOWN_COMPONENT,
-                          f"unknown component {unknown(item.value, known)}", "components are listed in components.yaml",
-                          "; ")
+                          f"unknown component {unknown(item.value, [*known, *groups])}",
+                          "components and groups are listed in components.yaml", "; ")
             ok = False
         elif item.value in ids:
             checker.error(item.line, item.col, rules.COMPONENT_LISTED_TWICE,
@@ -155,6 +180,122 @@ def read_component_status(
             continue
         result[component_id] = ComponentStatus(word)
     return result if ok else None
+
+
+def parse_component_status(word: str) -> ComponentStatus | None:
+    """A component status in any letter case, with spaces or hyphens for its underscores; ``degraded`` and
+    ``maintenance`` are short for ``degraded_performance`` and ``under_maintenance``."""
+    normal = _STATUS_SPACES_RE.sub("_", word.strip().lower())
+    if normal in _COMPONENT_STATUS_ALIASES:
+        return _COMPONENT_STATUS_ALIASES[normal]
+    try:
+        return ComponentStatus(normal)
+    except ValueError:
+        return None
+
+
+RESCHEDULED_LINE_RE = re.compile(r"^\s*rescheduled from\s*:\s*(?P<start>.*?)\s+(?:to|–|—)\s+(?P<end>.*?)\s*$",
+                                 re.IGNORECASE)
+_RESCHEDULED_START_RE = re.compile(r"^\s*rescheduled from\s*:", re.IGNORECASE)
+
+
+def rescheduled_line(
+    checker: Checker, section: RawSection, impact: Impact | None, tz: dt.tzinfo
+) -> tuple[Window | None, RawSection]:
+    """The window an update moved a maintenance from (``Rescheduled from: <start> to <end>``, its first
+    line), and the section without that line; problems are E216."""
+    first, _, rest = section.message.partition("\n")
+    if not _RESCHEDULED_START_RE.match(first):
+        return None, section
+    stripped = rest.lstrip("\n")
+    after = replace(section, message=stripped, message_line=section.message_line + 1 + len(rest) - len(stripped))
+    line = section.message_line
+    match = RESCHEDULED_LINE_RE.match(first)
+    if impact is not None and impact is not Impact.MAINTENANCE:
+        checker.error(line, 1, rules.BAD_RESCHEDULED, "only maintenance is rescheduled", "")
+        return None, after
+    if match is None:
+        checker.error(line, 1, rules.BAD_RESCHEDULED, "this 'Rescheduled from' line needs the old window's start and "
+                      "end, joined by 'to'")
+        return None, after
+    times = []
+    for key in ("start", "end"):
+        try:
+            times.append(parse_time(match[key], tz))
+        except TimeError as err:
+            checker.error(line, match.start(key) + 1, rules.BAD_RESCHEDULED, f"rescheduled from: {err}", "")
+    if len(times) < 2:
+        return None, after
+    if times[1] <= times[0]:
+        checker.error(line, match.start("end") + 1, rules.BAD_RESCHEDULED, "the old window ends before it starts")
+        return None, after
+    return Window(times[0], times[1]), after
+
+
+def components_line(
+    checker: Checker, section: RawSection, listed: Iterable[str] | None, final: bool,
+    known: Mapping[str, Component] | None = None,
+) -> tuple[tuple[tuple[str, ComponentStatus], ...], str] | None:
+    """The component statuses an update's first line sets, and the message without that line.
+
+    ``Components: api operational, dashboard degraded_performance`` (``api=operational`` too).
+    None when the line has a problem (each one reported); ``listed`` None means the incident's
+    components could not be read, so ids are not checked. ``known`` (every component id) only
+    widens the "did you mean".
+    """
+    first, _, rest = section.message.partition("\n")
+    match = COMPONENTS_LINE_RE.match(first)
+    if match is None:
+        return (), section.message
+    line = section.message_line
+    listed = tuple(listed) if listed is not None else None
+    groups = group_members(known) if known is not None else {}
+    found: dict[str, ComponentStatus] = {}
+    ok = True
+    col = match.start("rest") + 1
+    for part in match["rest"].split(","):
+        entry = part.strip()
+        at = col + len(part) - len(part.lstrip())
+        col += len(part) + 1
+        if not entry:
+            continue
+        parsed = _ENTRY_RE.match(entry)
+        status = parse_component_status(parsed["status"]) if parsed else None
+        if parsed is None or status is None:
+            word = parsed["status"] if parsed else entry
+            named = unknown(word, _COMPONENT_STATUS_WORDS)
+            what = f"{named.quoted} is not a component status{named.note}" if parsed else \
+                f"'{printable(entry)}' needs a component and its status, like 'api operational'"
+            checker.error(line, at, rules.BAD_UPDATE_COMPONENT_STATUS, what, sep="; ")
+            ok = False
+            continue
+        component_id = parsed["id"]
+        members = groups.get(component_id, ())
+        if listed is not None and members and all(m in listed for m in members):
+            if final and status is not ComponentStatus.OPERATIONAL:
+                checker.error(line, at, rules.FINAL_COMPONENT_STATUS, f"'{component_id} {status.value}' on the final "
+                              "update: the incident's components are operational again once it ends", sep="; ")
+                ok = False
+                continue
+            found.update((member, status) for member in members)  # a group: each of its members
+            continue
+        if listed is not None and component_id not in listed:
+            named = unknown(component_id, [*listed, *(c for c in known or () if c not in listed)])
+            checker.error(line, at, rules.BAD_UPDATE_COMPONENT, f"{named.quoted} is not one of this incident's "
+                          f"components{named.note}", "add it to 'components:' in the front matter, or remove it here")
+            ok = False
+            continue
+        if final and status is not ComponentStatus.OPERATIONAL:
+            checker.error(line, at, rules.FINAL_COMPONENT_STATUS, f"'{component_id} {status.value}' on the final "
+                          "update: the incident's components are operational again once it ends", sep="; ")
+            ok = False
+            continue
+        found[component_id] = status
+    if not found and ok:
+        checker.error(line, col - 1, rules.BAD_UPDATE_COMPONENT_STATUS, "this Components line names no component")
+        ok = False
+    message = rest.strip("\n")
+    return (tuple(found.items()), message) if ok else None
 
 
 def read_window(checker: Checker, node: Node | None, impact: Impact | None, tz: dt.tzinfo) -> Window | None:
@@ -206,11 +347,13 @@ FRONT_MATTER = Field("front matter", Kind.BLOCK, "The front matter of a gitstatu
     Field("impact", Kind.CHOICE, "minor: limited impact, most users unaffected; major: a significant share of "
           "users affected; critical: service broadly unavailable; maintenance: planned work.", required=True,
           choices=tuple(i.value for i in Impact), reader=read_impact),
-    Field("components", Kind.LIST, "Ids of the affected components, from components.yaml; [] for none.",
+    Field("components", Kind.LIST, "Ids of the affected components, from components.yaml (a group's id means "
+          "every member of the group); [] for none.",
           required=True, examples=("[api, dashboard]",), reader=read_components,
           item=Field("component id", Kind.ID, "A component id from components.yaml.")),
     Field("component_status", Kind.MAP, "Overrides the status the impact implies, for some of this incident's "
-          "components.", choices=_OVERRIDE_STATUSES, examples=("{dashboard: partial_outage}",),
+          "components, until an update's 'Components:' line changes it.", choices=_OVERRIDE_STATUSES,
+          examples=("{dashboard: partial_outage}",),
           reader=read_component_status),
     WINDOW,
     Field("source", Kind.TEXT, "Where an imported incident came from (written by gitstatus import, which reads it "
@@ -220,7 +363,33 @@ FRONT_MATTER = Field("front matter", Kind.BLOCK, "The front matter of a gitstatu
 """An incident's front matter, in the order ``gitstatus new`` writes it; ``validate_incident`` reads it."""
 
 
-def _update(checker: Checker, section: RawSection, impact: Impact | None, tz: dt.tzinfo) -> Update | None:
+_H3_RE = re.compile(r"^ {0,3}###[ \t]+(?P<text>.*?)[ \t#]*$")
+_FENCE_LINE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _headings_in_message(checker: Checker, section: RawSection, tz: dt.tzinfo) -> None:
+    """E213 for a ``### <time> — <status>`` line in a message: one '#' too many, so an update is lost in the last."""
+    fence = False
+    for offset, line in enumerate(section.message.split("\n")):
+        if _FENCE_LINE_RE.match(line):
+            fence = not fence
+            continue
+        match = None if fence or "###" not in line else _H3_RE.match(line)
+        heading = HEADING_RE.match(match["text"]) if match else None
+        if heading is None or parse_status(heading["status"]) is None:
+            continue
+        try:
+            parse_time(heading["time"], tz)
+        except TimeError:
+            continue
+        checker.error(section.message_line + offset, 1, rules.UPDATE_HEADING_IN_MESSAGE,
+                      f"'{printable(line.strip())}' is read as part of the message above it")
+
+
+def _update(
+    checker: Checker, section: RawSection, impact: Impact | None, tz: dt.tzinfo, listed: Iterable[str] | None = None,
+    known: Mapping[str, Component] | None = None,
+) -> Update | None:
     match = HEADING_RE.match(section.heading)
     if not match:
         checker.error(section.line, section.col, rules.BAD_HEADING,
@@ -241,14 +410,91 @@ def _update(checker: Checker, section: RawSection, impact: Impact | None, tz: dt
         checker.error(section.line, status_col, rules.MAINTENANCE_STATUS, f"'{status_word(status)}' is for maintenance",
                       sep="; ")
         status = None
-    if not section.message.strip():  # reported, but the update still counts for the lifecycle rules
+    _headings_in_message(checker, section, tz)
+    moved_from, section = rescheduled_line(checker, section, impact, tz)
+    statuses = components_line(checker, section, listed, status is not None and status.is_final, known)
+    message = statuses[1] if statuses is not None else section.message
+    if not message.strip():  # reported, but the update still counts for the lifecycle rules
         checker.error(section.line, 1, rules.EMPTY_UPDATE, "this update has no message")
     if at is None or status is None:
         return None
-    return Update(at=at, status=status, message=section.message, line=section.line)
+    return Update(at=at, status=status, message=message, line=section.line,
+                  components=statuses[0] if statuses is not None else (), moved_from=moved_from)
+
+
+_POSTMORTEM_WORDS = frozenset({"postmortem", "post mortem"})
+
+
+def is_postmortem_heading(heading: str) -> bool:
+    """``<time> — Post-mortem`` (or Postmortem, Post mortem, in any letter case): the post-mortem's section."""
+    match = HEADING_RE.match(heading)
+    return match is not None and _STATUS_SPACES_RE.sub(" ", match["status"].strip().lower()) in _POSTMORTEM_WORDS
+
+
+def _postmortem(
+    checker: Checker, sections: tuple[RawSection, ...], updates: list[Update], impact: Impact | None, tz: dt.tzinfo
+) -> tuple[Postmortem | None, bool]:
+    """The post-mortem section, if any, and whether it is where it must be (E214 for each way it is not)."""
+    found = [s for s in sections if is_postmortem_heading(s.heading)]
+    if not found:
+        return None, True
+    section = found[0]
+    ok = True
+    match = HEADING_RE.match(section.heading)
+    assert match is not None
+    at: dt.datetime | None = None
+    try:
+        at = parse_time(match["time"], tz)
+    except TimeError as err:
+        checker.error(section.line, section.col, rules.BAD_TIME, str(err))
+        ok = False
+    for extra in found[1:]:
+        checker.error(extra.line, 1, rules.POSTMORTEM_OUT_OF_PLACE, f"a second post-mortem (the first is on line "
+                      f"{section.line}): keep one, and edit it")
+        ok = False
+    final = next((u for u in updates if u.status.is_final), None)
+    if impact is Impact.MAINTENANCE:
+        checker.error(section.line, 1, rules.POSTMORTEM_OUT_OF_PLACE, "maintenance has no post-mortem", "")
+        ok = False
+    elif final is None:  # (an update after the post-mortem follows the final update: E302 says so)
+        checker.error(section.line, 1, rules.POSTMORTEM_OUT_OF_PLACE, "a post-mortem before the incident is resolved")
+        ok = False
+    elif at is not None and at < final.at:
+        checker.error(section.line, 4, rules.POSTMORTEM_OUT_OF_PLACE, f"the post-mortem is dated before the "
+                      f"'{status_word(final.status)}' update on line {final.line}")
+        ok = False
+    message = section.message
+    if not message.strip():
+        checker.error(section.line, 1, rules.EMPTY_UPDATE, "the post-mortem has no message",
+                      "write what happened, why, and what will change")
+        ok = False
+    return (Postmortem(at, message, section.line) if at is not None else None), ok
+
+
+def _maintenance_lifecycle(checker: Checker, updates: list[Update], window: Window | None) -> None:
+    """E305 for a cancellation after work began; W104 for a window that was over before the first update."""
+    for update in updates:
+        if update.status is Status.CANCELLED:
+            work = next((u for u in updates if u.status not in (Status.SCHEDULED, Status.CANCELLED)
+                         and u.at <= update.at), None)
+            if work is not None:
+                checker.error(update.line, 1, rules.CANCELLED_AFTER_START, f"'Cancelled' after the "
+                              f"'{status_word(work.status)}' update on line {work.line}")
+            elif window is not None and update.at >= window.start:
+                checker.error(update.line, 1, rules.CANCELLED_AFTER_START, "'Cancelled' after the window opened "
+                              f"({window.start.isoformat()}): readers were shown the work as in progress")
+            break
+    if window is not None and updates and updates[0].at >= window.end:
+        checker.error(updates[0].line, 4, rules.WINDOW_OVER_WHEN_WRITTEN, f"the window ended "
+                      f"({window.end.isoformat()}) before this first update, so readers were never told ahead")
 
 
 def _lifecycle(checker: Checker, updates: list[Update]) -> None:
+    descending = len(updates) >= 2 and all(b.at < a.at for a, b in zip(updates, updates[1:], strict=False))
+    if descending and (len(updates) >= 3 or updates[0].status.is_final):  # two updates: maybe just one wrong time
+        checker.error(updates[0].line, 4, rules.NEWEST_FIRST, f"each update is earlier than the one above it "
+                      f"(the newest, line {updates[0].line}, is at the top)")
+        return  # "earlier than the one before" on every line, or "after the final update", would say less
     final: Update | None = None
     for previous, update in zip([None, *updates], updates, strict=False):
         if final is not None:
@@ -281,10 +527,17 @@ def future_updates(path: str, updates: Iterable[Update], now: dt.datetime) -> li
     It runs on the Project (project.py), not in :func:`read_incident`, so that reading stays pure.
     """
     return [
-        Diagnostic(path, update.line, 4, rules.IN_THE_FUTURE, f"this update is dated {update.at.isoformat()}, after "
-                   f"now ({now.isoformat()})")
+        Diagnostic(path, update.line, 4, rules.IN_THE_FUTURE, f"this update is dated {_same_offset(update.at, now)}, "
+                   f"after now ({now.isoformat()})")
         for update in updates if update.at > now + FUTURE_TOLERANCE
     ]
+
+
+def _same_offset(moment: dt.datetime, now: dt.datetime) -> str:
+    """The update's time as written, and in now's offset when that differs, so the two compare at a glance."""
+    if moment.utcoffset() == now.utcoffset():
+        return moment.isoformat()
+    return f"{moment.isoformat()} ({moment.astimezone(now.tzinfo).isoformat()})"
 
 
 @dataclass(frozen=True)
@@ -332,11 +585,15 @@ def validate_incident(
             if listed is not None else {}
         window = read_window(checker, fields.get("scheduled"), impact, tz)
         source = checker.text(fields.get("source"), "source", required="source" in fields)
-    if not raw.sections and raw.meta is not None:
+    if not any(not is_postmortem_heading(s.heading) for s in raw.sections) and raw.meta is not None:
         checker.error(raw.body_line, 1, rules.NO_UPDATES, "no updates",
                       f"add one below the front matter, like {HEADING_EXAMPLE} followed by a message")
-    updates = [u for u in (_update(checker, s, impact, tz) for s in raw.sections) if u is not None]
+    sections = tuple(s for s in raw.sections if not is_postmortem_heading(s.heading))
+    updates = [u for u in (_update(checker, s, impact, tz, listed, components) for s in sections) if u is not None]
     _lifecycle(checker, updates)  # over the updates that could be read, so one bad heading hides nothing else
+    if impact is Impact.MAINTENANCE:
+        _maintenance_lifecycle(checker, updates, window)
+    postmortem, _ = _postmortem(checker, raw.sections, updates, impact, tz)
     _placeholders(checker, updates)
     has_error = any(d.severity is Severity.ERROR for d in checker.diagnostics)
     if has_error or None in (incident_id, title, impact, listed, overrides) or not updates:
@@ -344,7 +601,7 @@ def validate_incident(
     assert incident_id and title and impact and listed is not None and overrides is not None
     incident = Incident(
         id=incident_id, title=title, impact=impact, components=listed, updates=tuple(updates),
-        component_status=overrides, scheduled=window, path=raw.path, source=source,
+        component_status=overrides, scheduled=window, path=raw.path, source=source, postmortem=postmortem,
     )
     return incident, checker.diagnostics, updates
 

@@ -10,6 +10,7 @@ Type conversion happens later, in ``validate``, where the expected type of each 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -44,6 +45,19 @@ class Node:
         return (self.key_line or self.line, self.key_col or self.col)
 
 
+_KEY_VALUE_RE = re.compile(r"^(?P<indent>\s*)(?P<key>[\w-]+):\s+(?P<value>[^'\"{\[].*?)\s*$")
+
+
+def _quote_hint(text: str, index: int) -> str | None:
+    """A "quote it" hint for ``title: API: slow``, where a value holds ``: `` (YAML reads a second key)."""
+    lines = text.split("\n")
+    match = _KEY_VALUE_RE.match(lines[index]) if 0 <= index < len(lines) else None
+    if match is None or ": " not in match["value"]:
+        return None
+    quoted = '"' + match["value"].replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"a value with ': ' in it must be quoted: {match['key']}: {quoted}"
+
+
 def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[Diagnostic]]:
     """Parse one YAML document that starts on ``first_line`` of the file at ``path``.
 
@@ -58,7 +72,9 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[Node | None, list[
         col = mark.column + 1 if mark else 0
         problem = err.problem or err.context or "cannot be parsed"
         context = f" {err.context}" if err.context and err.problem else ""
-        diagnostics.append(Diagnostic(path, line, col, rules.YAML_SYNTAX, f"YAML syntax error: {problem}{context}"))
+        hint = _quote_hint(text, mark.line) if mark and "mapping values are not allowed" in problem else None
+        diagnostics.append(Diagnostic(path, line, col, rules.YAML_SYNTAX, f"YAML syntax error: {problem}{context}",
+                                      hint))
         return None, diagnostics
     except yaml.reader.ReaderError as err:  # a character YAML does not allow, e.g. a control character
         char = err.character if isinstance(err.character, str) else chr(err.character)
