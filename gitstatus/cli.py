@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -36,6 +36,9 @@ from .source import Disk, find_root
 from .terminal import printable
 from .timeparse import UTC, TimeError, format_time, resolve_now
 from .words import status_label
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 F = TypeVar("F", bound=Callable[..., object])
 V = TypeVar("V", str, tuple[str, ...], None)
@@ -100,6 +103,26 @@ def format_option(func: F) -> F:
         help="How to print problems: text, github (workflow annotations) or json. "
              "auto is github under GitHub Actions, else text.",
     )(func)
+
+
+def cache_options(func: F) -> F:
+    func = click.option("--no-cache", "no_cache", is_flag=True,
+                        help="Neither use nor write the cache: a cold run.")(func)
+    return click.option(
+        "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Where to keep the cache of read files and rendered pages (default: $GITSTATUS_CACHE_DIR, "
+             "else .gitstatus-cache/ in the status repo).",
+    )(func)
+
+
+def open_cache(root: Path, cache_dir: Path | None = None, no_cache: bool = False) -> Cache | None:
+    """The cache a command uses; a cache that may not be used is said so once, and the command runs without it."""
+    from .cache import Cache, cache_folder
+
+    cache = Cache.open(root, cache_folder(root, cache_dir, not no_cache))
+    if cache is not None and cache.note:
+        say(f"gitstatus: warning: {cache.note}", err=True)
+    return cache
 
 
 def page_timezone(root: Path) -> dt.tzinfo:
@@ -203,13 +226,15 @@ def escape_undecodable_output() -> None:
 @click.option("--base", "base_ref", metavar="REF",
               help="Also compare with the incidents at this git revision (e.g. origin/main): published "
                    "updates may not vanish or change, resolved incidents stay closed, ids stay.")
+@cache_options
 def check_command(root: Path, now_text: str | None, output_format: str, strict: bool,
-                  base_ref: str | None) -> None:
+                  base_ref: str | None, cache_dir: Path | None, no_cache: bool) -> None:
     """Validate components.yaml and every incident file; report every problem."""
     from .commands.check import check
 
     now = get_now(root, now_text)
-    result = check(root, now, base_ref, job_summary=resolve_format(output_format) == "github")
+    result = check(root, now, base_ref, job_summary=resolve_format(output_format) == "github",
+                   cache=open_cache(root, cache_dir, no_cache))
     report(result.diagnostics, output_format, root, result.checked)
     if result.summary_problem:
         say(f"gitstatus: {result.summary_problem}", err=True)
@@ -291,12 +316,13 @@ def schema_command(name: str) -> None:
               help="Absolute URL the site is published at (default: site.url).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: the CPU count).")
 @format_option
+@cache_options
 def build_command(root: Path, out: Path | None, now_text: str | None, base_url: str | None,
-                  jobs: int | None, output_format: str) -> None:
+                  jobs: int | None, output_format: str, cache_dir: Path | None, no_cache: bool) -> None:
     """Check, then render the status page into the output folder."""
     now = get_now(root, now_text)
     out = out if out is not None else root / "site"
-    result = build(root, out, now, base_url=base_url, jobs=jobs)
+    result = build(root, out, now, base_url=base_url, jobs=jobs, cache=open_cache(root, cache_dir, no_cache))
     checked = result.check
     if checked.failed():
         report(checked.diagnostics, output_format, root, checked_text(checked.files_checked - 1))

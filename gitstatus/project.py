@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from . import rules
 from .model import Component, Impact, Incident, Site, StatusPage
@@ -29,6 +30,9 @@ from .source import Overlay, Source
 from .state import SiteState, derive
 from .themes import theme_problems
 from .timeparse import UTC, TimeError, load_zone
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 #: Below this many files one process is faster than starting a pool.
 POOL_THRESHOLD = 400
@@ -48,9 +52,14 @@ class FileJob:
     def start(self) -> None:
         """Called once in each process before the first :meth:`run`."""
 
-    def run(self, incident: Incident) -> str | None:
-        """Do the work for one valid incident; the result (e.g. the page's path) comes back with it."""
+    def run(self, incident: Incident, digest: bytes = b"") -> str | None:
+        """Do the work for one valid incident (``digest``: its file's content hash); the result (e.g. the
+        page's path) comes back with it."""
         raise NotImplementedError
+
+    def cached(self, file: IncidentFile) -> str | None:
+        """The result for a valid incident when it needs no work (its page is in the cache), else None."""
+        return None
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,7 @@ class _Reader:
         file = read_incident(relpath, data, self.reading.known, self.tz, problems)
         if file.incident is None or self.reading.job is None:
             return FileResult(file)
-        return FileResult(file, self.reading.job.run(file.incident))
+        return FileResult(file, self.reading.job.run(file.incident, file.digest))
 
     def run_many(self, relpaths: Sequence[str]) -> list[FileResult]:
         return [self.run(p) for p in relpaths]
@@ -275,11 +284,12 @@ def read_settings(source: Source) -> Settings:
 JobMaker = Callable[[Settings], "FileJob | None"]
 
 
-def load(source: Source, jobs: int = 1, job: JobMaker | None = None) -> Project:
+def load(source: Source, jobs: int = 1, job: JobMaker | None = None, cache: Cache | None = None) -> Project:
     """Read a status repo. Raises :class:`errors.RootError` only when it is not one; content problems are diagnostics.
 
     ``job`` is asked for a :class:`FileJob` once components.yaml is known to be valid, so a broken
-    settings file is reported, never rendered with.
+    settings file is reported, never rendered with. With a ``cache``, a file whose bytes it knows
+    is not read again, and its job is not done again when the job finds its result there.
     """
     source.check()
     settings = read_settings(source)
@@ -288,11 +298,39 @@ def load(source: Source, jobs: int = 1, job: JobMaker | None = None) -> Project:
         listing += theme_problems(source.root)
     ready = not has_errors([*settings.diagnostics, *listing])
     file_job = job(settings) if job is not None and ready else None
-    results = read_files(paths, Reading(source, settings.known, settings.site.timezone, file_job), jobs)
+    reading = Reading(source, settings.known, settings.site.timezone, file_job)
+    usable = cache if cache is not None and cache.usable else None
+    results = read_files(paths, reading, jobs) if usable is None else _read_cached(paths, reading, jobs, usable)
     return Project(
         source, settings.site, settings.components, settings, tuple(r.file for r in results), tuple(listing),
         {r.file.path: r.job_result for r in results if r.job_result is not None},
     )
+
+
+def _read_cached(paths: Sequence[str], reading: Reading, jobs: int, cache: Cache) -> list[FileResult]:
+    """:func:`read_files` with the cache: what it knows is taken from it, the rest is read (in parallel) and kept."""
+    from .cache import reading_stamp
+
+    store = cache.reads(reading_stamp(reading.known, reading.timezone))
+    found: dict[str, FileResult] = {}
+    todo: list[str] = []
+    for relpath in paths:
+        file = store.lookup(reading.source, relpath)
+        done = None
+        if file is not None and file.incident is not None and reading.job is not None:
+            done = reading.job.cached(file)
+            if done is None:
+                todo.append(relpath)  # its job still has work to do: in a worker, with the reading
+                continue
+        if file is None:
+            todo.append(relpath)
+        else:
+            found[relpath] = FileResult(file, done)
+    for result in read_files(todo, reading, jobs):
+        found[result.file.path] = result
+        store.remember(result.file)
+    store.forget_others()
+    return [found[p] for p in paths]
 
 
 def activity_warnings(state: SiteState) -> list[Diagnostic]:

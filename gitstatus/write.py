@@ -152,6 +152,24 @@ class Reserved:
         write_files(self.folder, [file], self._made)
         return file.path
 
+    def link(self, cached: Path, path: str) -> str | None:
+        """Put the file ``cached`` (a regular file of the cache) at ``path`` as a hard link: no bytes written.
+
+        None when it cannot be linked (another file system, the cached file gone): render it instead.
+        """
+        if path not in self.paths:
+            raise WriteError(f"refusing to write '{path}': no such output was planned")
+        target = self.folder / safe_path(path)
+        parent = str(target.parent)
+        if parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(parent)
+        return path if link_file(cached, target) else None
+
+    def staged(self, path: str) -> Path:
+        """Where a reserved output lies in the staging folder."""
+        return self.folder / safe_path(path)
+
 
 class Staging:
     """A temporary folder beside the output that replaces it in one step, or disappears.
@@ -630,9 +648,12 @@ def _temp_beside(target: Path, data: bytes, durable: bool = True) -> Path:
     return temp
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Replace ``path`` as a whole (the merge driver's result); on failure it is as it was. Raises OSError."""
-    temp = _temp_beside(path, data)
+def replace_file(path: Path, data: bytes, durable: bool = True) -> None:
+    """Replace ``path`` as a whole (the merge driver's result); on failure it is as it was. Raises OSError.
+
+    ``durable=False`` skips the flush to disk, for what a crash may lose (the cache, which checks its files).
+    """
+    temp = _temp_beside(path, data, durable)
     try:
         os.replace(temp, path)
     except BaseException:
@@ -728,3 +749,48 @@ class SyncedFolder:
             (self.out / gone).unlink(missing_ok=True)
         self.digests = wanted
         return written
+
+
+# --- the cache's files ----------------------------------------------------------------------------------
+
+
+def link_file(source: Path, target: Path, replace: bool = False) -> bool:
+    """Hard-link the regular file ``source`` to the new name ``target``; False when it cannot be done.
+
+    A link is never followed nor linked (``os.link`` would link the link itself). What is already at
+    ``target`` is kept, unless ``replace``: then the link is made beside it and renamed over it.
+    """
+    try:
+        if not stat.S_ISREG(os.lstat(source).st_mode):
+            return False
+        if not replace:
+            os.link(source, target, follow_symlinks=False)
+            return True
+        temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        os.link(source, temp, follow_symlinks=False)
+        try:
+            os.replace(temp, target)
+        except OSError:
+            temp.unlink(missing_ok=True)
+            raise
+    except OSError:
+        return False
+    return True
+
+
+def remove_unlisted(folder: Path, keep: set[str]) -> int:
+    """Delete the regular files of ``folder`` (the cache's pages) whose names are not in ``keep``; never a folder
+    or what a link points to. Returns how many were deleted; best effort."""
+    removed = 0
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name not in keep and entry.is_file(follow_symlinks=False):
+                    try:
+                        os.unlink(entry.path)
+                        removed += 1
+                    except OSError:
+                        pass
+    except OSError:
+        pass
+    return removed
