@@ -110,12 +110,15 @@ def code_stamp() -> str:
 
 def render_stamp() -> str:
     """The versions of the libraries that shape a page's bytes (a build imports them anyway)."""
-    import jinja2
-    import linkify_it
-    import markdown_it
-    import markupsafe
+    from importlib.metadata import PackageNotFoundError, version
 
-    return "/".join(str(getattr(m, "__version__", "?")) for m in (jinja2, markdown_it, markupsafe, linkify_it))
+    found = []
+    for name in ("jinja2", "markdown-it-py", "mdit-py-plugins", "markupsafe", "linkify-it-py"):
+        try:
+            found.append(version(name))
+        except PackageNotFoundError:
+            found.append("-")
+    return "/".join(found)
 
 
 def reading_stamp(known: Mapping[str, object] | None, timezone: str) -> str:
