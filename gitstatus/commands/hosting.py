@@ -129,6 +129,15 @@ jobs:
 """
 
 #: The build job's first steps: the last published commit, and the check against it.
+_CACHE_STEP = """\
+      - name: Keep the gitstatus cache between runs
+        uses: actions/cache@v6  # read files and rendered pages: a run redoes only what changed
+        with:
+          path: .gitstatus-cache
+          key: gitstatus-cache-${{ github.run_id }}
+          restore-keys: gitstatus-cache-
+"""
+
 _FIND_PUBLISHED = """\
       - name: Find the last published commit
         id: published
@@ -499,7 +508,7 @@ def _with_install(origin: Origin) -> str:
 
 
 def _publish(template: str, host: str) -> str:
-    return (template.replace("@@FIND_PUBLISHED@@", _FIND_PUBLISHED)
+    return (template.replace("@@FIND_PUBLISHED@@", _CACHE_STEP + _FIND_PUBLISHED)
             .replace("@@RECORD_AND_REPORT@@", _RECORD_AND_REPORT)
             .replace("@@DEPLOY_HINT@@", _DEPLOY_HINTS[host])
             .replace("@@PUBLISHED@@", PUBLISHED_BRANCH)
