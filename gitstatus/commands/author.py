@@ -54,12 +54,27 @@ _BODY_PLACEHOLDER = "(message)"
 
 
 def open_repo(root: Path, now: dt.datetime) -> Repo:
-    """Read a status repo once, as ``check`` reads it. Raises :class:`Refused` (usage) when ``root`` is not one."""
+    """Read a status repo once, as ``check`` reads it. Raises :class:`Refused` (usage) when ``root`` is not one.
+
+    Through the cache (cache.py) when it can be used: only the files changed since ``check`` or
+    ``build`` last filled it are parsed, and the verdict is the one a full ``check`` gives. A
+    writing command only reads the cache: a refused one leaves every file as it was.
+    """
+    from ..cache import Cache, cache_folder
+
     try:
-        project = load(Disk(root))
+        cache = Cache.open(root, cache_folder(root, None, True))
+        project = load(Disk(root), cache=cache)
     except RootError as err:
         raise Refused(str(err), usage=True) from None
     return Repo(root, project, now)
+
+
+def _ensure_repo(root: Path) -> None:
+    try:
+        Disk(root).check()
+    except RootError as err:
+        raise Refused(str(err), usage=True) from None
 
 
 # --- times ------------------------------------------------------------------------------------------
@@ -200,9 +215,17 @@ def _locked(repo: Repo, doing: str) -> Iterator[Repo]:
     What was read before (to refuse early, before the editor opens) may be stale by now: the
     change is planned and checked again on what the lock's last holder left.
     """
+    with _locked_at(repo.root, repo.now, doing) as fresh:
+        yield fresh
+
+
+@contextmanager
+def _locked_at(root: Path, now: dt.datetime, doing: str) -> Iterator[Repo]:
+    """Hold the repo's write lock and yield the repo as read under it: the one reading a command with its
+    message given needs."""
     try:
-        with writelock.hold(repo.root, doing):
-            yield open_repo(repo.root, repo.now)
+        with writelock.hold(root, doing):
+            yield open_repo(root, now)
     except writelock.LockError as err:
         raise Refused(str(err)) from None
 
@@ -215,9 +238,13 @@ def create(repo: Repo, spec: NewIncident, message: str | None, source: MessageSo
         message = source(Prompt(f"The first update of \"{' '.join(spec.title.split())}\" ({status_label(status)})."))
     message = checked_message(message)
     with _locked(repo, "writing a new incident") as fresh:
-        change = plan_new(fresh, spec, message)
-        ensure_valid(fresh, change)
-        apply(fresh.root, change)
+        return _write_new(fresh, spec, message)
+
+
+def _write_new(repo: Repo, spec: NewIncident, message: str) -> str:
+    change = plan_new(repo, spec, message)
+    ensure_valid(repo, change)
+    apply(repo.root, change)
     return change.relpath
 
 
@@ -232,17 +259,26 @@ def add_update(repo: Repo, ref: str, status: Status | None, at: str | None, mess
                                 incident.last_update, repo.tz))
     message = checked_message(message)
     with _locked(repo, f"adding an update to {relpath}") as fresh:
-        change, update, _ = plan_update(fresh, relpath, status, at, message, final)
-        ensure_valid(fresh, change)
-        apply(fresh.root, change)
-    return relpath, update
+        return relpath, _write_update(fresh, relpath, status, at, message, final)
+
+
+def _write_update(repo: Repo, relpath: str, status: Status | None, at: str | None, message: str,
+                  final: bool) -> Update:
+    change, update, _ = plan_update(repo, relpath, status, at, message, final)
+    ensure_valid(repo, change)
+    apply(repo.root, change)
+    return update
 
 
 def remove(repo: Repo, relpath: str) -> None:
     with _locked(repo, f"deleting {relpath}") as fresh:
-        change = plan_delete(fresh, relpath)
-        ensure_valid(fresh, change)
-        apply(fresh.root, change)
+        _write_delete(fresh, relpath)
+
+
+def _write_delete(repo: Repo, relpath: str) -> None:
+    change = plan_delete(repo, relpath)
+    ensure_valid(repo, change)
+    apply(repo.root, change)
 
 
 # --- the commands as the command line runs them ----------------------------------------------------------
@@ -266,14 +302,21 @@ def shown(root: Path, relpath: str) -> str:
 def new(root: Path, now: dt.datetime, title: str, impact: Impact, components: Sequence[str], status: str | None,
         message: str | None, at: str | None, start: str | None, end: str | None, source: MessageSource) -> str:
     """``gitstatus new``: write a new incident with its first update; returns its relpath."""
-    with _nothing_written():
-        repo = open_repo(root, now)
-        spec = NewIncident(
+    def spec(repo: Repo) -> NewIncident:
+        return NewIncident(
             title=title, impact=impact, components=tuple(components),
             status=parse_status_option(status) if status else None,
             at=at, window=parse_window(start, end, repo),
         )
-        return create(repo, spec, message, source)
+
+    with _nothing_written():
+        if message is None:  # read once to refuse before the editor opens, and again under the lock
+            repo = open_repo(root, now)
+            return create(repo, spec(repo), message, source)
+        _ensure_repo(root)
+        message = checked_message(message)
+        with _locked_at(root, now, "writing a new incident") as fresh:  # the one reading
+            return _write_new(fresh, spec(fresh), message)
 
 
 @dataclass(frozen=True)
@@ -289,10 +332,16 @@ def post(root: Path, now: dt.datetime, ref: str, status: str | None, message: st
          source: MessageSource, final: bool = False) -> Posted:
     """``gitstatus update`` (``final``: ``gitstatus resolve``): append an update to the incident ``ref``."""
     with _nothing_written():
-        repo = open_repo(root, now)
         parsed = parse_status_option(status) if status else None
-        relpath, update = add_update(repo, ref, parsed, at, message, source, final=final)
-        return Posted(relpath, update, repo.tz)
+        if message is None:  # read once to refuse before the editor opens, and again under the lock
+            repo = open_repo(root, now)
+            relpath, update = add_update(repo, ref, parsed, at, message, source, final=final)
+            return Posted(relpath, update, repo.tz)
+        _ensure_repo(root)
+        relpath = find_incident(root, ref)
+        message = checked_message(message)
+        with _locked_at(root, now, f"adding an update to {relpath}") as fresh:  # the one reading
+            return Posted(relpath, _write_update(fresh, relpath, parsed, at, message, final), fresh.tz)
 
 
 def delete(root: Path, now: dt.datetime, ref: str, yes: bool, ask: Callable[[str], bool] | None) -> str:
@@ -301,7 +350,7 @@ def delete(root: Path, now: dt.datetime, ref: str, yes: bool, ask: Callable[[str
     ``ask`` asks the writer about the shown path (``None``: there is no terminal to ask on).
     """
     with _nothing_written():
-        repo = open_repo(root, now)
+        _ensure_repo(root)
         relpath = find_incident(root, ref)
         if not yes:
             if ask is None:
@@ -309,5 +358,6 @@ def delete(root: Path, now: dt.datetime, ref: str, yes: bool, ask: Callable[[str
                               "pass --yes when there is no terminal to ask on", usage=True)
             if not ask(shown(root, relpath)):
                 raise Refused("nothing was deleted")
-        remove(repo, relpath)
+        with _locked_at(root, now, f"deleting {relpath}") as fresh:  # the one reading
+            _write_delete(fresh, relpath)
         return relpath
