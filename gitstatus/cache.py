@@ -485,14 +485,18 @@ def _moment(value: dt.datetime) -> list[Any]:
     return [value.isoformat(), zone, value.fold]
 
 
+_ZONES: dict[str, dt.tzinfo] = {}
+
+
 def _unmoment(data: Any) -> dt.datetime:
     text, zone, fold = data
-    value = dt.datetime.fromisoformat(_str(text))
+    value = dt.datetime.fromisoformat(text)
     if zone is not None:
-        value = value.replace(tzinfo=load_zone(_str(zone)), fold=int(fold))
-        if value.isoformat() != text:
-            raise CacheError("a time that does not round-trip")
-    if value.tzinfo is None:
+        tz = _ZONES.get(zone)
+        if tz is None:
+            tz = _ZONES[_str(zone)] = load_zone(zone)
+        value = value.replace(tzinfo=tz, fold=fold)
+    elif value.tzinfo is None:
         raise CacheError("a naive time")
     return value
 
@@ -525,8 +529,14 @@ def _update(u: Update) -> list[Any]:
     return [_moment(u.at), u.status.value, u.message, u.line]
 
 
+_STATUSES: dict[str, Status] = {s.value: s for s in Status}
+
+
 def _unupdate(data: Sequence[Any]) -> Update:
-    return Update(_unmoment(data[0]), Status(_str(data[1])), _str(data[2]), _int(data[3]))
+    at, status, message, line = data
+    if type(message) is not str or type(line) is not int:
+        raise CacheError("not an update")
+    return Update(_unmoment(at), _STATUSES[status], message, line)
 
 
 def encode_file(file: IncidentFile) -> dict[str, Any]:

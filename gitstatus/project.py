@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -188,6 +188,22 @@ class Project:
         files = tuple(kept[p] if p in kept else reader.run(p).file for p in paths)
         listing = tuple(d for d in self.listing_problems if d.path not in edits)
         return Project(source, self.site, self.components, self.settings, files, listing)
+
+    def reread(self, relpaths: Iterable[str]) -> Project:
+        """The repo after the incident files ``relpaths`` changed on disk (edited, added, deleted, renamed).
+
+        What the preview does on a save: only those files are read again, every other file's
+        reading is reused; the listing of incidents/ and theme/ is made afresh. A change to
+        components.yaml or the theme needs :func:`load` (every reading depends on the settings).
+        """
+        changed = set(relpaths)
+        paths, listing = self.source.incident_paths()
+        if self.source.has_theme:
+            listing += theme_problems(self.source.root)
+        kept = {f.path: f for f in self.files if f.path not in changed}
+        reader = _Reader(Reading(self.source, self.settings.known, self.site.timezone))
+        files = tuple(kept[p] if p in kept else reader.run(p).file for p in paths)
+        return Project(self.source, self.site, self.components, self.settings, files, tuple(listing))
 
     @cached_property
     def tz(self) -> dt.tzinfo:

@@ -132,26 +132,29 @@ def build_context(root: Path, site: Site, base_url: str) -> tuple[BuildContext, 
 
 
 def render_site(
-    state: SiteState, root: Path, base_url: str, incident_pages: Sequence[OutputFile] | None = None
+    state: SiteState, root: Path, base_url: str, incident_pages: Sequence[OutputFile] | None = None,
+    renderer: PageRenderer | None = None,
 ) -> list[OutputFile]:
     """Every output file of the site, in a stable order.
 
     ``incident_pages`` are pages rendered elsewhere (a build's units write their own; the
     preview keeps them in a cache): then only the aggregate pages and outputs are made here.
+    ``renderer`` is one made for the same context before (the preview keeps its templates).
     """
     try:
-        return _render_site(state, root, base_url, incident_pages)
+        return _render_site(state, root, base_url, incident_pages, renderer)
     except TemplateError as err:
         raise BuildError(template_problem(err)) from None
 
 
 def _render_site(
-    state: SiteState, root: Path, base_url: str, incident_pages: Sequence[OutputFile] | None
+    state: SiteState, root: Path, base_url: str, incident_pages: Sequence[OutputFile] | None,
+    renderer: PageRenderer | None,
 ) -> list[OutputFile]:
     from ..outputs.pages import PageRenderer, sitemap
 
     ctx, statics = build_context(root, state.page.site, base_url)
-    renderer = PageRenderer(ctx, {c.id: c.name for c in state.page.components})
+    renderer = renderer or PageRenderer(ctx, {c.id: c.name for c in state.page.components})
     files = list(statics)
     files += renderer.incidents(state.incidents) if incident_pages is None else incident_pages
     files.append(renderer.index(state))
