@@ -43,7 +43,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import __version__, rules, write
+from . import rules, write
 from .model import ComponentStatus, Impact, Incident, Status, Update, Window
 from .read.incident import IncidentFile
 from .rules import Diagnostic
@@ -84,16 +84,17 @@ _CODE_STAMP: str | None = None
 
 
 def code_stamp() -> str:
-    """gitstatus's version and a hash of its own files (code, built-in theme, words) and the YAML library.
+    """gitstatus's version, as a hash of its own files (code, built-in theme, words), and the YAML library's.
 
-    A content hash, not times: a checkout edited in place and a reinstall in CI are told apart
-    exactly. Computed once per process (about 5 ms).
+    A content hash rather than the version string: two versions with the same files make the
+    same output, and a checkout edited in place (same version) is told apart exactly; no time
+    stamps, so a reinstall in CI keeps the cache. Computed once per process (about 5 ms).
     """
     global _CODE_STAMP
     if _CODE_STAMP is None:
         import yaml
 
-        parts: list[str | bytes] = [__version__, yaml.__version__, str(FORMAT)]
+        parts: list[str | bytes] = [yaml.__version__, str(FORMAT)]
         package = Path(__file__).resolve().parent
         theme = Path(str(resources.files("gitstatus.theme"))).resolve()
         for base in dict.fromkeys((package, theme)):

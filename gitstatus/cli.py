@@ -14,6 +14,7 @@ Exit codes: 0 clean, 1 content errors (or warnings with --strict) or a failed bu
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import os
 import sys
@@ -23,9 +24,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from . import __version__, editor
-from .commands import author, listing
-from .commands.build import build
 from .commands.hosting import HOSTS
 from .errors import GitstatusError
 from .model import Impact
@@ -39,6 +37,7 @@ from .words import status_label
 
 if TYPE_CHECKING:
     from .cache import Cache
+    from .commands.author import Posted
 
 F = TypeVar("F", bound=Callable[..., object])
 V = TypeVar("V", str, tuple[str, ...], None)
@@ -196,7 +195,8 @@ class GitstatusGroup(click.Group):
 
 
 @click.group(cls=GitstatusGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gitstatus")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _p, value:
+              _print_version(ctx) if value else None, help="Show the version and exit.")
 def main() -> None:
     """A status page from Markdown incident files in git.
 
@@ -204,6 +204,15 @@ def main() -> None:
     with 'gitstatus check' and publish with 'gitstatus build'.
     """
     escape_undecodable_output()
+    gc.freeze()  # what start-up made lives as long as the process: the collector need not walk it again
+
+
+def _print_version(ctx: click.Context) -> None:
+    """``--version``, as click's own option prints it; the version is looked up only here."""
+    from . import __version__
+
+    click.echo(f"gitstatus, version {__version__}")
+    ctx.exit()
 
 
 def escape_undecodable_output() -> None:
@@ -322,6 +331,8 @@ def build_command(root: Path, out: Path | None, now_text: str | None, base_url: 
     """Check, then render the status page into the output folder."""
     now = get_now(root, now_text)
     out = out if out is not None else root / "site"
+    from .commands.build import build
+
     result = build(root, out, now, base_url=base_url, jobs=jobs, cache=open_cache(root, cache_dir, no_cache))
     checked = result.check
     if checked.failed():
@@ -355,7 +366,9 @@ def at_option(func: F) -> F:
     )(func)
 
 
-def _posted(root: Path, posted: author.Posted) -> str:
+def _posted(root: Path, posted: Posted) -> str:
+    from .commands import author
+
     update = posted.update
     return f"{author.shown(root, posted.relpath)}: {status_label(update.status)} at {format_time(update.at, posted.tz)}"
 
@@ -381,6 +394,9 @@ def _ask_to_delete(shown: str) -> bool:
 def new_command(title: str, impact: str, components: tuple[str, ...], status: str | None, message: str | None,
                 at: str | None, start: str | None, end: str | None, root: Path) -> None:
     """Start an incident: write incidents/<date>-<title>.md with its first update, print its path."""
+    from . import editor
+    from .commands import author
+
     ids = [c.strip() for item in components for c in item.split(",") if c.strip()]
     relpath = author.new(root, resolve_now(None), title, Impact(impact.lower()), ids, status, message, at, start, end,
                          editor.message_source())
@@ -397,6 +413,9 @@ def new_command(title: str, impact: str, components: tuple[str, ...], status: st
 @root_option
 def update_command(incident: str, status: str | None, message: str | None, at: str | None, root: Path) -> None:
     """Append an update to an incident. ID is its id, a unique prefix of it, or its file's path."""
+    from . import editor
+    from .commands import author
+
     say(_posted(root, author.post(root, resolve_now(None), incident, status, message, at, editor.message_source())))
 
 
@@ -407,6 +426,9 @@ def update_command(incident: str, status: str | None, message: str | None, at: s
 @root_option
 def resolve_command(incident: str, message: str | None, at: str | None, root: Path) -> None:
     """Post the final update: resolved, or completed for maintenance."""
+    from . import editor
+    from .commands import author
+
     say(_posted(root, author.post(root, resolve_now(None), incident, None, message, at, editor.message_source(),
                                   final=True)))
 
@@ -417,6 +439,8 @@ def resolve_command(incident: str, message: str | None, at: str | None, root: Pa
 @root_option
 def delete_command(incident: str, yes: bool, root: Path) -> None:
     """Remove an incident and all its updates, e.g. a false alarm. Asks first."""
+    from .commands import author
+
     ask = _ask_to_delete if sys.stdin.isatty() else None
     relpath = author.delete(root, resolve_now(None), incident, yes, ask)
     say(f"Deleted {author.shown(root, relpath)}")
@@ -429,6 +453,8 @@ def delete_command(incident: str, yes: bool, root: Path) -> None:
 @root_option
 def list_command(active: bool, as_json: bool, now_text: str | None, root: Path) -> None:
     """List incidents, newest first: id, impact, status, started, last update, title."""
+    from .commands import listing
+
     listed = listing.list_incidents(root, get_now(root, now_text) if now_text else resolve_now(None), active)
     if as_json:
         click.echo(listing.format_json(listed.rows))

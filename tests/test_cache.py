@@ -144,12 +144,11 @@ def test_now_changed(repo: Path, tmp_path: Path) -> None:
 
 
 def test_version_changed(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A cache of another gitstatus (another version, or other code) is not used; the next build refills it."""
+    """A cache of another gitstatus (another version: other files) is not used; the next build refills it."""
     build(repo, tmp_path / "first")
     pages = repo / ".gitstatus-cache" / "pages"
     before = set(os.listdir(pages))
-    monkeypatch.setattr(cache_module, "__version__", "99.0.0")
-    monkeypatch.setattr(cache_module, "_CODE_STAMP", None)
+    monkeypatch.setattr(cache_module, "_CODE_STAMP", cache_module._hash("gitstatus 99.0.0"))
     warm = build(repo, tmp_path / "warm")
     assert warm == build(repo, tmp_path / "cold", "--no-cache")
     assert before.isdisjoint(os.listdir(pages))  # every page was made again, and the old ones pruned

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -20,13 +19,13 @@ from markupsafe import Markup
 
 from .. import markdown, routes
 from ..source import read_bytes
-from ..state import GroupRow, IncidentState, Phase, SiteState
+from ..state import GroupRow, IncidentState, Month, Phase, SiteState
 from ..templating import ThemeError, asset_version, make_environment
 from ..themes import builtin_static, describe, own_files
 from ..words import t
 from . import BuildContext, OutputFile
 from .feeds import feed_parts
-from .machine import xml_safe
+from .machine import xml_escape, xml_safe
 
 
 @dataclass(frozen=True)
@@ -100,6 +99,8 @@ class PageRenderer:
             "refresh": "refresh.js" in ctx.assets,
             "live": False,  # the pages a reader keeps open to watch (index, incidents) poll for changes
         }
+        self.memo: dict[tuple[object, ...], tuple[OutputFile, Month]] | None = None
+        """Month pages of the last :meth:`history` call, when the renderer is kept (the preview); None: off."""
 
     def page(
         self, template: str, path: str, canonical: bool = True, root: str | None = None, **values: Any
@@ -126,14 +127,24 @@ class PageRenderer:
         return self.page("index.html", routes.path("index"), live=True, state=state)
 
     def history(self, state: SiteState) -> list[OutputFile]:
+        """The history page and a page per month; with :attr:`memo` set (the preview), a month whose
+        incidents and neighbours are the very ones of the last call is not rendered again."""
         months = state.months
         files = [self.page("history.html", routes.path("history"), months=months)]
+        memo: dict[tuple[object, ...], tuple[OutputFile, Month]] = {}
         for n, month in enumerate(months):
-            files.append(self.page(
-                "month.html", routes.month(month.key), month=month,
-                newer=months[n - 1] if n > 0 else None,
-                older=months[n + 1] if n + 1 < len(months) else None,
-            ))
+            newer = months[n - 1] if n > 0 else None
+            older = months[n + 1] if n + 1 < len(months) else None
+            # The incidents by identity: the entry holds the Month, so no id in a kept key can be reused.
+            key = (month.key, newer.key if newer else None, older.key if older else None,
+                   *((id(s.incident), s.phase, s.started_at, s.ended_at) for s in month.incidents))
+            found = self.memo.get(key) if self.memo is not None else None
+            page = found[0] if found else self.page("month.html", routes.month(month.key), month=month,
+                                                     newer=newer, older=older)
+            memo[key] = (page, month)
+            files.append(page)
+        if self.memo is not None:
+            self.memo = memo
         return files
 
     def subscribe(self, state: SiteState) -> OutputFile:

@@ -114,6 +114,7 @@ class PageCache:
         fingerprint = repr((ctx, names, generation))
         if fingerprint != self.fingerprint or self.renderer is None:
             self.fingerprint, self.pages, self.renderer = fingerprint, {}, PageRenderer(ctx, names)
+            self.renderer.memo = {}  # kept across saves: month pages whose incidents did not change are reused
         renderer = self.renderer
         pages: dict[tuple[object, ...], OutputFile] = {}
         self.rendered = 0
