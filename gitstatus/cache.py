@@ -176,17 +176,23 @@ def _unpack(data: bytes) -> Any:
         raise CacheError(str(err)) from None
 
 
-def _read_regular(path: Path) -> bytes | None:
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_regular(path: str | Path) -> bytes | None:
     """A file of the cache folder, never through a link, never anything but a regular file."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
+        parts = [os.read(fd, info.st_size + 1)]
+        while parts[-1]:
+            parts.append(os.read(fd, 1 << 20))
+        return b"".join(parts)
     except OSError:
         return None
     finally:
@@ -316,15 +322,22 @@ class Cache:
         if not os.path.lexists(tag):
             write.replace_file(tag, _TAG, durable=False)
         pages: dict[str, Any] = self._index["pages"]
+        folder = os.path.join(self.folder, "pages")
         for key in new_pages:
             known = pages.get(key)
             try:
-                info = os.lstat(self.folder / "pages" / f"{key}.html")
+                info = os.lstat(os.path.join(folder, f"{key}.html"))
             except OSError:
                 continue
-            if isinstance(known, list) and known[:4] == list(stat_key(info)):
+            stats = list(stat_key(info))
+            if isinstance(known, list) and known[:4] == stats:
                 continue
-            entry = PageStore.record(self.folder / "pages", key)
+            if isinstance(known, list) and len(known) == 5 and known[1] == info.st_size:
+                # Checked by this run (by its stat or its hash) before linking it, which changed its ctime;
+                # a page rendered again under the same key has the same bytes.
+                entry: list[Any] | None = [*stats, known[4]]
+            else:
+                entry = PageStore.record(self.folder / "pages", key)
             if entry is not None and entry != known:
                 pages[key] = entry
                 self._dirty_index = True
@@ -444,8 +457,8 @@ class PageStore:
         """A page's key: the fingerprint, the incident (path, content hash, reading stamp) and its state at now."""
         return _hash(self.fingerprint, relpath, digest, reading, *state)
 
-    def path(self, key: str) -> Path:
-        return self.folder / f"{key}.html"
+    def path(self, key: str) -> str:
+        return os.path.join(self.folder, f"{key}.html")
 
     def valid(self, key: str) -> bool:
         """Whether the cached page of ``key`` is there and holds what was cached (by stat, else by content hash)."""
@@ -474,9 +487,23 @@ class PageStore:
         info = os.lstat(path)  # recorded as it is: only builds link pages, and each link changes the ctime
         return [*stat_key(info), hashlib.blake2b(data, digest_size=16).hexdigest()]
 
+    def read(self, key: str) -> bytes | None:
+        """The cached page of ``key`` when it is valid (see :meth:`valid`)."""
+        return _read_regular(self.path(key)) if self.valid(key) else None
+
+    def write(self, key: str, data: bytes) -> bool:
+        """Put a page rendered in this process into the cache."""
+        if not self.usable:
+            return False
+        try:
+            write.replace_file(Path(self.path(key)), data, durable=False)
+        except OSError:
+            return False
+        return True
+
     def add(self, key: str, staged: Path) -> bool:
         """Put a page just written into the staging folder into the cache too (a hard link: no copy)."""
-        return self.usable and write.link_file(staged, self.path(key), replace=True)
+        return self.usable and write.link_file(staged, Path(self.path(key)), replace=True)
 
 
 # --- reading results as plain data ---------------------------------------------------------------------

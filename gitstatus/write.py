@@ -64,18 +64,28 @@ def check_paths(files: Iterable[OutputFile]) -> list[OutputFile]:
     folders: dict[str, str] = {}
     checked = []
     for f in files:
-        path = safe_path(f.path)
-        key = path.as_posix().lower()  # two names that differ only in case collide on macOS and Windows
+        parts = _parts(f.path)
+        key = "/".join(parts).lower()  # two names that differ only in case collide on macOS and Windows
         if key in seen or key in folders:
             raise WriteError(f"two outputs want the same path '{f.path}'")
         seen[key] = f.path
-        for parent in path.parents[:-1]:
-            folder = parent.as_posix().lower()
+        for end in range(len(parts) - 1, 0, -1):
+            folder = "/".join(parts[:end]).lower()
             if folder in seen:
                 raise WriteError(f"two outputs want the same path '{seen[folder]}' (one as a file, one as a folder)")
             folders.setdefault(folder, f.path)
         checked.append(f)
     return checked
+
+
+def _parts(path: str) -> list[str]:
+    """:func:`safe_path`'s parts without building a path object (a site has tens of thousands of files)."""
+    if "\\" in path or not path or path.endswith("/") or path.startswith("/"):
+        safe_path(path)  # raises, with the one message
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if ".." in parts or not parts:
+        raise WriteError(f"refusing to write '{path}': outputs must stay inside the output folder")
+    return parts
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -152,17 +162,17 @@ class Reserved:
         write_files(self.folder, [file], self._made)
         return file.path
 
-    def link(self, cached: Path, path: str) -> str | None:
+    def link(self, cached: str, path: str) -> str | None:
         """Put the file ``cached`` (a regular file of the cache) at ``path`` as a hard link: no bytes written.
 
         None when it cannot be linked (another file system, the cached file gone): render it instead.
         """
-        if path not in self.paths:
+        if path not in self.paths:  # reserved paths were checked: plain string joins from here
             raise WriteError(f"refusing to write '{path}': no such output was planned")
-        target = self.folder / safe_path(path)
-        parent = str(target.parent)
+        target = os.path.join(self.folder, path)
+        parent = os.path.dirname(target)
         if parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(parent, exist_ok=True)
             self._made.add(parent)
         return path if link_file(cached, target) else None
 
@@ -754,7 +764,7 @@ class SyncedFolder:
 # --- the cache's files ----------------------------------------------------------------------------------
 
 
-def link_file(source: Path, target: Path, replace: bool = False) -> bool:
+def link_file(source: str | Path, target: str | Path, replace: bool = False) -> bool:
     """Hard-link the regular file ``source`` to the new name ``target``; False when it cannot be done.
 
     A link is never followed nor linked (``os.link`` would link the link itself). What is already at
@@ -766,12 +776,13 @@ def link_file(source: Path, target: Path, replace: bool = False) -> bool:
         if not replace:
             os.link(source, target, follow_symlinks=False)
             return True
-        temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        folder, name = os.path.split(target)
+        temp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
         os.link(source, temp, follow_symlinks=False)
         try:
             os.replace(temp, target)
         except OSError:
-            temp.unlink(missing_ok=True)
+            os.unlink(temp)
             raise
     except OSError:
         return False

@@ -303,7 +303,9 @@ def test_cache_stays_bounded(repo: Path, tmp_path: Path) -> None:
         path.unlink()
     build(repo, tmp_path / "second")
     pages = list((repo / ".gitstatus-cache" / "pages").iterdir())
-    assert len(pages) == len(list((tmp_path / "second" / "incidents").glob("*.html")))
+    site = site_files(tmp_path / "second")
+    months = [p for p in site if p.startswith("history/") and p != "history/index.html"]
+    assert months and len(pages) == len(list((tmp_path / "second" / "incidents").glob("*.html"))) + len(months)
     index = cache_module._unpack((repo / ".gitstatus-cache" / "index").read_bytes())
     assert len(index["files"]) <= 10 and len(index["pages"]) == len(pages)
 

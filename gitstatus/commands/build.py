@@ -34,7 +34,7 @@ from ..write import OutFolderError, Reserved, Staging, WriteError
 
 if TYPE_CHECKING:
     from ..cache import Cache, PageStore
-    from ..outputs.pages import PageRenderer
+    from ..outputs.pages import KeptPages, PageRenderer, StoredPages
 
 
 class BuildError(GitstatusError):
@@ -133,28 +133,31 @@ def build_context(root: Path, site: Site, base_url: str) -> tuple[BuildContext, 
 
 def render_site(
     state: SiteState, root: Path, base_url: str, incident_pages: Sequence[OutputFile] | None = None,
-    renderer: PageRenderer | None = None,
+    renderer: PageRenderer | None = None, kept: KeptPages | None = None,
 ) -> list[OutputFile]:
     """Every output file of the site, in a stable order.
 
     ``incident_pages`` are pages rendered elsewhere (a build's units write their own; the
     preview keeps them in a cache): then only the aggregate pages and outputs are made here.
-    ``renderer`` is one made for the same context before (the preview keeps its templates).
+    ``renderer`` is one made for the same context before (the preview keeps its templates);
+    ``kept`` are month pages rendered before (the build's cache).
     """
     try:
-        return _render_site(state, root, base_url, incident_pages, renderer)
+        return _render_site(state, root, base_url, incident_pages, renderer, kept)
     except TemplateError as err:
         raise BuildError(template_problem(err)) from None
 
 
 def _render_site(
     state: SiteState, root: Path, base_url: str, incident_pages: Sequence[OutputFile] | None,
-    renderer: PageRenderer | None,
+    renderer: PageRenderer | None, kept: KeptPages | None,
 ) -> list[OutputFile]:
     from ..outputs.pages import PageRenderer, sitemap
 
     ctx, statics = build_context(root, state.page.site, base_url)
     renderer = renderer or PageRenderer(ctx, {c.id: c.name for c in state.page.components})
+    if kept is not None:
+        renderer.kept = kept
     files = list(statics)
     files += renderer.incidents(state.incidents) if incident_pages is None else incident_pages
     files.append(renderer.index(state))
@@ -182,6 +185,12 @@ def page_fingerprint(ctx: BuildContext, components: Sequence[Component]) -> str:
         data, _ = read_bytes(ctx.root, relpath)
         parts.append(f"{relpath}\0{hashlib.sha256(data).hexdigest() if data is not None else '-'}")
     return "\n".join(parts)
+
+
+def _stored_months(store: PageStore, project: Project) -> StoredPages:
+    from ..outputs.pages import StoredPages
+
+    return StoredPages(store, {f.path: f.digest for f in project.files})
 
 
 def _page_keys(job: PageJob, project: Project, now: dt.datetime) -> list[str]:
@@ -269,12 +278,14 @@ def _build(root: Path, out: Path, now: dt.datetime, base_url: str | None, jobs: 
                 cache.save()
             return BuildResult(result)
         url = resolve_base_url(base_url, result.page.site.url)
-        files = render_site(result.state, root, url, incident_pages=[])  # the workers wrote them
+        kept = _stored_months(made[0].pages, project) if made and made[0].pages is not None else None
+        files = render_site(result.state, root, url, incident_pages=[], kept=kept)  # the workers wrote the rest
         staging.add(files)
         pages = sorted(project.job_results.values())
         written = staging.commit(written_elsewhere=pages)
         paths = [*staging.paths, *pages]
     if cache is not None:
         used = _page_keys(made[0], project, now) if made else []
+        used += kept.stored if kept is not None else []
         cache.save(used_pages=used, new_pages=used)
     return BuildResult(result, written, time.perf_counter() - started, sorted(paths))

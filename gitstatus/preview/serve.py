@@ -35,7 +35,7 @@ from watchdog.observers import Observer
 from ..commands.build import BuildError, build_context, render_site
 from ..errors import RootError
 from ..outputs import OutputFile
-from ..outputs.pages import PageRenderer
+from ..outputs.pages import KeptPages, PageRenderer
 from ..preview.http import Hub, PreviewServer, Snapshot, is_loopback, make_server, server_url
 from ..project import Project, load
 from ..read.document import COMPONENTS_FILE, INCIDENTS_DIR
@@ -114,7 +114,9 @@ class PageCache:
         fingerprint = repr((ctx, names, generation))
         if fingerprint != self.fingerprint or self.renderer is None:
             self.fingerprint, self.pages, self.renderer = fingerprint, {}, PageRenderer(ctx, names)
-            self.renderer.memo = {}  # kept across saves: month pages whose incidents did not change are reused
+            self.renderer.kept = KeptPages(digests or {})  # month pages whose incidents did not change are reused
+        elif self.renderer.kept is not None:
+            self.renderer.kept.renew(digests or {})
         renderer = self.renderer
         pages: dict[tuple[object, ...], OutputFile] = {}
         self.rendered = 0
