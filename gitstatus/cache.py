@@ -300,6 +300,39 @@ class Cache:
             return PageStore(folder, "", {}, usable=False)
         return PageStore(folder, _hash(self.code, render_stamp(), fingerprint), dict(self._index["pages"]))
 
+    # --- rendered Markdown (what the aggregate pages and feeds render in the main process)
+
+    def load_markdown(self) -> None:
+        """Give markdown.py the HTML of the messages an earlier build rendered, and record this build's."""
+        from . import markdown
+
+        markdown.MADE = {}
+        if not self.usable:
+            return
+        data = _read_regular(self.folder / "markdown")
+        if data is None:
+            return
+        try:
+            found = _unpack(data)
+            if not (isinstance(found, dict) and found.get("stamp") == _hash(self.code, render_stamp())
+                    and isinstance(found.get("html"), dict)):
+                raise CacheError("of another version")
+            known = {bytes.fromhex(_str(k)): _str(v) for k, v in found["html"].items()}
+        except (CacheError, ValueError):
+            return
+        markdown.KNOWN.update(known)
+        self._markdown = set(known)
+
+    def _save_markdown(self) -> None:
+        from . import markdown
+
+        made = markdown.MADE
+        if made is None or set(made) == getattr(self, "_markdown", None):
+            return
+        html = {k.hex(): v for k, v in sorted(made.items())}
+        write.replace_file(self.folder / "markdown", _pack({"stamp": _hash(self.code, render_stamp()), "html": html}),
+                           durable=False)
+
     # --- saving
 
     def save(self, used_pages: Iterable[str] | None = None, new_pages: Iterable[str] = ()) -> None:
@@ -347,6 +380,8 @@ class Cache:
                 del pages[key]
                 self._dirty_index = True
             write.remove_unlisted(self.folder / "pages", {f"{k}.html" for k in keep})
+        if used_pages is not None:
+            self._save_markdown()
         for n in sorted(self._dirty_shards):
             if self._shard_stamp.get(n) is not None:
                 shard = {"stamp": self._shard_stamp[n], "files": self._shards[n]}

@@ -171,7 +171,8 @@ def test_unchanged_pages_are_hard_links_into_the_cache(repo: Path, tmp_path: Pat
 
 def _damage(root: Path, how: str) -> None:
     folder = root / ".gitstatus-cache"
-    targets = [folder / "index", *sorted(folder.glob("reads-*"))[:3], *sorted((folder / "pages").iterdir())[:3]]
+    targets = [folder / "index", folder / "markdown", *sorted(folder.glob("reads-*"))[:3],
+               *sorted((folder / "pages").iterdir())[:3]]
     for path in targets:
         data = path.read_bytes()
         if how == "truncated":

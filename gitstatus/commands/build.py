@@ -71,16 +71,20 @@ class PageJob(FileJob):
         self.pages = pages
         self.reading = reading
         self.renderer: PageRenderer | None = None
+        self.keys: dict[str, str] = {}
+        """The keys this process computed, by incident path (the main process's: what the cache keeps)."""
 
     def __getstate__(self) -> dict[str, object]:
-        return {k: (None if k == "renderer" else v) for k, v in self.__dict__.items()}
+        return {k: (None if k == "renderer" else {} if k == "keys" else v) for k, v in self.__dict__.items()}
 
     def key(self, relpath: str, digest: bytes, state: IncidentState) -> str | None:
         """The page's cache key: the incident's file and reading, and what of ``now`` the page shows."""
         if self.pages is None or not digest:
             return None
         ended = state.ended_at.isoformat() if state.ended_at else ""
-        return self.pages.key(relpath, digest, self.reading, (state.phase.value, state.started_at.isoformat(), ended))
+        key = self.pages.key(relpath, digest, self.reading, (state.phase.value, state.started_at.isoformat(), ended))
+        self.keys[relpath] = key
+        return key
 
     def cached(self, file: IncidentFile) -> str | None:
         assert file.incident is not None
@@ -195,7 +199,8 @@ def _stored_months(store: PageStore, project: Project) -> StoredPages:
 
 def _page_keys(job: PageJob, project: Project, now: dt.datetime) -> list[str]:
     """The cache keys of the incident pages this build made (what the cache keeps)."""
-    keys = (job.key(f.path, f.digest, incident_state(f.incident, now)) for f in project.files if f.incident is not None)
+    keys = (job.keys.get(f.path) or job.key(f.path, f.digest, incident_state(f.incident, now))
+            for f in project.files if f.incident is not None)
     return [k for k in keys if k is not None]
 
 
@@ -262,6 +267,7 @@ def _build(root: Path, out: Path, now: dt.datetime, base_url: str | None, jobs: 
             from ..cache import reading_stamp
 
             pages = cache.pages(page_fingerprint(ctx, settings.components))
+            cache.load_markdown()
             made.append(PageJob(ctx, settings.components, now, reserved, pages,
                                 reading_stamp(settings.known, settings.site.timezone)))
             return made[0]
