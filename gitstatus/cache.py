@@ -30,23 +30,27 @@ folder, and a cache folder that is a symbolic link is not used.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import stat
 import subprocess
 import time
-from collections.abc import Iterable, Mapping, Sequence
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from . import rules, write
-from .model import ComponentStatus, Impact, Incident, Status, Update, Window
+from .model import Incident
 from .read.incident import IncidentFile
-from .rules import Diagnostic
 from .source import Source
 from .timeparse import load_zone
 
@@ -542,13 +546,14 @@ class PageStore:
 
 
 # --- reading results as plain data ---------------------------------------------------------------------
-
-def _moment(value: dt.datetime) -> list[Any]:
-    zone = getattr(value.tzinfo, "key", None)
-    return [value.isoformat(), zone, value.fold]
-
+# Driven by the dataclasses' own fields and type hints, so a field added to the model is kept like the
+# others; a type the codec does not know makes every reading a miss (read again), never a wrong value.
 
 _ZONES: dict[str, dt.tzinfo] = {}
+
+
+def _moment(value: dt.datetime) -> list[Any]:
+    return [value.isoformat(), getattr(value.tzinfo, "key", None), value.fold]
 
 
 def _unmoment(data: Any) -> dt.datetime:
@@ -576,68 +581,142 @@ def _int(value: Any) -> int:
     return value
 
 
-def _diagnostic(d: Diagnostic, relpath: str) -> list[Any]:
-    """A diagnostic of the file at ``relpath``; its path is written only when it names another file."""
-    return [d.line, d.col, d.rule.code, d.message, d.hint, d.sep, *([d.path] if d.path != relpath else [])]
+def _bool(value: Any) -> bool:
+    if type(value) is not bool:
+        raise CacheError("not a boolean")
+    return value
 
 
-def _undiagnostic(relpath: str, data: Sequence[Any]) -> Diagnostic:
-    path = relpath if len(data) == 6 else _str(data[6])
-    hint = data[4]
-    return Diagnostic(path, _int(data[0]), _int(data[1]), rules.by_code(_str(data[2])), _str(data[3]),
-                      None if hint is None else _str(hint), _str(data[5]))
+def _list(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise CacheError("not a list")
+    return value
 
 
-def _update(u: Update) -> list[Any]:
-    return [_moment(u.at), u.status.value, u.message, u.line]
+def encode(value: Any) -> Any:
+    """A model value as JSON-ready data (:func:`decoder` of its type reads it back)."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:
+        return value
+    if isinstance(value, dt.datetime):
+        return _moment(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, rules.Rule):
+        return value.code
+    if isinstance(value, bytes):
+        return value.hex()
+    if dataclasses.is_dataclass(value):
+        return [encode(getattr(value, f.name)) for f in dataclasses.fields(value)]
+    if isinstance(value, (tuple, list)):
+        return [encode(item) for item in value]
+    if isinstance(value, Mapping):
+        return {encode(k): encode(v) for k, v in value.items()}
+    raise CacheError(f"cannot keep a {kind.__name__}")
 
 
-_STATUSES: dict[str, Status] = {s.value: s for s in Status}
+Decoder = Callable[[Any], Any]
+_DECODERS: dict[object, Decoder] = {}
 
 
-def _unupdate(data: Sequence[Any]) -> Update:
-    at, status, message, line = data
-    if type(message) is not str or type(line) is not int:
-        raise CacheError("not an update")
-    return Update(_unmoment(at), _STATUSES[status], message, line)
+def decoder(hint: object) -> Decoder:
+    """The function that reads :func:`encode`'s data of type ``hint`` back, checking every value."""
+    found = _DECODERS.get(hint)
+    if found is None:
+        found = _DECODERS[hint] = _make_decoder(hint)
+    return found
 
 
-def encode_file(file: IncidentFile) -> dict[str, Any]:
+def _make_decoder(hint: object) -> Decoder:
+    simple: dict[object, Decoder] = {str: _str, int: _int, bool: _bool, dt.datetime: _unmoment,
+                                     dt.date: lambda v: dt.date.fromisoformat(_str(v)),
+                                     bytes: lambda v: bytes.fromhex(_str(v)),
+                                     rules.Rule: lambda v: rules.by_code(_str(v))}
+    if hint in simple:
+        return simple[hint]
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        members = {m.value: m for m in hint}
+        return lambda v: members[v]
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _dataclass_decoder(hint)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = decoder(args[0])
+        return lambda v: tuple(item(x) for x in _list(v))
+    if origin in (Mapping, dict) and len(args) == 2:
+        key, value = decoder(args[0]), decoder(args[1])
+
+        def mapping(v: Any) -> dict[Any, Any]:
+            if type(v) is not dict:
+                raise CacheError("not an object")
+            return {key(k): value(x) for k, x in v.items()}
+        return mapping
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        if len(options) == 1 and len(args) == 2:
+            inner = decoder(options[0])
+            return lambda v: None if v is None else inner(v)
+    raise CacheError(f"cannot keep a value of type {hint!r}")
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _dataclass_decoder(cls: type) -> Decoder:
+    hints = _hints(cls)
+    fields = [f for f in dataclasses.fields(cls) if f.init]
+    if len(fields) != len(dataclasses.fields(cls)):
+        raise CacheError(f"cannot keep {cls.__name__}")
+    decoders = [decoder(hints[f.name]) for f in fields]
+    count = len(decoders)
+
+    def decode(v: Any) -> Any:
+        if type(v) is not list or len(v) != count:
+            raise CacheError(f"not a {cls.__name__}")
+        return cls(*[d(x) for d, x in zip(decoders, v, strict=True)])
+    return decode
+
+
+_FILE_FIELDS = [f.name for f in dataclasses.fields(IncidentFile)]
+_INCIDENT_FIELDS = [f.name for f in dataclasses.fields(Incident)]
+_SHARED = (_FILE_FIELDS.index("updates"), _INCIDENT_FIELDS.index("updates"))
+"""An incident's updates are its file's (the same tuple): written once."""
+
+
+def encode_file(file: IncidentFile) -> list[Any]:
     """A reading result as JSON-ready data; :func:`decode_file` turns it back into equal values."""
-    data: dict[str, Any] = {
-        "u": [_update(u) for u in file.updates],
-        "d": [_diagnostic(d, file.path) for d in file.diagnostics],
-    }
-    i = file.incident
-    if i is not None:
-        data["i"] = {
-            "id": i.id, "title": i.title, "impact": i.impact.value, "components": list(i.components),
-            "status": {k: v.value for k, v in i.component_status.items()},
-            "window": None if i.scheduled is None else [_moment(i.scheduled.start), _moment(i.scheduled.end)],
-            "updates": None if i.updates == file.updates else [_update(u) for u in i.updates],
-        }
+    data = [encode(getattr(file, name)) for name in _FILE_FIELDS]
+    incident = data[_FILE_FIELDS.index("incident")]
+    if file.incident is not None and file.incident.updates == file.updates:
+        incident[_SHARED[1]] = None
     return data
 
 
 def decode_file(relpath: str, digest: bytes, data: Any) -> IncidentFile:
     """The reading result that :func:`encode_file` encoded, every value checked; :class:`CacheError` otherwise."""
-    if not isinstance(data, dict):
-        raise CacheError("not an object")
-    updates = tuple(_unupdate(u) for u in data["u"])
-    diagnostics = tuple(_undiagnostic(relpath, d) for d in data["d"])
-    incident = None
-    i = data.get("i")
-    if i is not None:
-        window = i["window"]
-        scheduled = None if window is None else Window(_unmoment(window[0]), _unmoment(window[1]))
-        own = updates if i["updates"] is None else tuple(_unupdate(u) for u in i["updates"])
-        statuses = i["status"]
-        if not isinstance(statuses, dict):
-            raise CacheError("not an object")
-        incident = Incident(
-            id=_str(i["id"]), title=_str(i["title"]), impact=Impact(_str(i["impact"])),
-            components=tuple(_str(c) for c in i["components"]), updates=own,
-            component_status={_str(k): ComponentStatus(_str(v)) for k, v in statuses.items()},
-            scheduled=scheduled, path=relpath,
-        )
-    return IncidentFile(relpath, incident, updates, diagnostics, digest)
+    values = _list(data)
+    if len(values) != len(_FILE_FIELDS):
+        raise CacheError("not a reading")
+    file_hints = _hints(IncidentFile)
+    found = {name: decoder(file_hints[name])(value)
+             for name, value in zip(_FILE_FIELDS, values, strict=True) if name != "incident"}
+    incident = values[_FILE_FIELDS.index("incident")]
+    if incident is not None:
+        parts = _list(incident)
+        if len(parts) != len(_INCIDENT_FIELDS):
+            raise CacheError("not an incident")
+        hints = _hints(Incident)
+        found["incident"] = Incident(**{
+            name: found["updates"] if name == "updates" and part is None else decoder(hints[name])(part)
+            for name, part in zip(_INCIDENT_FIELDS, parts, strict=True)
+        })
+    else:
+        found["incident"] = None
+    file = IncidentFile(**found)
+    if file.path != relpath or file.digest != digest:
+        raise CacheError("another file's reading")
+    return file
