@@ -25,7 +25,7 @@ from .read import yamlnodes
 from .read.document import COMPONENTS_FILE, decode
 from .read.incident import IncidentFile, future_updates, read_incident
 from .read.settings import validate_components
-from .rules import Diagnostic, has_errors
+from .rules import Diagnostic, Severity, has_errors
 from .source import Overlay, Source
 from .state import SiteState, derive
 from .themes import theme_problems
@@ -221,6 +221,16 @@ class Project:
 
     def file(self, relpath: str) -> IncidentFile | None:
         return next((f for f in self.files if f.path == relpath), None)
+
+    def errors(self, now: dt.datetime) -> list[Diagnostic]:
+        """The errors :meth:`check` reports at ``now``, without deriving the page's state.
+
+        A writing command's verdict needs no more: the rules that need the page's state only warn.
+        """
+        found = [d for d in self.diagnostics if d.severity is Severity.ERROR]
+        for f in self.files:
+            found += [d for d in future_updates(f.path, f.updates, now) if d.severity is Severity.ERROR]
+        return found
 
     def check(self, now: dt.datetime) -> CheckResult:
         """The repo at ``now``: every diagnostic (reading's and the rules that need the clock) and the page's state.

@@ -320,3 +320,27 @@ def test_reading_results_round_trip(repo: Path) -> None:
         for file in load(Disk(root)).files:
             again = cache_module.decode_file(file.path, file.digest, cache_module.encode_file(file))
             assert repr(again) == repr(file)
+
+
+CASES = sorted(p for p in (REPO / "tests" / "cases").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
+def test_writing_commands_verdict_equals_checks(case: Path, tmp_path: Path) -> None:
+    """The writing commands judge a change by its errors alone (no page state): the errors ``check`` finds."""
+    import datetime as dt
+
+    from gitstatus.project import load
+    from gitstatus.source import Disk
+    from gitstatus.timeparse import resolve_now
+
+    root = tmp_path / "repo"
+    shutil.copytree(case, root)
+    if not (root / "components.yaml").exists():
+        shutil.copy(REPO / "tests" / "cases" / "components.yaml", root / "components.yaml")
+    now_file = case / "now.txt"
+    now = resolve_now(now_file.read_text(encoding="utf-8").strip()) if now_file.exists() else \
+        dt.datetime(2026, 6, 12, tzinfo=dt.UTC)
+    project = load(Disk(root))
+    errors = [d for d in project.check(now).diagnostics if d.severity.name == "ERROR"]
+    assert sorted(project.errors(now)) == sorted(errors)

@@ -126,9 +126,10 @@ def current_bytes(repo: Repo, relpath: str) -> bytes:
 def read_incident(repo: Repo, relpath: str) -> tuple[bytes, Incident | None, list[Diagnostic]]:
     """The file's bytes and the incident they hold (``None`` with the reasons when invalid)."""
     data = current_bytes(repo, relpath)
-    result = repo.project.overlay({relpath: data}).check(repo.now)  # the bytes just read, whatever was listed
-    mine = [d for d in result.diagnostics if d.path == relpath]
-    found = next((i for i in result.page.incidents if i.path == relpath), None)
+    project = repo.project.overlay({relpath: data})  # the bytes just read, whatever was listed
+    mine = [d for d in project.errors(repo.now) if d.path == relpath]
+    file = project.file(relpath)
+    found = file.incident if file is not None and not mine else None  # as the page would have it (no error)
     return data, found, mine
 
 
@@ -158,8 +159,7 @@ def plan_delete(repo: Repo, relpath: str) -> Change:
 
 def problems_after(repo: Repo, change: Change) -> list[Diagnostic]:
     """Every error ``gitstatus check`` would report once ``change`` is made."""
-    result = repo.project.overlay({change.relpath: change.data}).check(repo.now)
-    return sorted(d for d in result.diagnostics if d.severity is Severity.ERROR)
+    return sorted(repo.project.overlay({change.relpath: change.data}).errors(repo.now))
 
 
 def ensure_valid(repo: Repo, change: Change) -> None:
