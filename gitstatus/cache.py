@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from . import rules, write
+from .errors import GitstatusError
 from .model import Incident
 from .read.incident import IncidentFile
 from .source import Source
@@ -69,8 +70,8 @@ StatKey = tuple[int, int, int, int]
 """inode, size, mtime and ctime in nanoseconds."""
 
 
-class CacheError(ValueError):
-    """A cache file that is corrupt, truncated, foreign or of another version: ignored."""
+class CacheError(GitstatusError):
+    """A cache file that is corrupt, truncated, foreign or of another version: ignored, never shown."""
 
 
 # --- what the cache depends on ------------------------------------------------------------------------
@@ -219,7 +220,7 @@ class Cache:
         self.note = note
         """Why a cache that was asked for is not used (None when it is)."""
         self.usable = note is None
-        self.code = code_stamp() if self.usable else ""
+        self.stamp = code_stamp() if self.usable else ""
         self._index: dict[str, Any] = {"files": {}, "pages": {}}
         self._shards: dict[int, dict[str, Any]] = {}
         self._shard_stamp: dict[int, str] = {}
@@ -261,7 +262,7 @@ class Cache:
             return
         try:
             index = _unpack(data)
-            if not (isinstance(index, dict) and index.get("code") == self.code
+            if not (isinstance(index, dict) and index.get("code") == self.stamp
                     and isinstance(index.get("files"), dict) and isinstance(index.get("pages"), dict)):
                 raise CacheError("of another version")
         except CacheError:
@@ -302,7 +303,7 @@ class Cache:
                 raise OSError("not a folder")
         except OSError:
             return PageStore(folder, "", {}, usable=False)
-        return PageStore(folder, _hash(self.code, render_stamp(), fingerprint), dict(self._index["pages"]))
+        return PageStore(folder, _hash(self.stamp, render_stamp(), fingerprint), dict(self._index["pages"]))
 
     # --- rendered Markdown (what the aggregate pages and feeds render in the main process)
 
@@ -318,7 +319,7 @@ class Cache:
             return
         try:
             found = _unpack(data)
-            if not (isinstance(found, dict) and found.get("stamp") == _hash(self.code, render_stamp())
+            if not (isinstance(found, dict) and found.get("stamp") == _hash(self.stamp, render_stamp())
                     and isinstance(found.get("html"), dict)):
                 raise CacheError("of another version")
             known = {bytes.fromhex(_str(k)): _str(v) for k, v in found["html"].items()}
@@ -334,7 +335,7 @@ class Cache:
         if made is None or set(made) == getattr(self, "_markdown", None):
             return
         html = {k.hex(): v for k, v in sorted(made.items())}
-        write.replace_file(self.folder / "markdown", _pack({"stamp": _hash(self.code, render_stamp()), "html": html}),
+        write.replace_file(self.folder / "markdown", _pack({"stamp": _hash(self.stamp, render_stamp()), "html": html}),
                            durable=False)
 
     # --- saving
@@ -392,7 +393,7 @@ class Cache:
                 write.replace_file(self.folder / f"reads-{n:02d}", _pack(shard), durable=False)
         self._dirty_shards.clear()
         if self._dirty_index:
-            index = {"code": self.code, "files": self._index["files"], "pages": pages}
+            index = {"code": self.stamp, "files": self._index["files"], "pages": pages}
             write.replace_file(self.folder / "index", _pack(index), durable=False)
             self._dirty_index = False
 
