@@ -30,6 +30,7 @@ import datetime as dt
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -206,8 +207,15 @@ def serve_latency(root: Path, runs: int) -> float:
                 latencies.append(at - started)
             time.sleep(0.5)
     finally:
-        preview.stop()
+        preview.proc.send_signal(signal.SIGINT)
+        try:
+            preview.proc.wait(timeout=120)  # a rebuild under way finishes first
+        except subprocess.TimeoutExpired:
+            preview.proc.kill()
+            preview.proc.wait()
         target.write_text(original, encoding="utf-8")
+    rebuilds = [line.strip() for line in preview.log if "Rebuilt in" in line]
+    print(f"  serve: {[round(x, 3) for x in latencies]}; {rebuilds[-1][:100] if rebuilds else ''}", flush=True)
     return statistics.median(latencies)
 
 
