@@ -17,11 +17,13 @@ The folder (``.gitstatus-cache/`` at the status repo's root by default) holds:
   with every type checked: nothing in the cache is ever executed or unpickled.
 - ``pages/<key>.html`` — incident pages, hard-linked into the build's staging folder (the
   staging folder's new pages are linked back), so an unchanged page is neither rendered nor
-  written.
+  written; and month pages of the history.
+- ``markdown`` — the HTML of the messages the build's main process rendered (for the index,
+  the history and the feeds), by a hash of their text.
 
 Each file starts with a stamp line holding the format and a checksum of the rest; a file that
-does not match, was made by another version of gitstatus (``code_stamp``: the version and the
-hash of its own files and of the libraries that shape its output), or cannot be decoded is
+does not match, was made by another version of gitstatus (``code_stamp``: a hash of its own
+files, and the versions of the libraries that shape its output), or cannot be decoded is
 ignored, never trusted. A cache git tracks (committed by a pull request) is ignored as a whole,
 since anyone could have written it. Writes are atomic (write.py); each build keeps only what it
 used, so the cache never outgrows the repo. Nothing here reads or writes outside the cache
