@@ -14,21 +14,18 @@ Exit codes: 0 clean, 1 content errors (or warnings with --strict) or a failed bu
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from . import __version__, editor
-from .commands import author, importing, listing
-from .commands.build import build
 from .commands.hosting import HOSTS
 from .errors import GitstatusError
-from .importers.statuspage import MANAGEMENT_API
 from .model import Impact
 from .project import read_settings
 from .report import checked_text, format_github, format_json, format_text, summary_line
@@ -37,6 +34,11 @@ from .source import Disk, find_root
 from .terminal import printable
 from .timeparse import UTC, TimeError, format_time, resolve_now
 from .words import status_label, t
+
+if TYPE_CHECKING:
+    from .cache import Cache
+    from .commands.author import Posted
+    from .commands.importing import ImportResult
 
 F = TypeVar("F", bound=Callable[..., object])
 V = TypeVar("V", str, tuple[str, ...], None)
@@ -101,6 +103,26 @@ def format_option(func: F) -> F:
         help="How to print problems: text, github (workflow annotations) or json. "
              "auto is github under GitHub Actions, else text.",
     )(func)
+
+
+def cache_options(func: F) -> F:
+    func = click.option("--no-cache", "no_cache", is_flag=True,
+                        help="Neither use nor write the cache: a cold run.")(func)
+    return click.option(
+        "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Where to keep the cache of read files and rendered pages (default: $GITSTATUS_CACHE_DIR, "
+             "else .gitstatus-cache/ in the status repo).",
+    )(func)
+
+
+def open_cache(root: Path, cache_dir: Path | None = None, no_cache: bool = False) -> Cache | None:
+    """The cache a command uses; a cache that may not be used is said so once, and the command runs without it."""
+    from .cache import Cache, cache_folder
+
+    cache = Cache.open(root, cache_folder(root, cache_dir, not no_cache))
+    if cache is not None and cache.note:
+        say(f"gitstatus: warning: {cache.note}", err=True)
+    return cache
 
 
 def page_timezone(root: Path) -> dt.tzinfo:
@@ -174,7 +196,8 @@ class GitstatusGroup(click.Group):
 
 
 @click.group(cls=GitstatusGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gitstatus")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _p, value:
+              _print_version(ctx) if value else None, help="Show the version and exit.")
 def main() -> None:
     """A status page from Markdown incident files in git.
 
@@ -182,6 +205,15 @@ def main() -> None:
     with 'gitstatus check' and publish with 'gitstatus build'.
     """
     escape_undecodable_output()
+    gc.freeze()  # what start-up made lives as long as the process: the collector need not walk it again
+
+
+def _print_version(ctx: click.Context) -> None:
+    """``--version``, as click's own option prints it; the version is looked up only here."""
+    from . import __version__
+
+    click.echo(f"gitstatus, version {__version__}")
+    ctx.exit()
 
 
 def escape_undecodable_output() -> None:
@@ -204,13 +236,15 @@ def escape_undecodable_output() -> None:
 @click.option("--base", "base_ref", metavar="REF",
               help="Also compare with the incidents at this git revision (e.g. origin/main): published "
                    "updates may not vanish or change, resolved incidents stay closed, ids stay.")
+@cache_options
 def check_command(root: Path, now_text: str | None, output_format: str, strict: bool,
-                  base_ref: str | None) -> None:
+                  base_ref: str | None, cache_dir: Path | None, no_cache: bool) -> None:
     """Validate components.yaml and every incident file; report every problem."""
     from .commands.check import check
 
     now = get_now(root, now_text)
-    result = check(root, now, base_ref, job_summary=resolve_format(output_format) == "github")
+    result = check(root, now, base_ref, job_summary=resolve_format(output_format) == "github",
+                   cache=open_cache(root, cache_dir, no_cache))
     report(result.diagnostics, output_format, root, result.checked)
     if result.summary_problem:
         say(f"gitstatus: {result.summary_problem}", err=True)
@@ -292,12 +326,15 @@ def schema_command(name: str) -> None:
               help="Absolute URL the site is published at (default: site.url).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: the CPU count).")
 @format_option
+@cache_options
 def build_command(root: Path, out: Path | None, now_text: str | None, base_url: str | None,
-                  jobs: int | None, output_format: str) -> None:
+                  jobs: int | None, output_format: str, cache_dir: Path | None, no_cache: bool) -> None:
     """Check, then render the status page into the output folder."""
     now = get_now(root, now_text)
     out = out if out is not None else root / "site"
-    result = build(root, out, now, base_url=base_url, jobs=jobs)
+    from .commands.build import build
+
+    result = build(root, out, now, base_url=base_url, jobs=jobs, cache=open_cache(root, cache_dir, no_cache))
     checked = result.check
     if checked.failed():
         report(checked.diagnostics, output_format, root, checked_text(checked.files_checked - 1))
@@ -330,7 +367,9 @@ def at_option(func: F) -> F:
     )(func)
 
 
-def _posted(root: Path, posted: author.Posted) -> str:
+def _posted(root: Path, posted: Posted) -> str:
+    from .commands import author
+
     update = posted.update
     return f"{author.shown(root, posted.relpath)}: {status_label(update.status)} at {format_time(update.at, posted.tz)}"
 
@@ -376,6 +415,9 @@ def new_command(title: str | None, impact: str | None, template: str | None, var
                 components: tuple[str, ...], status: str | None, message: str | None, at: str | None,
                 start: str | None, end: str | None, root: Path) -> None:
     """Start an incident: write incidents/<date>-<title>.md with its first update, print its path."""
+    from . import editor
+    from .commands import author
+
     ids = [c.strip() for item in components for c in item.split(",") if c.strip()]
     if template is None and (title is None or impact is None):
         raise click.UsageError("give a TITLE and --impact, or --template NAME")
@@ -406,6 +448,9 @@ def new_command(title: str | None, impact: str | None, template: str | None, var
 def update_command(incident: str, status: str | None, components: tuple[str, ...], start: str | None,
                    end: str | None, message: str | None, at: str | None, root: Path) -> None:
     """Append an update to an incident. ID is its id, a unique prefix of it, or its file's path."""
+    from . import editor
+    from .commands import author
+
     say(_posted(root, author.post(root, resolve_now(None), incident, status, message, at, editor.message_source(),
                                   components=components, start=start, end=end)))
 
@@ -419,6 +464,9 @@ def update_command(incident: str, status: str | None, components: tuple[str, ...
 @root_option
 def resolve_command(incident: str, cancel: bool, message: str | None, at: str | None, root: Path) -> None:
     """Post the final update: resolved, or completed for maintenance (cancelled with --cancel)."""
+    from . import editor
+    from .commands import author
+
     say(_posted(root, author.post(root, resolve_now(None), incident, None, message, at, editor.message_source(),
                                   final=True, cancel=cancel)))
 
@@ -430,6 +478,9 @@ def resolve_command(incident: str, cancel: bool, message: str | None, at: str | 
 @root_option
 def postmortem_command(incident: str, message: str | None, at: str | None, root: Path) -> None:
     """Publish a resolved incident's post-mortem: append its '## <time> — Post-mortem' section."""
+    from . import editor
+    from .commands import author
+
     relpath, postmortem, tz = author.publish_postmortem(root, resolve_now(None), incident, message, at,
                                                         editor.message_source())
     say(f"{author.shown(root, relpath)}: {t('postmortem.heading')} at {format_time(postmortem.at, tz)}")
@@ -441,6 +492,8 @@ def postmortem_command(incident: str, message: str | None, at: str | None, root:
 @root_option
 def delete_command(incident: str, yes: bool, root: Path) -> None:
     """Remove an incident and all its updates, e.g. a false alarm. Asks first."""
+    from .commands import author
+
     ask = _ask_to_delete if sys.stdin.isatty() else None
     relpath = author.delete(root, resolve_now(None), incident, yes, ask)
     say(f"Deleted {author.shown(root, relpath)}")
@@ -461,7 +514,9 @@ def dry_run_option(func: F) -> F:
                         help="Print what would be written (files, components, approximations) and write nothing.")(func)
 
 
-def _print_import(root: Path, result: importing.ImportResult) -> None:
+def _print_import(root: Path, result: ImportResult) -> None:
+    from .commands import importing
+
     for line in importing.report(result, page_timezone(root)):
         say(line)
 
@@ -472,12 +527,12 @@ def _print_import(root: Path, result: importing.ImportResult) -> None:
               help="Import the whole history from Statuspage's management API (needs an API key).")
 @click.option("--api-key-env", metavar="NAME", default="STATUSPAGE_API_KEY", show_default=True,
               help="The environment variable that holds the management API's key (the key is never printed).")
-@click.option("--api-url", metavar="URL", default=MANAGEMENT_API, show_default=True,
-              callback=utf8_text, help="The management API's address.")
+@click.option("--api-url", metavar="URL", callback=utf8_text,
+              help="The management API's address (default: Statuspage's, https://api.statuspage.io/v1).")
 @dry_run_option
 @now_option
 @root_option
-def import_statuspage_command(sources: tuple[str, ...], page_id: str | None, api_key_env: str, api_url: str,
+def import_statuspage_command(sources: tuple[str, ...], page_id: str | None, api_key_env: str, api_url: str | None,
                               dry_run: bool, now_text: str | None, root: Path) -> None:
     """Import a Statuspage page: saved API answers, its address, or --page-id.
 
@@ -485,8 +540,11 @@ def import_statuspage_command(sources: tuple[str, ...], page_id: str | None, api
     scheduled-maintenances.json) or a page's address (https://status.example.com), which lists only the
     recent incidents; --page-id reads every incident from the management API.
     """
+    from .commands import importing
+    from .importers.statuspage import MANAGEMENT_API
+
     now = get_now(root, now_text)
-    reader = importing.statuspage_reader(sources, page_id, api_key_env, api_url)
+    reader = importing.statuspage_reader(sources, page_id, api_key_env, api_url or MANAGEMENT_API)
     _print_import(root, importing.run(root, now, reader, dry_run))
 
 
@@ -497,6 +555,8 @@ def import_statuspage_command(sources: tuple[str, ...], page_id: str | None, api
 @root_option
 def import_cstate_command(site: Path, dry_run: bool, now_text: str | None, root: Path) -> None:
     """Import a cState site: DIR is the folder with its config.yml and content/issues/."""
+    from .commands import importing
+
     now = get_now(root, now_text)
     _print_import(root, importing.run(root, now, importing.cstate_site_reader(site), dry_run))
 
@@ -508,6 +568,8 @@ def import_cstate_command(site: Path, dry_run: bool, now_text: str | None, root:
 @root_option
 def list_command(active: bool, as_json: bool, now_text: str | None, root: Path) -> None:
     """List incidents, newest first: id, impact, status, started, last update, title."""
+    from .commands import listing
+
     listed = listing.list_incidents(root, get_now(root, now_text) if now_text else resolve_now(None), active)
     if as_json:
         click.echo(listing.format_json(listed.rows))

@@ -9,6 +9,7 @@ pixels from another host). Every message is rendered once and cached by its text
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Sequence
 
@@ -129,11 +130,30 @@ def _plain_prose(text: str) -> str | None:
     return "".join("<p>" + p.replace('"', "&quot;") + "</p>\n" for p in paragraphs)
 
 
+KNOWN: dict[bytes, str] = {}
+"""HTML rendered by an earlier run (the build's cache), by :func:`text_key`; filled before rendering starts."""
+MADE: dict[bytes, str] | None = None
+"""When a dict, every rendering of this process is recorded in it, for the cache to keep."""
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 @functools.lru_cache(maxsize=65536)
 def render(text: str) -> str:
     """Message Markdown to safe HTML, relative links still marked with :data:`ROOT_MARK`."""
-    fast = _plain_prose(text)
-    return fast if fast is not None else _PARSER.render(text)
+    if not KNOWN and MADE is None:
+        fast = _plain_prose(text)
+        return fast if fast is not None else _PARSER.render(text)
+    key = text_key(text)
+    html = KNOWN.get(key)
+    if html is None:
+        fast = _plain_prose(text)
+        html = fast if fast is not None else _PARSER.render(text)
+    if MADE is not None:
+        MADE[key] = html
+    return html
 
 
 def render_at(text: str, root: str) -> str:

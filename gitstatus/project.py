@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from . import rules
 from .model import Component, Impact, Incident, Site, StatusPage
@@ -24,11 +25,14 @@ from .read import yamlnodes
 from .read.document import COMPONENTS_FILE, decode
 from .read.incident import IncidentFile, future_updates, read_incident
 from .read.settings import example_url_warnings, validate_components
-from .rules import Diagnostic, has_errors
+from .rules import Diagnostic, Severity, has_errors
 from .source import Overlay, Source
 from .state import SiteState, derive
 from .themes import theme_problems
 from .timeparse import UTC, TimeError, load_zone
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 #: Below this many files one process is faster than starting a pool.
 POOL_THRESHOLD = 400
@@ -48,9 +52,14 @@ class FileJob:
     def start(self) -> None:
         """Called once in each process before the first :meth:`run`."""
 
-    def run(self, incident: Incident) -> str | None:
-        """Do the work for one valid incident; the result (e.g. the page's path) comes back with it."""
+    def run(self, incident: Incident, digest: bytes = b"") -> str | None:
+        """Do the work for one valid incident (``digest``: its file's content hash); the result (e.g. the
+        page's path) comes back with it."""
         raise NotImplementedError
+
+    def cached(self, file: IncidentFile) -> str | None:
+        """The result for a valid incident when it needs no work (its page is in the cache), else None."""
+        return None
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,7 @@ class _Reader:
         file = read_incident(relpath, data, self.reading.known, self.tz, problems)
         if file.incident is None or self.reading.job is None:
             return FileResult(file)
-        return FileResult(file, self.reading.job.run(file.incident))
+        return FileResult(file, self.reading.job.run(file.incident, file.digest))
 
     def run_many(self, relpaths: Sequence[str]) -> list[FileResult]:
         return [self.run(p) for p in relpaths]
@@ -180,6 +189,22 @@ class Project:
         listing = tuple(d for d in self.listing_problems if d.path not in edits)
         return Project(source, self.site, self.components, self.settings, files, listing)
 
+    def reread(self, relpaths: Iterable[str]) -> Project:
+        """The repo after the incident files ``relpaths`` changed on disk (edited, added, deleted, renamed).
+
+        What the preview does on a save: only those files are read again, every other file's
+        reading is reused; the listing of incidents/ and theme/ is made afresh. A change to
+        components.yaml or the theme needs :func:`load` (every reading depends on the settings).
+        """
+        changed = set(relpaths)
+        paths, listing = self.source.incident_paths()
+        if self.source.has_theme:
+            listing += theme_problems(self.source.root)
+        kept = {f.path: f for f in self.files if f.path not in changed}
+        reader = _Reader(Reading(self.source, self.settings.known, self.site.timezone))
+        files = tuple(kept[p] if p in kept else reader.run(p).file for p in paths)
+        return Project(self.source, self.site, self.components, self.settings, files, tuple(listing))
+
     @cached_property
     def tz(self) -> dt.tzinfo:
         """The page's timezone, or UTC while components.yaml names none that exists (E404 says so)."""
@@ -196,6 +221,16 @@ class Project:
 
     def file(self, relpath: str) -> IncidentFile | None:
         return next((f for f in self.files if f.path == relpath), None)
+
+    def errors(self, now: dt.datetime) -> list[Diagnostic]:
+        """The errors :meth:`check` reports at ``now``, without deriving the page's state.
+
+        A writing command's verdict needs no more: the rules that need the page's state only warn.
+        """
+        found = [d for d in self.diagnostics if d.severity is Severity.ERROR]
+        for f in self.files:
+            found += [d for d in future_updates(f.path, f.updates, now) if d.severity is Severity.ERROR]
+        return found
 
     def check(self, now: dt.datetime) -> CheckResult:
         """The repo at ``now``: every diagnostic (reading's and the rules that need the clock) and the page's state.
@@ -275,11 +310,12 @@ def read_settings(source: Source) -> Settings:
 JobMaker = Callable[[Settings], "FileJob | None"]
 
 
-def load(source: Source, jobs: int = 1, job: JobMaker | None = None) -> Project:
+def load(source: Source, jobs: int = 1, job: JobMaker | None = None, cache: Cache | None = None) -> Project:
     """Read a status repo. Raises :class:`errors.RootError` only when it is not one; content problems are diagnostics.
 
     ``job`` is asked for a :class:`FileJob` once components.yaml is known to be valid, so a broken
-    settings file is reported, never rendered with.
+    settings file is reported, never rendered with. With a ``cache``, a file whose bytes it knows
+    is not read again, and its job is not done again when the job finds its result there.
     """
     source.check()
     settings = read_settings(source)
@@ -288,11 +324,39 @@ def load(source: Source, jobs: int = 1, job: JobMaker | None = None) -> Project:
         listing += theme_problems(source.root)
     ready = not has_errors([*settings.diagnostics, *listing])
     file_job = job(settings) if job is not None and ready else None
-    results = read_files(paths, Reading(source, settings.known, settings.site.timezone, file_job), jobs)
+    reading = Reading(source, settings.known, settings.site.timezone, file_job)
+    usable = cache if cache is not None and cache.usable else None
+    results = read_files(paths, reading, jobs) if usable is None else _read_cached(paths, reading, jobs, usable)
     return Project(
         source, settings.site, settings.components, settings, tuple(r.file for r in results), tuple(listing),
         {r.file.path: r.job_result for r in results if r.job_result is not None},
     )
+
+
+def _read_cached(paths: Sequence[str], reading: Reading, jobs: int, cache: Cache) -> list[FileResult]:
+    """:func:`read_files` with the cache: what it knows is taken from it, the rest is read (in parallel) and kept."""
+    from .cache import reading_stamp
+
+    store = cache.reads(reading_stamp(reading.known, reading.timezone))
+    found: dict[str, FileResult] = {}
+    todo: list[str] = []
+    for relpath in paths:
+        file = store.lookup(reading.source, relpath)
+        done = None
+        if file is not None and file.incident is not None and reading.job is not None:
+            done = reading.job.cached(file)
+            if done is None:
+                todo.append(relpath)  # its job still has work to do: in a worker, with the reading
+                continue
+        if file is None:
+            todo.append(relpath)
+        else:
+            found[relpath] = FileResult(file, done)
+    for result in read_files(todo, reading, jobs):
+        found[result.file.path] = result
+        store.remember(result.file)
+    store.forget_others()
+    return [found[p] for p in paths]
 
 
 def activity_warnings(state: SiteState) -> list[Diagnostic]:

@@ -356,6 +356,10 @@ class Source:
         """A file's bytes, or ``None`` with the reasons it cannot be read."""
         raise NotImplementedError
 
+    def stat(self, relpath: str) -> os.stat_result | None:
+        """The stat of a plain regular file (no link on its way), for the cache to tell it unchanged; else None."""
+        return None
+
     def check(self) -> None:
         """Raise :class:`RootError` when this is not a status repo at all (before reading anything)."""
 
@@ -377,6 +381,16 @@ class Disk(Source):
 
     def read(self, relpath: str) -> tuple[bytes | None, list[Diagnostic]]:
         return read_bytes(self.root, relpath)
+
+    def stat(self, relpath: str) -> os.stat_result | None:
+        path = _unlinked(self.root, relpath)
+        if path is None:
+            return None
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return None
+        return info if stat.S_ISREG(info.st_mode) else None
 
 
 class GitRev(Source):
@@ -441,3 +455,6 @@ class Overlay(Source):
                 return None, [too_large(relpath, len(data))]
             return data, []
         return self.base.read(relpath)
+
+    def stat(self, relpath: str) -> os.stat_result | None:
+        return None if relpath in self.edits else self.base.stat(relpath)

@@ -36,7 +36,8 @@ from markupsafe import Markup, escape
 from . import routes, words
 from .errors import GitstatusError
 from .model import ComponentStatus, Impact, Status
-from .themes import ThemeLoader, own_theme
+from .themeloader import ThemeLoader
+from .themes import own_theme
 from .timeparse import iso
 from .words import impact_label, month_name, status_label
 

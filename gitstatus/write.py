@@ -64,18 +64,28 @@ def check_paths(files: Iterable[OutputFile]) -> list[OutputFile]:
     folders: dict[str, str] = {}
     checked = []
     for f in files:
-        path = safe_path(f.path)
-        key = path.as_posix().lower()  # two names that differ only in case collide on macOS and Windows
+        parts = _parts(f.path)
+        key = "/".join(parts).lower()  # two names that differ only in case collide on macOS and Windows
         if key in seen or key in folders:
             raise WriteError(f"two outputs want the same path '{f.path}'")
         seen[key] = f.path
-        for parent in path.parents[:-1]:
-            folder = parent.as_posix().lower()
+        for end in range(len(parts) - 1, 0, -1):
+            folder = "/".join(parts[:end]).lower()
             if folder in seen:
                 raise WriteError(f"two outputs want the same path '{seen[folder]}' (one as a file, one as a folder)")
             folders.setdefault(folder, f.path)
         checked.append(f)
     return checked
+
+
+def _parts(path: str) -> list[str]:
+    """:func:`safe_path`'s parts without building a path object (a site has tens of thousands of files)."""
+    if "\\" in path or not path or path.endswith("/") or path.startswith("/"):
+        safe_path(path)  # raises, with the one message
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if ".." in parts or not parts:
+        raise WriteError(f"refusing to write '{path}': outputs must stay inside the output folder")
+    return parts
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -151,6 +161,24 @@ class Reserved:
             raise WriteError(f"refusing to write '{file.path}': no such output was planned")
         write_files(self.folder, [file], self._made)
         return file.path
+
+    def link(self, cached: str, path: str) -> str | None:
+        """Put the file ``cached`` (a regular file of the cache) at ``path`` as a hard link: no bytes written.
+
+        None when it cannot be linked (another file system, the cached file gone): render it instead.
+        """
+        if path not in self.paths:  # reserved paths were checked: plain string joins from here
+            raise WriteError(f"refusing to write '{path}': no such output was planned")
+        target = os.path.join(self.folder, path)
+        parent = os.path.dirname(target)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+        return path if link_file(cached, target) else None
+
+    def staged(self, path: str) -> Path:
+        """Where a reserved output lies in the staging folder."""
+        return self.folder / safe_path(path)
 
 
 class Staging:
@@ -674,9 +702,12 @@ def _temp_beside(target: Path, data: bytes, durable: bool = True) -> Path:
     return temp
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Replace ``path`` as a whole (the merge driver's result); on failure it is as it was. Raises OSError."""
-    temp = _temp_beside(path, data)
+def replace_file(path: Path, data: bytes, durable: bool = True) -> None:
+    """Replace ``path`` as a whole (the merge driver's result); on failure it is as it was. Raises OSError.
+
+    ``durable=False`` skips the flush to disk, for what a crash may lose (the cache, which checks its files).
+    """
+    temp = _temp_beside(path, data, durable)
     try:
         os.replace(temp, path)
     except BaseException:
@@ -772,3 +803,49 @@ class SyncedFolder:
             (self.out / gone).unlink(missing_ok=True)
         self.digests = wanted
         return written
+
+
+# --- the cache's files ----------------------------------------------------------------------------------
+
+
+def link_file(source: str | Path, target: str | Path, replace: bool = False) -> bool:
+    """Hard-link the regular file ``source`` to the new name ``target``; False when it cannot be done.
+
+    A link is never followed nor linked (``os.link`` would link the link itself). What is already at
+    ``target`` is kept, unless ``replace``: then the link is made beside it and renamed over it.
+    """
+    try:
+        if not stat.S_ISREG(os.lstat(source).st_mode):
+            return False
+        if not replace:
+            os.link(source, target, follow_symlinks=False)
+            return True
+        folder, name = os.path.split(target)
+        temp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        os.link(source, temp, follow_symlinks=False)
+        try:
+            os.replace(temp, target)
+        except OSError:
+            os.unlink(temp)
+            raise
+    except OSError:
+        return False
+    return True
+
+
+def remove_unlisted(folder: Path, keep: set[str]) -> int:
+    """Delete the regular files of ``folder`` (the cache's pages) whose names are not in ``keep``; never a folder
+    or what a link points to. Returns how many were deleted; best effort."""
+    removed = 0
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name not in keep and entry.is_file(follow_symlinks=False):
+                    try:
+                        os.unlink(entry.path)
+                        removed += 1
+                    except OSError:
+                        pass
+    except OSError:
+        pass
+    return removed

@@ -91,7 +91,9 @@ def test_only_the_missing_entries_are_added() -> None:
     merged = appended(present, GITIGNORE)
     added = merged[len(present):].splitlines()
     assert added == ["", "# gitstatus build output, and the staging folders and lock of a build that is running "
-                         "(or crashed)", "/.site.*"]
+                         "(or crashed)", "/.site.*",
+                     "# gitstatus's cache of read files and rendered pages (never commit it: a cache git tracks is not "
+                     "used)", "/.gitstatus-cache/"]
     assert appended(merged, GITIGNORE) == merged
     assert appended("*.log", GITIGNORE) == "*.log\n\n" + GITIGNORE  # a last line without its line break
     assert appended("", GITATTRIBUTES) == GITATTRIBUTES

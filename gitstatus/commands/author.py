@@ -60,12 +60,27 @@ _BODY_PLACEHOLDER = "(message)"
 
 
 def open_repo(root: Path, now: dt.datetime) -> Repo:
-    """Read a status repo once, as ``check`` reads it. Raises :class:`Refused` (usage) when ``root`` is not one."""
+    """Read a status repo once, as ``check`` reads it. Raises :class:`Refused` (usage) when ``root`` is not one.
+
+    Through the cache (cache.py) when it can be used: only the files changed since ``check`` or
+    ``build`` last filled it are parsed, and the verdict is the one a full ``check`` gives. A
+    writing command only reads the cache: a refused one leaves every file as it was.
+    """
+    from ..cache import Cache, cache_folder
+
     try:
-        project = load(Disk(root))
+        cache = Cache.open(root, cache_folder(root, None, True))
+        project = load(Disk(root), cache=cache)
     except RootError as err:
         raise Refused(str(err), usage=True) from None
     return Repo(root, project, now)
+
+
+def _ensure_repo(root: Path) -> None:
+    try:
+        Disk(root).check()
+    except RootError as err:
+        raise Refused(str(err), usage=True) from None
 
 
 # --- times ------------------------------------------------------------------------------------------
@@ -117,9 +132,10 @@ def current_bytes(repo: Repo, relpath: str) -> bytes:
 def read_incident(repo: Repo, relpath: str) -> tuple[bytes, Incident | None, list[Diagnostic]]:
     """The file's bytes and the incident they hold (``None`` with the reasons when invalid)."""
     data = current_bytes(repo, relpath)
-    result = repo.project.overlay({relpath: data}).check(repo.now)  # the bytes just read, whatever was listed
-    mine = [d for d in result.diagnostics if d.path == relpath]
-    found = next((i for i in result.page.incidents if i.path == relpath), None)
+    project = repo.project.overlay({relpath: data})  # the bytes just read, whatever was listed
+    mine = [d for d in project.errors(repo.now) if d.path == relpath]
+    file = project.file(relpath)
+    found = file.incident if file is not None and not mine else None  # as the page would have it (no error)
     return data, found, mine
 
 
@@ -247,8 +263,7 @@ def plan_delete(repo: Repo, relpath: str) -> Change:
 
 def problems_after(repo: Repo, change: Change) -> list[Diagnostic]:
     """Every error ``gitstatus check`` would report once ``change`` is made."""
-    result = repo.project.overlay({change.relpath: change.data}).check(repo.now)
-    return sorted(d for d in result.diagnostics if d.severity is Severity.ERROR)
+    return sorted(repo.project.overlay({change.relpath: change.data}).errors(repo.now))
 
 
 def ensure_valid(repo: Repo, change: Change) -> None:
@@ -304,9 +319,17 @@ def _locked(repo: Repo, doing: str) -> Iterator[Repo]:
     What was read before (to refuse early, before the editor opens) may be stale by now: the
     change is planned and checked again on what the lock's last holder left.
     """
+    with _locked_at(repo.root, repo.now, doing) as fresh:
+        yield fresh
+
+
+@contextmanager
+def _locked_at(root: Path, now: dt.datetime, doing: str) -> Iterator[Repo]:
+    """Hold the repo's write lock and yield the repo as read under it: the one reading a command with its
+    message given needs."""
     try:
-        with writelock.hold(repo.root, doing):
-            yield open_repo(repo.root, repo.now)
+        with writelock.hold(root, doing):
+            yield open_repo(root, now)
     except writelock.LockError as err:
         raise Refused(str(err)) from None
 
@@ -319,9 +342,13 @@ def create(repo: Repo, spec: NewIncident, message: str | None, source: MessageSo
         message = source(Prompt(f"The first update of \"{' '.join(spec.title.split())}\" ({status_label(status)})."))
     message = checked_message(message)
     with _locked(repo, "writing a new incident") as fresh:
-        change = plan_new(fresh, spec, message)
-        ensure_valid(fresh, change)
-        apply(fresh.root, change)
+        return _write_new(fresh, spec, message)
+
+
+def _write_new(repo: Repo, spec: NewIncident, message: str) -> str:
+    change = plan_new(repo, spec, message)
+    ensure_valid(repo, change)
+    apply(repo.root, change)
     return change.relpath
 
 
@@ -339,17 +366,26 @@ def add_update(repo: Repo, ref: str, status: Status | None, at: str | None, mess
                                 incident.last_update, repo.tz))
     message = checked_message(message)
     with _locked(repo, f"adding an update to {relpath}") as fresh:
-        change, update, _ = plan_update(fresh, relpath, status, at, message, final, components, window)
-        ensure_valid(fresh, change)
-        apply(fresh.root, change)
-    return relpath, update
+        return relpath, _write_update(fresh, relpath, status, at, message, final, components, window)
+
+
+def _write_update(repo: Repo, relpath: str, status: Status | None, at: str | None, message: str, final: bool,
+                  components: tuple[tuple[str, ComponentStatus], ...] = (), window: Window | None = None) -> Update:
+    change, update, _ = plan_update(repo, relpath, status, at, message, final, components, window)
+    ensure_valid(repo, change)
+    apply(repo.root, change)
+    return update
 
 
 def remove(repo: Repo, relpath: str) -> None:
     with _locked(repo, f"deleting {relpath}") as fresh:
-        change = plan_delete(fresh, relpath)
-        ensure_valid(fresh, change)
-        apply(fresh.root, change)
+        _write_delete(fresh, relpath)
+
+
+def _write_delete(repo: Repo, relpath: str) -> None:
+    change = plan_delete(repo, relpath)
+    ensure_valid(repo, change)
+    apply(repo.root, change)
 
 
 # --- the commands as the command line runs them ----------------------------------------------------------
@@ -424,24 +460,35 @@ def new(root: Path, now: dt.datetime, title: str | None, impact: Impact | None, 
     With ``template``, the incident starts from ``templates/<name>.md``: its title, impact,
     components and message, each overridden by the option given.
     """
-    with _nothing_written():
-        repo = open_repo(root, now)
+    def spec(repo: Repo) -> tuple[NewIncident, str | None]:
+        """The incident to write, and its message, as the repo ``repo`` reads (the template's too)."""
+        chosen_title, chosen_impact, ids, chosen_message = title, impact, tuple(components), message
         overrides: Mapping[str, ComponentStatus] = {}
         first = parse_status_option(status) if status else None
         if template is not None:
-            title, impact, components, first, message, overrides = _from_template(
+            chosen_title, chosen_impact, ids, first, chosen_message, overrides = _from_template(
                 repo, template, title, impact, components, status, message)
-        if title is None or impact is None:
+        if chosen_title is None or chosen_impact is None:
             raise Refused("new needs a TITLE and --impact (or --template NAME)", usage=True)
-        spec = NewIncident(
-            title=title, impact=impact, components=tuple(components),
+        found = NewIncident(
+            title=chosen_title, impact=chosen_impact, components=ids,
             status=first, at=at, window=parse_window(start, end, repo), component_status=overrides,
         )
-        if spec.window is not None and spec.window.end <= now and spec.at is None:
-            raise Refused(f"the window is already over (it ended {format_time(spec.window.end, repo.tz)}): check "
+        if found.window is not None and found.window.end <= now and found.at is None:
+            raise Refused(f"the window is already over (it ended {format_time(found.window.end, repo.tz)}): check "
                           "--start and --end; to record past work, pass --at with a time inside the window",
                           usage=True)
-        return create(repo, spec, message, source)
+        return found, chosen_message
+
+    with _nothing_written():
+        if message is None or template is not None:  # read to refuse before the editor opens, again under the lock
+            repo = open_repo(root, now)
+            found, chosen_message = spec(repo)
+            return create(repo, found, chosen_message, source)
+        _ensure_repo(root)
+        message = checked_message(message)
+        with _locked_at(root, now, "writing a new incident") as fresh:  # the one reading
+            return _write_new(fresh, spec(fresh)[0], message)
 
 
 @dataclass(frozen=True)
@@ -462,15 +509,22 @@ def post(root: Path, now: dt.datetime, ref: str, status: str | None, message: st
     --cancel``) closes a maintenance that has not begun with "Cancelled".
     """
     with _nothing_written():
-        repo = open_repo(root, now)
         parsed = parse_status_option(status) if status else None
         if cancel:
             parsed, final = Status.CANCELLED, True
         statuses = parse_component_options(components)
-        window = parse_window(start, end, repo)
-        relpath, update = add_update(repo, ref, parsed, at, message, source, final=final, components=statuses,
-                                     window=window)
-        return Posted(relpath, update, repo.tz)
+        if message is None:  # read once to refuse before the editor opens, and again under the lock
+            repo = open_repo(root, now)
+            relpath, update = add_update(repo, ref, parsed, at, message, source, final=final, components=statuses,
+                                         window=parse_window(start, end, repo))
+            return Posted(relpath, update, repo.tz)
+        _ensure_repo(root)
+        relpath = find_incident(root, ref)
+        message = checked_message(message)
+        with _locked_at(root, now, f"adding an update to {relpath}") as fresh:  # the one reading
+            update = _write_update(fresh, relpath, parsed, at, message, final, statuses,
+                                   parse_window(start, end, fresh))
+            return Posted(relpath, update, fresh.tz)
 
 
 def delete(root: Path, now: dt.datetime, ref: str, yes: bool, ask: Callable[[str], bool] | None) -> str:
@@ -479,7 +533,7 @@ def delete(root: Path, now: dt.datetime, ref: str, yes: bool, ask: Callable[[str
     ``ask`` asks the writer about the shown path (``None``: there is no terminal to ask on).
     """
     with _nothing_written():
-        repo = open_repo(root, now)
+        _ensure_repo(root)
         relpath = find_incident(root, ref)
         if not yes:
             if ask is None:
@@ -487,5 +541,6 @@ def delete(root: Path, now: dt.datetime, ref: str, yes: bool, ask: Callable[[str
                               "pass --yes when there is no terminal to ask on", usage=True)
             if not ask(shown(root, relpath)):
                 raise Refused("nothing was deleted")
-        remove(repo, relpath)
+        with _locked_at(root, now, f"deleting {relpath}") as fresh:  # the one reading
+            _write_delete(fresh, relpath)
         return relpath

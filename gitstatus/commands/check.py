@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import changes
 from ..project import default_jobs, load
@@ -18,6 +19,9 @@ from ..report import checked_text, summary
 from ..rules import Diagnostic, has_errors
 from ..source import Disk, GitRev, template_paths
 from .templates import load_templates
+
+if TYPE_CHECKING:
+    from ..cache import Cache
 
 
 @dataclass(frozen=True)
@@ -33,14 +37,17 @@ class Checked:
         return has_errors(self.diagnostics, strict)
 
 
-def check(root: Path, now: dt.datetime, base_ref: str | None = None, job_summary: bool = False) -> Checked:
+def check(root: Path, now: dt.datetime, base_ref: str | None = None, job_summary: bool = False,
+          cache: Cache | None = None) -> Checked:
     """Check the status repo at ``root``; ``job_summary`` writes the summary to ``$GITHUB_STEP_SUMMARY``.
 
     Raises :class:`~gitstatus.errors.RootError` when ``root`` is not a status repo and
     :class:`~gitstatus.git.GitError` when ``base_ref`` cannot be read.
     """
     source = Disk(root)
-    result = load(source, default_jobs()).check(now)
+    result = load(source, default_jobs(), cache=cache).check(now)
+    if cache is not None:
+        cache.save()
     compared = None
     if base_ref is not None:
         digests = {f.path: f.digest for f in result.project.files}

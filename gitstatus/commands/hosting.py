@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import DISTRIBUTION, __version__
+from .. import DISTRIBUTION
 from ..errors import UsageError
 
 #: The gitstatus repository on GitHub: the Action's home, and where pip finds the source.
@@ -30,13 +30,17 @@ class OriginError(UsageError, ValueError):
     """An ``--action`` or ``--install`` value that would not work in a workflow (a usage error)."""
 
 
-def default_ref(version: str = __version__) -> str:
+def default_ref(version: str | None = None) -> str:
     """The major version tag of this gitstatus (``v1`` for 1.4.2), which the release workflow moves.
 
     A status repo then gets fixes without a change, and a new major version (which may change
     what its files mean) only when its writers choose it. A build without a release tag
     counts from 0.0.0; there is no v0, so it names v1, the first major version.
     """
+    if version is None:
+        from .. import __version__
+
+        version = __version__
     major = re.match(r"\d+", version)
     return f"v{max(int(major.group()) if major else 0, 1)}"
 
@@ -129,6 +133,15 @@ jobs:
 """
 
 #: The build job's first steps: the last published commit, and the check against it.
+_CACHE_STEP = """\
+      - name: Keep the gitstatus cache between runs
+        uses: actions/cache@v6  # read files and rendered pages: a run redoes only what changed
+        with:
+          path: .gitstatus-cache
+          key: gitstatus-cache-${{ github.run_id }}
+          restore-keys: gitstatus-cache-
+"""
+
 _FIND_PUBLISHED = """\
       - name: Find the last published commit
         id: published
@@ -566,7 +579,7 @@ def _with_install(origin: Origin) -> str:
 
 
 def _publish(template: str, host: str) -> str:
-    return (template.replace("@@FIND_PUBLISHED@@", _FIND_PUBLISHED)
+    return (template.replace("@@FIND_PUBLISHED@@", _CACHE_STEP + _FIND_PUBLISHED)
             .replace("@@RECORD_AND_REPORT@@", _RECORD_AND_REPORT)
             .replace("@@DEPLOY_HINT@@", _DEPLOY_HINTS[host])
             .replace("@@NOTIFY_BASE_URL@@", _NOTIFY_BASE_URL[host])

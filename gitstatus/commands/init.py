@@ -80,6 +80,8 @@ GITIGNORE = """\
 /.site.*
 # held by 'gitstatus new/update/resolve/delete' while they write (in .git/ when this folder has one)
 /.gitstatus.lock
+# gitstatus's cache of read files and rendered pages (never commit it: a cache git tracks is not used)
+/.gitstatus-cache/
 """
 
 GITATTRIBUTES = """\

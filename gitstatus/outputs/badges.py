@@ -13,14 +13,13 @@ import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
 
 from .. import routes
 from ..model import ComponentStatus
 from ..state import ComponentRow, GroupRow, Indicator, SiteState
 from ..words import badge_message, status_label
 from . import BuildContext, OutputFile
-from .machine import xml_safe
+from .machine import xml_escape, xml_quoteattr, xml_safe
 
 FONT_SIZE = 11
 PADDING = 5
@@ -100,8 +99,8 @@ class Badge:
         grad, clip = f"{self.key}-s", f"{self.key}-r"
         parts = [
             (f'<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="20" role="img" '
-             f"aria-label={quoteattr(spoken)}>"),
-            f"<title>{escape(spoken)}</title>",
+             f"aria-label={xml_quoteattr(spoken)}>"),
+            f"<title>{xml_escape(spoken)}</title>",
             (f'<linearGradient id="{grad}" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/>'
              '<stop offset="1" stop-opacity=".1"/></linearGradient>'),
             f'<clipPath id="{clip}"><rect width="{total}" height="20" rx="3" fill="#fff"/></clipPath>',
@@ -123,7 +122,7 @@ def _text(value: str, x: int, width: int) -> list[str]:
     so positions stay whole numbers."""
     centre = x * 10 + width * 5
     length = (width - 2 * PADDING) * 10
-    body = escape(value)
+    body = xml_escape(value)
     return [
         (f'<text aria-hidden="true" x="{centre}" y="150" fill="#010101" fill-opacity=".3" transform="scale(.1)" '
          f'textLength="{length}">{body}</text>'),

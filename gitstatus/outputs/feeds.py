@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
-from email.utils import format_datetime
-from xml.sax.saxutils import escape, quoteattr
+from itertools import islice
 
 from markupsafe import escape as html_escape
 
@@ -24,7 +23,17 @@ from ..state import ComponentRow, GroupRow, IncidentState, SiteState
 from ..templating import format_full
 from ..words import impact_label, status_label, t
 from . import BuildContext, OutputFile
-from .machine import LIST_LIMIT, UTC, activity_at, by_activity, page_updated_at, rfc3339_utc, xml_safe
+from .machine import (
+    LIST_LIMIT,
+    activity_at,
+    by_activity,
+    page_updated_at,
+    rfc822_gmt,
+    rfc3339_utc,
+    xml_escape,
+    xml_quoteattr,
+    xml_safe,
+)
 
 ATOM_PATH = routes.path("atom")
 RSS_PATH = routes.path("rss")
@@ -32,16 +41,16 @@ RSS_PATH = routes.path("rss")
 
 def text(value: str) -> str:
     """XML character data: illegal characters dropped, ``& < >`` escaped."""
-    return escape(xml_safe(value))
+    return xml_escape(xml_safe(value))
 
 
 def attr(value: str) -> str:
-    return quoteattr(xml_safe(value))
+    return xml_quoteattr(xml_safe(value))
 
 
 def rfc822(moment: dt.datetime) -> str:
     """RSS dates: ``Thu, 26 Nov 2026 14:48:00 GMT``, independent of the machine's locale."""
-    return format_datetime(moment.astimezone(UTC), usegmt=True)
+    return rfc822_gmt(moment)
 
 
 def update_components(update: Update, names: Mapping[str, str]) -> str:
@@ -205,11 +214,17 @@ def affecting(incidents: Sequence[IncidentState], ids: Collection[str]) -> list[
 
 
 def render(state: SiteState, ctx: BuildContext) -> list[OutputFile]:
-    """The page's two feeds and an Atom feed for each component and group."""
+    """The page's two feeds and an Atom feed for each component and group.
+
+    The incidents are ordered by activity once; a component's feed takes the first of them that
+    name it (the same order, as the order is total), instead of sorting every incident again.
+    """
     feeds = Feeds(state, ctx)
     files = [feeds.atom(), feeds.rss()]
+    ordered = by_activity(state.incidents, state.now)
     for key, name, ids in feed_parts(state):
         title = t("feed.component_title", site=ctx.site.title, component=name)
-        part = Feeds(state, ctx, affecting(state.incidents, ids), title, shared=feeds)
+        chosen = list(islice((s for s in ordered if any(c in ids for c in s.incident.components)), LIST_LIMIT))
+        part = Feeds(state, ctx, chosen, title, shared=feeds)
         files.append(part.atom(routes.path("component_atom", id=key)))
     return files

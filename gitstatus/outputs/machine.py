@@ -25,6 +25,32 @@ LIST_LIMIT = 50
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def xml_escape(text: str) -> str:
+    """``& < >`` escaped, as ``xml.sax.saxutils.escape`` does (which imports urllib, http and email for it)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def xml_quoteattr(text: str) -> str:
+    """An attribute value with its quotes, as ``xml.sax.saxutils.quoteattr`` writes it (same bytes)."""
+    text = xml_escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"{}"'.format(text.replace('"', "&quot;"))
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def rfc822_gmt(moment: dt.datetime) -> str:
+    """``Thu, 26 Nov 2026 14:48:00 GMT``, as ``email.utils.format_datetime(…, usegmt=True)`` writes it."""
+    m = moment.astimezone(UTC)
+    return (f"{_DAYS[m.weekday()]}, {m.day:02d} {_MONTHS[m.month - 1]} {m.year:04d} "
+            f"{m.hour:02d}:{m.minute:02d}:{m.second:02d} GMT")
+
+
 def xml_safe(text: str) -> str:
     """``text`` with the characters XML cannot carry removed, so one stray control byte
     in an incident file cannot make a whole feed unreadable."""

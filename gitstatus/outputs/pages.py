@@ -7,12 +7,12 @@ aggregate pages each take one pass over the incidents.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -20,13 +20,13 @@ from markupsafe import Markup
 
 from .. import markdown, routes
 from ..source import read_bytes
-from ..state import GroupRow, IncidentState, Phase, SiteState
+from ..state import GroupRow, IncidentState, Month, Phase, SiteState
 from ..templating import ThemeError, asset_version, make_environment
 from ..themes import builtin_static, describe, own_files
 from ..words import t
 from . import BuildContext, OutputFile
 from .feeds import feed_parts
-from .machine import xml_safe
+from .machine import xml_escape, xml_safe
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,77 @@ def _markdown(context: Context, text: str) -> Markup:
     return Markup(markdown.render_at(text, context["root"]))
 
 
+class KeptPages:
+    """Month pages rendered before, by a key of everything a month page shows; this one keeps them in memory.
+
+    A month page shows its incidents (each a function of its file's content hash, with its phase
+    and interval at ``now``) and its neighbours' names, besides what every page shares (the
+    renderer's context: whoever keeps pages keeps them per context). Only the pages of the last
+    :meth:`PageRenderer.history` call are kept.
+    """
+
+    def __init__(self, digests: Mapping[str, bytes]) -> None:
+        self.digests = digests
+        self.pages: dict[str, bytes] = {}
+        self.used: dict[str, bytes] = {}
+
+    def key(self, month: Month, newer: Month | None, older: Month | None) -> str | None:
+        parts = [month.key, newer.key if newer else "", older.key if older else ""]
+        for s in month.incidents:
+            digest = self.digests.get(s.incident.path)
+            if not digest:
+                return None
+            ended = s.ended_at.isoformat() if s.ended_at else ""
+            parts += [s.incident.path, digest.hex(), s.phase.value, s.started_at.isoformat(), ended]
+        return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        data = self.pages.get(key)
+        if data is not None:
+            self.used[key] = data
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        self.used[key] = data
+
+    def renew(self, digests: Mapping[str, bytes]) -> None:
+        """Start another rendering: keep what the last one used, with the files' hashes now."""
+        self.pages, self.used, self.digests = self.used, {}, digests
+
+
+class PageStore(Protocol):
+    """Where a build keeps pages between runs (cache.py's ``PageStore``)."""
+
+    def key(self, relpath: str, digest: bytes, reading: str, state: tuple[str, ...]) -> str: ...
+    def read(self, key: str) -> bytes | None: ...
+    def write(self, key: str, data: bytes) -> bool: ...
+
+
+class StoredPages(KeptPages):
+    """Month pages kept in the build's cache, under the cache's fingerprint of the pages' context."""
+
+    def __init__(self, store: PageStore, digests: Mapping[str, bytes]) -> None:
+        super().__init__(digests)
+        self.store = store
+        self.stored: list[str] = []
+        """The cache keys used: what the cache keeps."""
+
+    def _name(self, key: str) -> str:
+        return self.store.key("month", b"", key, ())
+
+    def get(self, key: str) -> bytes | None:
+        name = self._name(key)
+        data = self.store.read(name)
+        if data is not None:
+            self.stored.append(name)
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        name = self._name(key)
+        if self.store.write(name, data):
+            self.stored.append(name)
+
+
 class PageRenderer:
     """Renders templates with the shared context; one per process (the Jinja environment is costly)."""
 
@@ -100,6 +171,8 @@ class PageRenderer:
             "refresh": "refresh.js" in ctx.assets,
             "live": False,  # the pages a reader keeps open to watch (index, incidents) poll for changes
         }
+        self.kept: KeptPages | None = None
+        """Month pages rendered before, by a key of all they show (None: render every one)."""
 
     def page(
         self, template: str, path: str, canonical: bool = True, root: str | None = None, **values: Any
@@ -126,14 +199,22 @@ class PageRenderer:
         return self.page("index.html", routes.path("index"), live=True, state=state)
 
     def history(self, state: SiteState) -> list[OutputFile]:
+        """The history page and a page per month; with :attr:`kept` set (the preview's memory, the
+        build's cache), a month page whose key is there is not rendered again."""
         months = state.months
         files = [self.page("history.html", routes.path("history"), months=months)]
         for n, month in enumerate(months):
-            files.append(self.page(
-                "month.html", routes.month(month.key), month=month,
-                newer=months[n - 1] if n > 0 else None,
-                older=months[n + 1] if n + 1 < len(months) else None,
-            ))
+            newer = months[n - 1] if n > 0 else None
+            older = months[n + 1] if n + 1 < len(months) else None
+            key = self.kept.key(month, newer, older) if self.kept is not None else None
+            data = self.kept.get(key) if self.kept is not None and key is not None else None
+            if data is not None:
+                files.append(OutputFile(routes.month(month.key), data))
+                continue
+            page = self.page("month.html", routes.month(month.key), month=month, newer=newer, older=older)
+            if self.kept is not None and key is not None:
+                self.kept.put(key, page.data)
+            files.append(page)
         return files
 
     def subscribe(self, state: SiteState) -> OutputFile:

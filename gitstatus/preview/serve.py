@@ -24,7 +24,7 @@ import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -32,14 +32,15 @@ import jinja2
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from ..commands.build import BuildError, build_context, check, render_site
+from ..commands.build import BuildError, build_context, render_site
 from ..errors import RootError
 from ..outputs import OutputFile
-from ..outputs.pages import PageRenderer
+from ..outputs.pages import KeptPages, PageRenderer
 from ..preview.http import Hub, PreviewServer, Snapshot, is_loopback, make_server, server_url
+from ..project import Project, load
 from ..read.document import COMPONENTS_FILE, INCIDENTS_DIR
 from ..report import format_text
-from ..source import check_root, is_editor_temp
+from ..source import Disk, check_root, is_editor_temp
 from ..state import SiteState
 from ..templating import template_problem as build_template_problem
 from ..terminal import printable
@@ -94,29 +95,38 @@ class PageCache:
     """Incident pages of the previous build, reused while the incident, its state and the theme are unchanged.
 
     A page is a function of its incident's state and of the shared context (settings, component
-    names, asset hashes, templates), so it is keyed by the state's full ``repr`` (every field,
-    line numbers included) and the whole cache is dropped when the context changes.
+    names, asset hashes, templates). An incident is a function of its file's bytes and the
+    settings, so a page is keyed by the file's content hash and what of ``now`` it shows (its
+    phase and interval), and the whole cache is dropped when the context changes. The renderer
+    (its template environment) is kept as long as the context is.
     """
 
     def __init__(self) -> None:
         self.fingerprint = ""
-        self.pages: dict[str, OutputFile] = {}
+        self.pages: dict[tuple[object, ...], OutputFile] = {}
         self.rendered = 0
+        self.renderer: PageRenderer | None = None
 
-    def incident_pages(self, state: SiteState, root: Path, base_url: str, generation: int) -> list[OutputFile]:
+    def incident_pages(self, state: SiteState, root: Path, base_url: str, generation: int,
+                       digests: Mapping[str, bytes] | None = None) -> list[OutputFile]:
         ctx, _ = build_context(root, state.page.site, base_url)
         names = {c.id: c.name for c in state.page.components}
         fingerprint = repr((ctx, names, generation))
-        if fingerprint != self.fingerprint:
-            self.fingerprint, self.pages = fingerprint, {}
-        renderer: PageRenderer | None = None
-        pages: dict[str, OutputFile] = {}
+        if fingerprint != self.fingerprint or self.renderer is None:
+            self.fingerprint, self.pages, self.renderer = fingerprint, {}, PageRenderer(ctx, names)
+            self.renderer.kept = KeptPages(digests or {})  # month pages whose incidents did not change are reused
+        elif self.renderer.kept is not None:
+            self.renderer.kept.renew(digests or {})
+        renderer = self.renderer
+        pages: dict[tuple[object, ...], OutputFile] = {}
         self.rendered = 0
         for incident in state.incidents:
-            key = repr(incident)
+            digest = digests.get(incident.incident.path) if digests is not None else None
+            key: tuple[object, ...] = (
+                (incident.incident.path, digest, incident.phase, incident.started_at, incident.ended_at)
+                if digest else (repr(incident),))
             page = self.pages.get(key)
             if page is None:
-                renderer = renderer or PageRenderer(ctx, names)
                 page = renderer.incident(incident)
                 self.rendered += 1
             pages[key] = page
@@ -136,11 +146,17 @@ class Builder:
         """Bumped when anything but an incident changes: templates are not part of the page cache's key."""
         self.cache = PageCache()
         self.folder = SyncedFolder(out)
+        self.project: Project | None = None
+        """The repo as the last build read it: a save re-reads only the incident files it changed."""
+        self.pending: set[str] = set()
 
     def build(self, changed: Sequence[str]) -> Snapshot:
         self.epoch += 1
         if any(classify(path) != "incident" for path in changed):
             self.generation += 1
+        if any(classify(path) != "incident" or path == INCIDENTS_DIR for path in changed):
+            self.project = None  # settings, theme or the folder itself: read everything again
+        self.pending.update(changed)
         version = f"{self.session}-{self.epoch}"
         started = time.perf_counter()
         what = _changed_text(changed)
@@ -165,7 +181,7 @@ class Builder:
         """Check, render and write; content, template and disk errors come back as problems to show."""
         try:
             now = self.now or resolve_now(None)
-            result = check(self.root, now)
+            result = self._read().check(now)
         except RootError as err:
             if self.root.is_dir() and not (self.root / COMPONENTS_FILE).exists():
                 return _Outcome(False, [f"{COMPONENTS_FILE}: the file is missing; the preview comes back when it does"])
@@ -175,8 +191,10 @@ class Builder:
         if result.failed():
             return _Outcome(False, format_text(result.diagnostics))
         try:
-            pages = self.cache.incident_pages(result.state, self.root, self.base_url, self.generation)
-            files = render_site(result.state, self.root, self.base_url, incident_pages=pages)
+            digests = {f.path: f.digest for f in result.project.files}
+            pages = self.cache.incident_pages(result.state, self.root, self.base_url, self.generation, digests)
+            files = render_site(result.state, self.root, self.base_url, incident_pages=pages,
+                                renderer=self.cache.renderer)
         except BuildError as err:  # a theme template's mistake, described by the build
             return _Outcome(False, [_relative(str(err), self.root)])
         except Exception as err:
@@ -189,6 +207,17 @@ class Builder:
             self.folder.digests = {}  # unknown state on disk: rewrite everything next time
             return _Outcome(False, [f"{self.out}: cannot write the preview: {err}"])
         return _Outcome(True, format_text(result.diagnostics), len(result.page.incidents), written)
+
+
+    def _read(self) -> Project:
+        """The repo now: the kept Project with the changed files read again, or (the first time, and after a
+        change to the settings or the theme) all of it."""
+        if self.project is None:
+            self.project = load(Disk(self.root))
+        elif self.pending:
+            self.project = self.project.reread(self.pending)
+        self.pending = set()
+        return self.project
 
 
 @dataclass(frozen=True)
