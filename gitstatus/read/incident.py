@@ -19,7 +19,7 @@ from ..model import Component, ComponentStatus, Impact, Incident, Postmortem, St
 from ..rules import Diagnostic, Severity, unknown
 from ..slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
 from ..terminal import printable
-from ..timeparse import TimeError, parse_time
+from ..timeparse import TimeError, format_time, parse_time
 from .document import RawIncident, RawSection, decode, parse_incident
 from .settings import Checker, group_slug, kind
 from .yamlnodes import Node
@@ -481,12 +481,14 @@ def _maintenance_lifecycle(checker: Checker, updates: list[Update], window: Wind
                 checker.error(update.line, 1, rules.CANCELLED_AFTER_START, f"'Cancelled' after the "
                               f"'{status_word(work.status)}' update on line {work.line}")
             elif window is not None and update.at >= window.start:
-                checker.error(update.line, 1, rules.CANCELLED_AFTER_START, "'Cancelled' after the window opened "
-                              f"({window.start.isoformat()}): readers were shown the work as in progress")
+                opened = format_time(window.start, window.start.tzinfo or dt.UTC)
+                checker.error(update.line, 1, rules.CANCELLED_AFTER_START, f"'Cancelled' after the window opened "
+                              f"({opened}): readers were shown the work as in progress")
             break
     if window is not None and updates and updates[0].at >= window.end:
-        checker.error(updates[0].line, 4, rules.WINDOW_OVER_WHEN_WRITTEN, f"the window ended "
-                      f"({window.end.isoformat()}) before this first update, so readers were never told ahead")
+        ended = format_time(window.end, window.end.tzinfo or dt.UTC)
+        checker.error(updates[0].line, 4, rules.WINDOW_OVER_WHEN_WRITTEN, f"the window ended ({ended}) before this "
+                      "first update, so readers were never told ahead")
 
 
 def _lifecycle(checker: Checker, updates: list[Update]) -> None:
