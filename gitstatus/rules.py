@@ -90,6 +90,10 @@ SCHEDULED_NOT_MAINTENANCE = Rule("E113", E, "scheduled is only allowed on mainte
 BAD_WINDOW = Rule("E114", E, "invalid scheduled window")
 YAML_NOT_SUPPORTED = Rule("E115", E, "YAML anchors, aliases and tags are not supported")
 EMPTY_TEXT = Rule("E116", E, "a text value is empty")
+UNKNOWN_LANGUAGE = Rule("E117", E, "unknown language")
+UNKNOWN_WORDS_KEY = Rule("E118", E, "an own phrase names no key of the catalogue")
+BAD_WORDS = Rule("E119", E, "an own phrase does not fit its key",
+                 hint="keep the catalogue's {placeholders}, and write plural forms as one:, few:, other: …")
 # --- updates ------------------------------------------------------------------------------------------
 TEXT_BEFORE_UPDATES = Rule("E201", E, "text before the first update heading",
                            hint="start the body with a heading '## <time> — <status>'")
@@ -145,6 +149,11 @@ NO_RECENT_UPDATE = Rule("W101", W, "an active incident has had no update for ove
 LONG_INCIDENT = Rule("W102", W, "an incident has been active for over 7 days", hint="resolve it if it is over")
 EXAMPLE_INCIDENT = Rule("W103", W, "the example incident that gitstatus init wrote is still there",
                         hint="delete the file before you publish the page")
+WORDS_FOR_ANOTHER_LANGUAGE = Rule("W107", W, "own phrases for a language the page is not shown in",
+                                  hint="add the language to site.languages, or delete the phrases")
+LANGUAGE_AND_LANGUAGES = Rule("W108", W, "site.language is not the first of site.languages",
+                              hint="the first of site.languages is the default language: put it first, or "
+                                   "delete site.language")
 # --- notices ---------------------------------------------------------------------------------------------
 INCIDENT_DELETED = Rule("N501", N, "a published incident was deleted")
 MESSAGE_EDITED = Rule("N502", N, "a published update's message was edited")

@@ -27,6 +27,8 @@ from ..slug import is_id
 from ..source import Disk, Source
 from ..state import SiteState, incident_state
 from ..templating import ThemeError, template_problem
+from ..words import Words, using
+from ..words.overrides import site_words, theme_words
 from ..write import OutFolderError, Reserved, Staging, WriteError
 
 
@@ -68,7 +70,8 @@ class PageJob(FileJob):
 
     def run(self, incident: Incident) -> str | None:
         try:
-            page = self.renderer.incident(incident_state(incident, self.now))
+            with using(self.ctx.words):
+                page = self.renderer.incident(incident_state(incident, self.now))
         except TemplateError as err:  # a traceback does not cross processes: describe it here, with file:line
             raise BuildError(template_problem(err)) from None
         return self.reserved.write(page)
@@ -84,15 +87,29 @@ def machine_outputs() -> list[OutputStep]:
     return [api.render, feeds.render, badges.render, calendar.render]
 
 
+def language_outputs() -> list[OutputStep]:
+    """The machine outputs each language has its own of (feeds, badges, calendar); the JSON API is shared."""
+    from ..outputs import badges, calendar, feeds
+
+    return [feeds.render, badges.render, calendar.render]
+
+
+def translations(root: Path, site: Site) -> tuple[Words, ...]:
+    """Each language's catalogue with the repo's own phrases (theme/words/, then components.yaml's words:)."""
+    theme, _ = theme_words(root, site)  # check reported their problems; what is usable is used
+    return tuple(site_words(site, language, theme) for language in site.all_languages)
+
+
 def build_context(root: Path, site: Site, base_url: str) -> tuple[BuildContext, list[OutputFile]]:
-    """The shared render context and the static files it fingerprints."""
+    """The shared render context (with each language's words) and the static files it fingerprints."""
     from ..outputs.pages import asset_versions, static_outputs
 
     try:
         statics = static_outputs(root)
     except ThemeError as err:  # check reported it already, unless the file changed since
         raise BuildError(str(err)) from None
-    return BuildContext(root=root, base_url=base_url, site=site, assets=asset_versions(statics)), statics
+    return BuildContext(root=root, base_url=base_url, site=site, assets=asset_versions(statics),
+                        translations=translations(root, site)), statics
 
 
 def render_site(
@@ -112,18 +129,31 @@ def render_site(
 def _render_site(
     state: SiteState, root: Path, base_url: str, incident_pages: Sequence[OutputFile] | None
 ) -> list[OutputFile]:
-    from ..outputs.pages import PageRenderer, sitemap
+    from ..outputs.pages import sitemap
 
     ctx, statics = build_context(root, state.page.site, base_url)
-    renderer = PageRenderer(ctx, {c.id: c.name for c in state.page.components})
     files = list(statics)
-    files += renderer.incidents(state.incidents) if incident_pages is None else incident_pages
+    for tree in ctx.trees():  # the default language at the root, then each other one in its folder
+        with using(tree.words):
+            made = _render_tree(state, tree, incident_pages if not tree.tree else None)
+        files += [OutputFile(tree.tree + f.path, f.data) for f in made] if tree.tree else made
+    files.append(sitemap(state, ctx))
+    return files
+
+
+def _render_tree(state: SiteState, ctx: BuildContext, incident_pages: Sequence[OutputFile] | None) -> list[OutputFile]:
+    """One language's pages and outputs, with paths in its tree; the shared ones (the JSON API, 404) only
+    in the default language's."""
+    from ..outputs.pages import PageRenderer
+
+    renderer = PageRenderer(ctx, {c.id: c.name for c in state.page.components})
+    files = renderer.incidents(state.incidents) if incident_pages is None else list(incident_pages)
     files.append(renderer.index(state))
     files += renderer.history(state)
     files.append(renderer.subscribe(state))
-    files.append(renderer.not_found())
-    files.append(sitemap(state, ctx))
-    for step in machine_outputs():
+    if not ctx.tree:
+        files.append(renderer.not_found())
+    for step in machine_outputs() if not ctx.tree else language_outputs():
         files += step(state, ctx)
     return files
 
