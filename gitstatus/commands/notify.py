@@ -58,7 +58,7 @@ from ..templating import template_problem
 from ..timeparse import TimeError, format_time, parse_time
 from ..words import status_label
 from ..write import WriteError, add_to_site, check_site, replace_file
-from .build import BuildError, resolve_base_url
+from .build import BuildError, resolve_base_url, translations
 
 
 class NotifyError(GitstatusError):
@@ -334,7 +334,9 @@ def notify(request: Request) -> NotifyResult:
     except BuildError as err:
         raise UsageError(err.message.replace("feeds and the sitemap would have broken links",
                                              "notifications would have no links")) from None
-    context = BuildContext(root=request.root, base_url=base_url, site=result.page.site)
+    # the default language's words, the repo's own phrases laid over (a notification is in the page's language)
+    context = BuildContext(root=request.root, base_url=base_url, site=result.page.site,
+                           translations=translations(request.root, result.page.site))
     channels = channels_of(request.root, result)
     location = request.state or routes.absolute(base_url, routes.path("notify_state"))
     written_to = None if request.dry_run else _check_writable(request, location)

@@ -64,7 +64,7 @@ class Formats:
         return _datetime_pattern(self.locale).replace("{1}", day).replace("{0}", time)
 
     def duration(self, span: dt.timedelta | None) -> str:
-        """``2 hr 5 min``, ``3 days 4 hr``, ``under a minute``: CLDR's short units, at most two, days and hours
+        """``2 hr, 5 min``, ``3 days, 4 hr``, ``under a minute``: CLDR's short units, at most two, days and hours
         or hours and minutes."""
         if span is None:
             return ""
@@ -132,8 +132,9 @@ def _unit(count: int, unit: str, locale: Locale) -> str:
 
 @cache
 def _pair_pattern(locale: Locale) -> str:
-    """How two units of one duration are joined (CLDR's narrow unit list: ``{0} {1}``, ``{0}{1}``, ``{0} و{1}``)."""
-    for style in ("unit-narrow", "unit-short", "unit"):
+    """How two units of one duration are joined (CLDR's short unit list, as the units are short: ``{0}, {1}``,
+    ``{0} {1}``, ``{0} et {1}``). Babel leaves some locales' two-item pattern out, so its ``end`` stands in."""
+    for style in ("unit-short", "unit", "unit-narrow"):
         try:
             patterns = locale.list_patterns[style]
         except KeyError:
