@@ -20,7 +20,7 @@ import pytest
 from gitstatus.words import catalogue, direction
 from gitstatus.words.catalogues import languages
 
-from .conftest import build, incident, run_cli, write_repo
+from .conftest import build, commit_all, git, incident, run_cli, write_repo
 from .htmlparse import Element, parse_file
 
 NOW = "2026-06-15 12:00 UTC"
@@ -302,3 +302,24 @@ def test_a_multilingual_build_is_deterministic(multilingual: Path, tmp_path: Pat
     first = {p.relative_to(multilingual): p.read_bytes() for p in multilingual.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first == second
+
+
+# --- notifications ---------------------------------------------------------------------------------------------
+
+def test_notifications_speak_the_pages_language(tmp_path: Path) -> None:
+    if "de" not in languages():
+        pytest.skip("needs the German catalogue")
+    root = write_repo(tmp_path / "repo", {"incidents/2026-06-11-zorb.md": incident(
+        "Zorb", "major", "[alpha]", ("2026-06-11 14:00 UTC", "Investigating", "Qwrt zmx."))},
+        components("  language: de\n") + "notify:\n  - name: chat\n    url_env: CHAT_URL\n    format: text\n")
+    git(root, "init", "-q")
+    commit_all(root)
+    result = run_cli("notify", "--root", root, "--now", "2026-06-11 14:05 UTC", "--since", "2026-06-11 13:00 UTC",
+                     "--dry-run", "--state", tmp_path / "state.json", env={"CHAT_URL": "json://127.0.0.1:9/x"})
+    assert result.exit_code == 0, result.output
+    german = catalogue("de")
+    message = result.output.split("--- chat, message 1 of 1 ---\n", 1)[1]
+    assert message.startswith(german.t("notify.event.component_status", title="Zyx") + "\n")
+    assert german.t("notify.component", component="Zyx", new=german.t("component.partial_outage"),
+                    old=german.t("component.operational")) in message
+    assert german.t("notify.footer", site="Qoxa") in message
