@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from gitstatus import routes
 from gitstatus.words import catalogue, direction
 from gitstatus.words.catalogues import languages
 
@@ -276,6 +277,13 @@ def test_hreflang_links_and_a_switcher_that_needs_no_script(multilingual: Path) 
     assert style.startswith("../../static/style.css?v="), "the theme's files are shared"
     refresh = next(s for s in page.find_all("script") if "data-status" in s.attrs)
     assert refresh.attrs["data-status"] == "../../api/v2/status.json"
+
+
+def test_every_file_of_a_multilingual_site_is_a_route_and_a_languages_shared_one_is_not(multilingual: Path) -> None:
+    paths = [p.relative_to(multilingual).as_posix() for p in multilingual.rglob("*") if p.is_file()]
+    assert [p for p in paths if routes.match(p) is None] == []
+    assert routes.match("de/incidents/2026-06-15-zorb.html") == ("incident", {"id": "2026-06-15-zorb", "language": "de"})
+    assert routes.match("de/api/v2/summary.json") is None and routes.match("de/static/style.css") is None
 
 
 def test_the_sitemap_lists_every_languages_pages(multilingual: Path) -> None:

@@ -70,9 +70,9 @@ def test_at_least_twelve_complete_languages_one_right_to_left_and_one_cjk() -> N
     assert [lang for lang in complete if direction(lang) == "rtl"] == [lang for lang in ("ar", "he") if lang in complete]
 
 
-def test_a_tag_is_found_in_any_letter_case_and_with_an_underscore() -> None:
-    assert spelled("PT-br") == "pt-BR" and spelled("zh_hans") == "zh-Hans" and spelled("de") == "de"
-    assert spelled("xx") is None
+def test_a_tag_is_found_in_any_letter_case() -> None:
+    assert spelled("PT-br") == "pt-BR" and spelled("zh-hans") == "zh-Hans" and spelled("de") == "de"
+    assert spelled("xx") is None and spelled("pt_BR") is None, "a BCP 47 tag is written with hyphens"
 
 
 # --- CLDR per locale: dates, times, zones, durations, percentages, plurals ------------------------------------

@@ -21,7 +21,7 @@ def languages() -> tuple[str, ...]:
 
 
 def spelled(tag: str) -> str | None:
-    """The shipped catalogue's own spelling of a tag written in any letter case or with ``_`` (``pt_br`` is
-    ``pt-BR``: BCP 47 tags are case-insensitive), or None when no catalogue is of that language."""
-    wanted = tag.strip().replace("_", "-").lower()
+    """The shipped catalogue's own spelling of a tag written in any letter case (``pt-br`` is ``pt-BR``: BCP 47
+    tags are case-insensitive), or None when no catalogue is of that language."""
+    wanted = tag.strip().lower()
     return next((shipped for shipped in languages() if shipped.lower() == wanted), None)
