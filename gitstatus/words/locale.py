@@ -42,7 +42,7 @@ class Formats:
 
     def month(self, day: dt.date) -> str:
         """``June 2026``, ``Juni 2026``: the month and year of a day."""
-        return _skeleton("yMMMM", day, self.locale)
+        return _skeleton("yMMMM", day.replace(day=1), self.locale)
 
     def zone(self, moment: dt.datetime) -> str:
         """The zone's short name in this language (``MEZ``, ``UTC``), or its own abbreviation (``CET``)
@@ -52,15 +52,15 @@ class Formats:
     def clock(self, moment: dt.datetime) -> str:
         """``Jun 11, 14:02 UTC``: a moment of this year in the page's timezone, on a 24-hour clock."""
         local = self.local(moment)
-        return self._glue(_skeleton("MMMd", local, self.locale), local)
+        return self._glue(_skeleton("MMMd", local.date(), self.locale), local)
 
     def full(self, moment: dt.datetime) -> str:
         """``Jun 11, 2026, 14:02 UTC``, ``11. Juni 2026, 14:02 MEZ``."""
         local = self.local(moment)
-        return self._glue(_skeleton("yMMMd", local, self.locale), local)
+        return self._glue(_skeleton("yMMMd", local.date(), self.locale), local)
 
     def _glue(self, day: str, local: dt.datetime) -> str:
-        time = f"{_skeleton('Hm', local, self.locale)} {self.zone(local)}"
+        time = f"{_skeleton('Hm', dt.time(local.hour, local.minute), self.locale)} {self.zone(local)}"
         return _datetime_pattern(self.locale).replace("{1}", day).replace("{0}", time)
 
     def duration(self, span: dt.timedelta | None) -> str:
@@ -96,7 +96,9 @@ def _date(day: dt.date, locale: Locale) -> str:
     return str(format_date(day, "long", locale=locale))
 
 
-def _skeleton(skeleton: str, value: dt.date | dt.datetime, locale: Locale) -> str:
+@cache  # a page names the same days and minutes again and again; Babel's formatting costs ~20 µs a call
+def _skeleton(skeleton: str, value: dt.date | dt.time, locale: Locale) -> str:
+    """A day (or a clock time) by a CLDR skeleton: only what the skeleton names is read from ``value``."""
     return str(format_skeleton(skeleton, value, locale=locale))
 
 
