@@ -20,7 +20,7 @@ from ..model import Site
 from ..read.document import COMPONENTS_FILE, decode
 from ..rules import Diagnostic, unknown
 from ..source import read_bytes
-from ..themes import own_files
+from ..themes import THEME_DIR, own_files
 from . import Words, WordsError, catalogue, entries
 from .catalogues import languages, spelled
 
@@ -41,6 +41,7 @@ def theme_words(root: Path, site: Site) -> tuple[dict[str, Texts], list[Diagnost
     """The phrases of ``theme/words/<language>.yaml`` by language (only the page's languages, only usable
     ones), and what is wrong with the files."""
     paths, problems = own_files(root, WORDS_FOLDER)
+    problems = [d for d in problems if d.path != THEME_DIR]  # a refused theme/ itself: check reports it once
     found: dict[str, Texts] = {}
     for relpath in paths:
         name = relpath.rsplit("/", 1)[-1]

@@ -70,6 +70,7 @@ def test_nothing_overflows_at_320_px(new_context: CreateContextCallback, languag
     for path in PAGES:
         page.goto(languages_url + tree + path)
         scroll, inner = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+        assert inner == 320, f"{tree}{path}: a phone widens its layout viewport to what overflows ({inner} px)"
         if scroll > inner:
             problems[tree + (path or "index.html")] = (scroll, page.evaluate(OVERFLOWING)[:5])
     assert problems == {}
