@@ -294,6 +294,11 @@ def test_the_sitemap_lists_every_languages_pages(multilingual: Path) -> None:
         assert f"https://status.example.test/{tree}index.html" in locs
     assert len(locs) == 3 * len({loc.removeprefix("https://status.example.test/") for loc in locs
                                  if not loc.removeprefix("https://status.example.test/").startswith(("de/", "ja/"))})
+    zorb = next(line for line in sitemap.splitlines() if "<loc>https://status.example.test/ja/incidents/2026-06-15-zorb" in line)
+    assert re.findall(r'hreflang="([^"]+)" href="([^"]+)"', zorb) == [
+        (lang, f"https://status.example.test/{tree}incidents/2026-06-15-zorb.html")
+        for lang, tree in (("en", ""), ("de", "de/"), ("ja", "ja/"))]
+    assert 'xmlns:xhtml="http://www.w3.org/1999/xhtml"' in sitemap
 
 
 def test_incident_text_stays_as_written_in_every_language(multilingual: Path) -> None:

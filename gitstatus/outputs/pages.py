@@ -202,11 +202,18 @@ def sitemap(state: SiteState, ctx: BuildContext) -> OutputFile:
         (routes.incident(s.id), s.incident.last_update.at.date().isoformat())
         for s in sorted(state.incidents, key=lambda s: s.id)
     ]
-    entries = [(tree.tree + path, lastmod) for tree in ctx.trees() for path, lastmod in pages]
+    trees = list(ctx.trees())
+    several = len(trees) > 1
+    namespaces = ' xmlns:xhtml="http://www.w3.org/1999/xhtml"' if several else ""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path, lastmod in entries:
-        extra = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-        lines.append(f"  <url><loc>{xml_escape(xml_safe(ctx.absolute(path)))}</loc>{extra}</url>")
+             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{namespaces}>']
+    for tree in trees:
+        for path, lastmod in pages:
+            extra = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+            if several:  # each page names its translations, as search engines read them (hreflang)
+                extra += "".join(f'<xhtml:link rel="alternate" hreflang="{other.words.language}" '
+                                 f'href="{xml_escape(xml_safe(ctx.absolute(other.tree + path)))}"/>'
+                                 for other in trees)
+            lines.append(f"  <url><loc>{xml_escape(xml_safe(ctx.absolute(tree.tree + path)))}</loc>{extra}</url>")
     lines.append("</urlset>")
     return OutputFile(routes.path("sitemap"), ("\n".join(lines) + "\n").encode("utf-8"))
