@@ -43,6 +43,8 @@ class Kind(Enum):
     """Component ids, each mapped to one of ``choices``."""
     BLOCK = "block"
     """A mapping with exactly the keys in ``fields``."""
+    WORDS = "words"
+    """Catalogue keys mapped to texts (or plural forms), or a language's tag mapped to such a mapping."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,8 @@ def _either(words: Sequence[str], last: str = "or") -> str:
 
 _PHRASES = {Kind.TEXT: "text", Kind.ID: f"an id of at most {MAX_ID_LENGTH} characters", Kind.URL: "an http(s) address",
             Kind.TIMEZONE: "an IANA timezone name", Kind.DATE: "a date, YYYY-MM-DD", Kind.TIME: "a time",
-            Kind.ENV: "the name of an environment variable"}
+            Kind.ENV: "the name of an environment variable",
+            Kind.WORDS: "catalogue keys mapped to texts, or a language's tag mapped to those"}
 
 
 def _value(field: Field) -> str:
@@ -130,6 +133,11 @@ def _value(field: Field) -> str:
     if field.examples:
         what += ", e.g. " + _either(field.examples)
     return what
+
+
+def value_phrase(field: Field) -> str:
+    """What a key's value is, in a few words, with its examples (as README's tables say it)."""
+    return _value(field)
 
 
 def _required(field: Field) -> str:

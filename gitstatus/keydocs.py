@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .fields import Field, Kind, table
+from .fields import Field, Kind, table, value_phrase
 from .read.incident import FRONT_MATTER
 from .read.settings import TOP
 
@@ -24,6 +24,9 @@ def blocks(root: Field) -> str:
     """Each block of a file (a mapping, or a list of mappings) as a line of help and a table of its keys."""
     parts = []
     for field in root.fields:
+        if field.kind is Kind.WORDS:  # a mapping of the catalogue's keys, not of declared ones
+            parts.append(f"**`{field.name}:`** {field.description}\n\nOptional: {value_phrase(field)}.\n")
+            continue
         block = field.item if field.kind is Kind.LIST else field
         assert block is not None and block.kind is Kind.BLOCK, f"{field.name} is not a block"
         each = " Each entry:" if field.kind is Kind.LIST else ""

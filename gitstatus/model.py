@@ -133,6 +133,19 @@ class ChannelFormat(str, Enum):
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """One of a status repo's own phrases (``words:`` in components.yaml): a catalogue key's new text."""
+
+    language: str
+    """The BCP 47 tag of the catalogue it replaces a phrase of."""
+    key: str
+    text: str | tuple[tuple[str, str], ...]
+    """The text, or plural forms as (CLDR category, text) pairs."""
+    line: int = field(default=0, compare=False)
+    col: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class Site:
     """The ``site:`` block of components.yaml: settings of the whole page."""
 
@@ -144,6 +157,17 @@ class Site:
     """IANA name; times with no zone are read in it and the page shows times in it."""
     past_days: int = 15
     """How many days of past incidents the front page shows."""
+    language: str = "en"
+    """The BCP 47 tag of the page's (default) language: its words, dates and numbers."""
+    languages: tuple[str, ...] | None = None
+    """Every language the page is built in, the default first (``site.languages``); None for one."""
+    words: tuple[Phrase, ...] = ()
+    """The repo's own phrases (``words:`` in components.yaml), checked against the catalogues."""
+
+    @property
+    def all_languages(self) -> tuple[str, ...]:
+        """The languages of the page, the default (at the site's root) first."""
+        return self.languages or (self.language,)
 
     @property
     def tz(self) -> ZoneInfo:

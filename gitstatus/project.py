@@ -30,6 +30,7 @@ from .source import Overlay, Source
 from .state import SiteState, derive
 from .themes import theme_problems
 from .timeparse import UTC, TimeError, load_zone
+from .words.overrides import overrides_problems
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -322,6 +323,7 @@ def load(source: Source, jobs: int = 1, job: JobMaker | None = None, cache: Cach
     paths, listing = source.incident_paths()
     if source.has_theme:
         listing += theme_problems(source.root)
+    listing += overrides_problems(source.root, settings.site, source.has_theme)  # own phrases: words/overrides.py
     ready = not has_errors([*settings.diagnostics, *listing])
     file_job = job(settings) if job is not None and ready else None
     reading = Reading(source, settings.known, settings.site.timezone, file_job)

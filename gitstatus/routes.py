@@ -104,6 +104,11 @@ _TABLE = (
 )
 ROUTES: Mapping[str, Route] = {route.name: route for route in _TABLE}
 
+#: The outputs a site has once whatever its languages (site.languages): at the site's root, never in a
+#: language's folder. The JSON API keeps Statuspage's English values; the theme's files serve every language.
+SHARED: frozenset[str] = frozenset({"static", "sitemap", "manifest", "notify_state", "not_found"} |
+                                   {name for name in ROUTES if name.startswith("api.")})
+
 
 def path(name: str, /, **params: str) -> str:
     """The site-relative path of the route ``name``: ``path("incident", id="x")`` is ``incidents/x.html``."""
@@ -119,7 +124,24 @@ def absolute(base_url: str, site_path: str) -> str:
 
 
 def match(site_path: str) -> tuple[str, dict[str, str]] | None:
-    """The route and parameters that give ``site_path``, or None for a path no route gives."""
+    """The route and parameters that give ``site_path``, or None for a path no route gives.
+
+    A page of a language's folder (``de/incidents/x.html``) is its route's, with ``language`` among the
+    parameters.
+    """
+    found = _match(site_path)
+    if found is None and "/" in site_path:
+        language, _, rest = site_path.partition("/")
+        inner = _match(rest) if _LANGUAGE.match(language) else None
+        if inner is not None and inner[0] not in SHARED:
+            return inner[0], {**inner[1], "language": language}
+    return found
+
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def _match(site_path: str) -> tuple[str, dict[str, str]] | None:
     for route in _TABLE:
         found = route.regex.fullmatch(site_path)
         if found:

@@ -90,6 +90,10 @@ SCHEDULED_NOT_MAINTENANCE = Rule("E113", E, "scheduled is only allowed on mainte
 BAD_WINDOW = Rule("E114", E, "invalid scheduled window")
 YAML_NOT_SUPPORTED = Rule("E115", E, "YAML anchors, aliases and tags are not supported")
 EMPTY_TEXT = Rule("E116", E, "a text value is empty")
+UNKNOWN_LANGUAGE = Rule("E117", E, "unknown or repeated language")
+UNKNOWN_WORDS_KEY = Rule("E118", E, "an own phrase names no key of the catalogue")
+BAD_WORDS = Rule("E119", E, "an own phrase does not fit its key",
+                 hint="keep the catalogue's {placeholders}, and write plural forms as one:, few:, other: …")
 # --- updates ------------------------------------------------------------------------------------------
 TEXT_BEFORE_UPDATES = Rule("E201", E, "text before the first update heading",
                            hint="start the body with a heading '## <time> — <status>'")
@@ -172,6 +176,11 @@ EXAMPLE_INCIDENT = Rule("W103", W, "the example incident that gitstatus init wro
 WINDOW_OVER_WHEN_WRITTEN = Rule("W104", W, "a maintenance window was over before its first update",
                                  hint="check the window's dates; to record past work, date the first update "
                                       "inside the window")
+WORDS_FOR_ANOTHER_LANGUAGE = Rule("W107", W, "own phrases for a language the page is not shown in",
+                                  hint="add the language to site.languages, or delete the phrases")
+LANGUAGE_AND_LANGUAGES = Rule("W108", W, "site.language is not the first of site.languages",
+                              hint="the first of site.languages is the default language: put it first, or "
+                                   "delete site.language")
 EXAMPLE_URL = Rule("W110", W, "site.url is still the example address that gitstatus init wrote",
                    hint="write the address the page is published at, and remove the comment")
 # --- notices ---------------------------------------------------------------------------------------------

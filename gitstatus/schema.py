@@ -100,6 +100,15 @@ def _map(field: Field) -> Schema:
             "additionalProperties": {"enum": list(field.choices)}}
 
 
+def _words(field: Field) -> Schema:
+    """Keys to texts or plural forms; a language's tag to such a mapping (its keys are checked against the
+    catalogue by ``gitstatus check``)."""
+    forms: Schema = {"type": "object", "additionalProperties": {"type": "string"}}
+    phrases: Schema = {"type": "object", "additionalProperties": {"anyOf": [{"type": "string"}, forms]}}
+    return {"description": field.description, "type": "object",
+            "additionalProperties": {"anyOf": [{"type": "string"}, forms, phrases]}}
+
+
 def _block(field: Field) -> Schema:
     """A mapping with exactly the checker's keys, so the two cannot disagree on a key."""
     return {"description": field.description, "type": "object", "required": list(field.required_keys),
@@ -109,7 +118,7 @@ def _block(field: Field) -> Schema:
 _KINDS: dict[Kind, Callable[[Field], Schema]] = {
     Kind.TEXT: _text, Kind.ID: _id, Kind.URL: _string, Kind.TIMEZONE: _string, Kind.DAYS: _days,
     Kind.DATE: _string, Kind.TIME: _time, Kind.ENV: _string, Kind.CHOICE: _choice, Kind.LIST: _list, Kind.MAP: _map,
-    Kind.BLOCK: _block,
+    Kind.BLOCK: _block, Kind.WORDS: _words,
 }
 
 

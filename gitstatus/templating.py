@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from pathlib import Path
 
@@ -39,53 +39,21 @@ from .model import ComponentStatus, Impact, Status
 from .themeloader import ThemeLoader
 from .themes import own_theme
 from .timeparse import iso
-from .words import impact_label, month_name, status_label
+from .words.locale import Formats
 
-# --- filters: formatting for people (the page's timezone) and for machines (ISO 8601) -------------
-
-def format_date(day: dt.date) -> str:
-    """``June 11, 2026``: the catalogue's words, never the machine's locale, so every machine builds the same."""
-    return words.t("date.day", month=month_name(day.month), day=day.day, year=day.year)
-
-
-def format_month(day: dt.date) -> str:
-    return words.t("date.month_year", month=month_name(day.month), year=day.year)
-
-
-def format_clock(moment: dt.datetime) -> str:
-    """``Jun 11, 14:02 UTC``: the moment in its own timezone, with the zone's abbreviation."""
-    return words.t("date.clock", month=month_name(moment.month, abbreviated=True), day=moment.day,
-                   time=f"{moment:%H:%M}", zone=moment.tzname())
-
+# --- filters: formatting for people (the page's language and timezone, words/locale.py) and machines (ISO) ---
 
 def format_full(moment: dt.datetime) -> str:
-    """``Jun 11, 2026, 14:02 UTC``."""
-    return words.t("date.full", month=month_name(moment.month, abbreviated=True), day=moment.day,
-                   year=moment.year, time=f"{moment:%H:%M}", zone=moment.tzname())
-
-
-def format_duration(span: dt.timedelta | None) -> str:
-    """``2 h 5 min``, ``3 d 4 h``, ``under a minute``."""
-    if span is None:
-        return ""
-    minutes = int(span.total_seconds() // 60)
-    if minutes < 1:
-        return words.t("duration.under_a_minute")
-    days, rest = divmod(minutes, 1440)
-    hours, minutes = divmod(rest, 60)
-    parts = [words.t("duration.days", count=days)] if days else []
-    if hours:
-        parts.append(words.t("duration.hours", count=hours))
-    if minutes and not days:
-        parts.append(words.t("duration.minutes", count=minutes))
-    return " ".join(parts)
+    """``Jun 11, 2026, 14:02 UTC`` in the language in effect and the moment's own timezone (feeds, calendar)."""
+    return Formats(words.current(), moment.tzinfo or dt.UTC).full(moment)
 
 
 class TimeFormatter:
-    """Formats moments in the page's timezone; bound to one site per environment."""
+    """Formats moments in the page's timezone and language; bound to one site and language per environment."""
 
-    def __init__(self, tz: dt.tzinfo) -> None:
+    def __init__(self, tz: dt.tzinfo, catalogue: words.Words | None = None) -> None:
         self.tz = tz
+        self.formats = Formats(catalogue or words.current(), tz)
 
     def local(self, moment: dt.datetime) -> dt.datetime:
         return moment.astimezone(self.tz)
@@ -95,29 +63,22 @@ class TimeFormatter:
 
         The text is readable with JavaScript off; local-time.js may rewrite it in the reader's zone.
         """
-        local = self.local(moment)
-        text = format_full(local) if style == "full" else format_clock(local)
+        text = self.formats.full(moment) if style == "full" else self.formats.clock(moment)
         # Plain string building: Markup.format costs a third of an incident page's rendering time.
         return Markup(f'<time datetime="{iso(moment)}" data-style="{escape(style)}">{escape(text)}</time>')
 
 
-def _badges() -> dict[Enum, Markup]:
+def _badges(catalogue: words.Words) -> dict[Enum, Markup]:
     """Every badge, made once: ``<span class="badge badge--major">Major</span>`` and the status words."""
     made: dict[Enum, Markup] = {
-        i: Markup(f'<span class="badge badge--{i.value}">{escape(impact_label(i))}</span>') for i in Impact
+        i: Markup(f'<span class="badge badge--{i.value}">{escape(catalogue.t(words.impact_key(i)))}</span>')
+        for i in Impact
     }
     for status in (*Status, *ComponentStatus):
         css = status.value.replace(" ", "-")
-        made[status] = Markup(f'<span class="status-word status-word--{css}">{escape(status_label(status))}</span>')
+        label = catalogue.t(words.status_key(status))
+        made[status] = Markup(f'<span class="status-word status-word--{css}">{escape(label)}</span>')
     return made
-
-
-def impact_badge(impact: Impact) -> Markup:
-    return _BADGES[impact]
-
-
-def status_badge(status: Status | ComponentStatus) -> Markup:
-    return _BADGES[status]
 
 
 def component_names(ids: Iterable[str], names: Mapping[str, str]) -> str:
@@ -130,21 +91,29 @@ def url_for(context: Context, name: str, /, root: str | None = None, **params: s
     """``{{ url_for('incident', id=s.id) }}``: the link from this page to a route (gitstatus/routes.py).
 
     The page's ``root`` prefix comes first; a macro imported without context has no page,
-    so it passes its caller's ``root`` explicitly.
+    so it passes its caller's ``root`` explicitly. A page of a language's folder links to what the
+    site has once (static files, the JSON API) through ``up``, the way to the site's root.
     """
     try:
         path = routes.path(name, **params)
     except routes.RouteError as err:
         raise TemplateRuntimeError(str(err)) from None
-    return (context["root"] if root is None else root) + path
+    base = context["root"] if root is None else root
+    if name in routes.SHARED:  # from a language's folder (de/) up to the site's root, where these are
+        base += context.get("up", "")
+    return base + path
 
 
-def translate(key: str, /, **params: object) -> str:
+def translator(catalogue: words.Words) -> Callable[..., str]:
     """``{{ t('nav.history') }}``: the catalogue's words (gitstatus/words/), autoescaped like any text."""
-    try:
-        return words.t(key, **params)
-    except words.WordsError as err:
-        raise TemplateRuntimeError(str(err)) from None
+
+    def translate(key: str, /, **params: object) -> str:
+        try:
+            return catalogue.t(key, **params)
+        except words.WordsError as err:
+            raise TemplateRuntimeError(str(err)) from None
+
+    return translate
 
 
 class FixedWords(Extension):
@@ -166,7 +135,7 @@ class FixedWords(Extension):
             fixed = shape == [("name", "t"), ("lparen", None), ("string", None), ("rparen", None)]
             if fixed and not (out and out[-1].type == "dot"):  # x.t('…') is someone else's t
                 try:
-                    text = words.t(tokens[n + 2].value)
+                    text = self.environment.gitstatus_words.t(tokens[n + 2].value)  # type: ignore[attr-defined]
                 except words.WordsError as err:
                     raise TemplateSyntaxError(str(err), token.lineno, stream.name, stream.filename) from None
                 out.append(Token(token.lineno, "string", text))
@@ -177,12 +146,15 @@ class FixedWords(Extension):
         return out
 
 
-def make_environment(root: Path, tz: dt.tzinfo, html_only: bool = False) -> Environment:
-    """The environment for one status repo: its own templates first, then the built-in ones.
+def make_environment(root: Path, tz: dt.tzinfo, html_only: bool = False,
+                     catalogue: words.Words | None = None) -> Environment:
+    """The environment for one status repo and one language: its own templates first, then the built-in ones.
 
     Every template is HTML-escaped, unless ``html_only``: then only ``*.html`` ones are, and
     ``*.txt`` and ``*.md`` (the notifications' plain text and Markdown) are written as they are.
+    The words are ``catalogue``'s, or the ones in effect (:func:`words.using`) when it is None.
     """
+    catalogue = catalogue or words.current()
     loaders: list[BaseLoader] = [ThemeLoader(root)] if own_theme(root) else []
     loaders.append(PackageLoader("gitstatus.theme", "templates"))
     env = Environment(
@@ -196,19 +168,25 @@ def make_environment(root: Path, tz: dt.tzinfo, html_only: bool = False) -> Envi
         keep_trailing_newline=True,
         extensions=[FixedWords],
     )
-    formatter = TimeFormatter(tz)
+    env.extend(gitstatus_words=catalogue)  # before any template is compiled: FixedWords reads it
+    formatter = TimeFormatter(tz, catalogue)
+    formats = formatter.formats
+    badges = _badges(catalogue)
     env.filters.update(
-        date=format_date,
-        month=format_month,
-        duration=format_duration,
+        date=formats.date,
+        month=formats.month,
+        duration=formats.duration,
+        percent=formats.percent,
+        days_ago=formats.days_ago,
         iso=iso,
-        impact=impact_label,
-        status=status_label,
-        banner=words.banner,
+        impact=lambda impact: catalogue.t(words.impact_key(impact)),
+        status=lambda status: catalogue.t(words.status_key(status)),
+        banner=lambda indicator: catalogue.t(words.banner_key(indicator)),
         local=formatter.local,
     )
-    env.globals.update(time=formatter.time_element, impact_badge=impact_badge, status_badge=status_badge,
-                       component_names=component_names, url_for=url_for, t=translate)
+    env.globals.update(time=formatter.time_element, impact_badge=badges.__getitem__, status_badge=badges.__getitem__,
+                       component_names=component_names, url_for=url_for, t=translator(catalogue),
+                       language=catalogue.language, direction=words.direction(catalogue.language))
     return env
 
 
@@ -237,9 +215,6 @@ def template_problem(err: TemplateError) -> str:
         tb = tb.tb_next
     reason = f"there is no template named '{err.name}'" if isinstance(err, TemplateNotFound) else str(err)
     return f"a theme template cannot be rendered{' at ' + where if where else ''}: {reason}"
-
-
-_BADGES = _badges()
 
 
 def html_escape(text: str) -> str:

@@ -302,7 +302,7 @@ def test_index_past_day_lines_show_status_time_and_duration(index: Element) -> N
     assert line.one(class_="status-word").text == "Resolved"
     assert parse_time(line.one("time")) == utc("2026-06-13T23:30")
     assert "CEST" in line.one("time").text
-    assert "1 h 30 min" in line.text
+    assert "1 hr, 30 min" in line.text
     assert "Email" in line.text
 
 
@@ -416,7 +416,7 @@ def test_incident_page_resolved(site: Path) -> None:
     assert parse_time(fields["Started"].one("time")) == utc("2026-06-13T23:30")
     assert fields["Started"].text == "Jun 14, 2026, 01:30 CEST"  # the page's timezone, with its abbreviation
     assert parse_time(fields["Resolved"].one("time")) == utc("2026-06-14T01:00")
-    assert fields["Duration"].text == "1 h 30 min"
+    assert fields["Duration"].text == "1 hr, 30 min"
     assert timeline(doc) == [  # newest first
         ("Resolved", utc("2026-06-14T01:00"), "All delayed emails have been sent."),
         ("Monitoring", utc("2026-06-14T00:15"), "A fix is deployed; we are watching the queues."),
@@ -440,7 +440,7 @@ def test_incident_page_lapsed_maintenance_is_completed(site: Path) -> None:
     assert parse_time(fields["Started"].one("time")) == utc("2026-06-01T02:00")
     ended = fields.get("Completed") or fields["Resolved"]
     assert parse_time(ended.one("time")) == utc("2026-06-01T03:00"), "the window's end"
-    assert fields["Duration"].text == "1 h"
+    assert fields["Duration"].text == "1 hr"
     assert [t[0] for t in timeline(doc)] == ["Completed", "In progress", "Scheduled"]  # an automatic "Completed"
 
 

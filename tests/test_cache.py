@@ -104,6 +104,28 @@ def _rewrite_own_template(root: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("own theme", "another own theme"), encoding="utf-8")
 
 
+def _set_site(root: Path, line: str) -> None:
+    path = root / "components.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "timezone: UTC" in text
+    path.write_text(text.replace("timezone: UTC", f"timezone: UTC\n  {line}"), encoding="utf-8")
+
+
+def _language(root: Path) -> None:
+    _set_site(root, "language: de")
+
+
+def _languages(root: Path) -> None:
+    _set_site(root, "languages: [en, de]")
+
+
+def _own_phrase(root: Path) -> None:
+    """A phrase of the theme's own words file: no template or setting changes, the pages do."""
+    folder = root / "theme" / "words"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "en.yaml").write_text("nav.history: Past incidents and maintenance\n", encoding="utf-8")
+
+
 def _nothing(root: Path) -> None:
     pass
 
@@ -119,6 +141,9 @@ CHANGES: dict[str, tuple[Callable[[Path], None], Callable[[Path], None]]] = {
     "an own template added": (_nothing, _own_template),
     "an own template changed": (_own_template, _rewrite_own_template),
     "an own stylesheet": (_nothing, _own_stylesheet),
+    "the language changed": (_nothing, _language),
+    "a second language": (_nothing, _languages),
+    "an own phrase": (_nothing, _own_phrase),
 }
 
 

@@ -20,12 +20,23 @@ from jinja2.defaults import DEFAULT_FILTERS
 from markupsafe import Markup
 
 from gitstatus import routes
+from gitstatus.changes import ChangeKind
 from gitstatus.model import ComponentStatus, Impact, Status
 from gitstatus.outputs.pages import _markdown
 from gitstatus.state import Indicator
 from gitstatus.templating import make_environment
 from gitstatus.themes import builtin_theme
-from gitstatus.words import Words, WordsError, banner, catalogue, derived_keys, english_plural, status_label, t
+from gitstatus.words import (
+    Words,
+    WordsError,
+    banner,
+    catalogue,
+    change_key,
+    derived_keys,
+    english_plural,
+    status_label,
+    t,
+)
 
 from .conftest import REPO, broken_by_own_template, build, incident
 from .htmlparse import parse_file
@@ -70,7 +81,7 @@ def all_word_calls() -> list[tuple[str, str, set[str]]]:
 
 def test_the_scans_find_the_calls_of_the_pages_and_the_outputs() -> None:
     keys = {key for _, key, _ in all_word_calls()}
-    assert {"nav.history", "incidents.count", "index.as_of", "feed.title", "calendar.summary", "date.full"} <= keys
+    assert {"nav.history", "incidents.count", "index.as_of", "feed.title", "calendar.summary", "duration.under_a_minute"} <= keys
     assert len(keys) > 60
 
 
@@ -85,7 +96,7 @@ def test_every_key_used_is_in_the_catalogue_with_the_placeholders_the_call_fills
 
 
 def test_every_key_of_the_catalogue_is_used() -> None:
-    used = {key for _, key, _ in all_word_calls()} | derived_keys()
+    used = {key for _, key, _ in all_word_calls()} | derived_keys() | {change_key(k) for k in ChangeKind}
     assert sorted(WORDS.texts.keys() - used) == []
 
 

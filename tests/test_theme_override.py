@@ -70,7 +70,7 @@ def test_own_template_replaces_the_builtin_one(themed: Path) -> None:
     article = doc.one("article", class_="own-incident")
     assert article.attrs["data-impact"] == "major"
     assert article.one("h1").text == "API errors <b>now</b>", "own templates autoescape too"
-    assert article.one("p", class_="own-status").text == "Resolved after 1 h"
+    assert article.one("p", class_="own-status").text == "Resolved after 1 hr"
     assert [s.one("strong").text for s in article.find_all(class_="own-update") if s.find("strong")] == ["looking"]
     assert doc.find("ol", class_="timeline") is None, "nothing of the built-in incident.html is left"
     assert doc.one("title").text.endswith("· custom")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from ..slug import is_id
 from ..source import Disk, Source
 from ..state import IncidentState, SiteState, incident_state
 from ..templating import ThemeError, template_problem
+from ..words import Words, using
+from ..words.overrides import site_words, theme_words
 from ..write import OutFolderError, Reserved, Staging, WriteError
 
 if TYPE_CHECKING:
@@ -105,7 +108,8 @@ class PageJob(FileJob):
         if self.renderer is None:
             self.renderer = PageRenderer(self.ctx, self.names)
         try:
-            page = self.renderer.incident(state)
+            with using(self.ctx.words):
+                page = self.renderer.incident(state)
         except TemplateError as err:  # a traceback does not cross processes: describe it here, with file:line
             raise BuildError(template_problem(err)) from None
         path = self.reserved.write(page)
@@ -124,15 +128,29 @@ def machine_outputs() -> list[OutputStep]:
     return [api.render, feeds.render, badges.render, calendar.render]
 
 
+def language_outputs() -> list[OutputStep]:
+    """The machine outputs each language has its own of (feeds, badges, calendar); the JSON API is shared."""
+    from ..outputs import badges, calendar, feeds
+
+    return [feeds.render, badges.render, calendar.render]
+
+
+def translations(root: Path, site: Site) -> tuple[Words, ...]:
+    """Each language's catalogue with the repo's own phrases (theme/words/, then components.yaml's words:)."""
+    theme, _ = theme_words(root, site)  # check reported their problems; what is usable is used
+    return tuple(site_words(site, language, theme) for language in site.all_languages)
+
+
 def build_context(root: Path, site: Site, base_url: str) -> tuple[BuildContext, list[OutputFile]]:
-    """The shared render context and the static files it fingerprints."""
+    """The shared render context (with each language's words) and the static files it fingerprints."""
     from ..outputs.pages import asset_versions, static_outputs
 
     try:
         statics = static_outputs(root)
     except ThemeError as err:  # check reported it already, unless the file changed since
         raise BuildError(str(err)) from None
-    return BuildContext(root=root, base_url=base_url, site=site, assets=asset_versions(statics)), statics
+    return BuildContext(root=root, base_url=base_url, site=site, assets=asset_versions(statics),
+                        translations=translations(root, site)), statics
 
 
 def render_site(
@@ -159,17 +177,33 @@ def _render_site(
     from ..outputs.pages import PageRenderer, sitemap
 
     ctx, statics = build_context(root, state.page.site, base_url)
-    renderer = renderer or PageRenderer(ctx, {c.id: c.name for c in state.page.components})
-    if kept is not None:
-        renderer.kept = kept
+    names = {c.id: c.name for c in state.page.components}
     files = list(statics)
-    files += renderer.incidents(state.incidents) if incident_pages is None else incident_pages
+    for tree in ctx.trees():  # the default language at the root, then each other one in its folder
+        if tree.tree:  # another language: its own templates' words, nothing kept from the default's pages
+            mine = PageRenderer(tree, names)
+        else:
+            mine = renderer or PageRenderer(tree, names)
+            if kept is not None:
+                mine.kept = kept
+        with using(tree.words):
+            made = _render_tree(state, tree, mine, incident_pages if not tree.tree else None)
+        files += [OutputFile(tree.tree + f.path, f.data) for f in made] if tree.tree else made
+    files.append(sitemap(state, ctx))
+    return files
+
+
+def _render_tree(state: SiteState, ctx: BuildContext, renderer: PageRenderer,
+                 incident_pages: Sequence[OutputFile] | None) -> list[OutputFile]:
+    """One language's pages and outputs, with paths in its tree; the shared ones (the JSON API, 404) only
+    in the default language's."""
+    files = renderer.incidents(state.incidents) if incident_pages is None else list(incident_pages)
     files.append(renderer.index(state))
     files += renderer.history(state)
     files.append(renderer.subscribe(state))
-    files.append(renderer.not_found())
-    files.append(sitemap(state, ctx))
-    for step in machine_outputs():
+    if not ctx.tree:
+        files.append(renderer.not_found())
+    for step in machine_outputs() if not ctx.tree else language_outputs():
         files += step(state, ctx)
     return files
 
@@ -184,6 +218,9 @@ def page_fingerprint(ctx: BuildContext, components: Sequence[Component]) -> str:
     from ..themes import own_files
 
     parts = [repr((ctx.base_url, ctx.site, sorted(ctx.assets.items()), [(c.id, c.name) for c in components]))]
+    # every language's words as used, the repo's own phrases (components.yaml's, theme/words/) laid over
+    parts += [json.dumps([words.language, words.texts], sort_keys=True, ensure_ascii=False)
+              for words in ctx.translations]
     templates, _ = own_files(ctx.root, "templates")
     for relpath in templates:
         data, _ = read_bytes(ctx.root, relpath)

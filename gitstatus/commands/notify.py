@@ -58,7 +58,7 @@ from ..templating import template_problem
 from ..timeparse import TimeError, format_time, parse_time
 from ..words import status_label
 from ..write import WriteError, add_to_site, check_site, replace_file
-from .build import BuildError, resolve_base_url
+from .build import BuildError, resolve_base_url, translations
 
 
 class NotifyError(GitstatusError):
@@ -351,7 +351,8 @@ def announce_failure(request: Request, result: CheckResult) -> NotifyResult:
     if problems:
         raise NotifyError("components.yaml has errors, so the channels cannot be read and nobody was told that "
                           "the page was not published: fix them ('gitstatus check' lists them)", problems)
-    context = BuildContext(root=request.root, base_url=_base_url(request, result), site=result.page.site)
+    context = BuildContext(root=request.root, base_url=_base_url(request, result), site=result.page.site,
+                           translations=translations(request.root, result.page.site))
     commit = request.environ.get("GITHUB_SHA") or _head(request.root)
     event = publish_failed(request.now, commit, request.details_url or run_url(request.environ))
     renderer = Renderer(result.state, context)
@@ -374,7 +375,9 @@ def notify(request: Request) -> NotifyResult:
         errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
         raise NotifyError("the status repo has errors, so nothing is announced: fix them ('gitstatus check' "
                           "lists them) and run again", errors)
-    context = BuildContext(root=request.root, base_url=_base_url(request, result), site=result.page.site)
+    # the default language's words, the repo's own phrases laid over (a notification is in the page's language)
+    context = BuildContext(root=request.root, base_url=_base_url(request, result), site=result.page.site,
+                           translations=translations(request.root, result.page.site))
     channels = channels_of(request.root, result)
     location = request.state or routes.absolute(context.base_url, routes.path("notify_state"))
     written_to = None if request.dry_run else _check_writable(request, location)

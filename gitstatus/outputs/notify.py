@@ -23,7 +23,7 @@ from ..events import Event
 from ..model import ChannelFormat, EventKind, Status
 from ..state import SiteState, incident_state
 from ..templating import format_full, make_environment
-from ..words import event_title, impact_label, status_label, t
+from ..words import event_title, impact_label, status_label, t, using
 from . import BuildContext
 from .api import INDICATOR_DESCRIPTION, Api, api_time, encode, update_id
 from .machine import short_id
@@ -64,7 +64,8 @@ class Renderer:
         self.ctx = ctx
         self.tz = ctx.site.tz
         self.names = {c.id: c.name for c in state.page.components}
-        self.env: Environment = make_environment(ctx.root, self.tz, html_only=True)
+        self.words = ctx.words
+        self.env: Environment = make_environment(ctx.root, self.tz, html_only=True, catalogue=self.words)
         self._api: Api | None = None
 
     @property
@@ -128,8 +129,9 @@ class Renderer:
         }
 
     def message(self, event: Event, body_format: ChannelFormat) -> Message:
-        """The notification of ``event`` in ``body_format`` (TEXT, MARKDOWN or HTML)."""
-        values = self.context(event)
+        """The notification of ``event`` in ``body_format`` (TEXT, MARKDOWN or HTML), in the page's language."""
+        with using(self.words):
+            values = self.context(event)
         title = self.env.get_template("notify/title.txt").render(values).strip()
         body = self.env.get_template(_TEMPLATES[body_format]).render(values).strip() + "\n"
         return Message(event.id, " ".join(title.split()), body, body_format, NOTIFY_TYPES[event.kind])

@@ -23,7 +23,7 @@ from ..source import read_bytes
 from ..state import GroupRow, IncidentState, Month, Phase, SiteState
 from ..templating import ThemeError, asset_version, make_environment
 from ..themes import builtin_static, describe, own_files
-from ..words import t
+from ..words import Words, babel_locale, current
 from . import BuildContext, OutputFile
 from .feeds import feed_parts
 from .machine import xml_escape, xml_safe
@@ -36,21 +36,44 @@ class Link:
     type: str = ""
 
 
-def feed_links() -> tuple[Link, ...]:
-    """Alternate links in every page's head. Paths are site-relative."""
+def feed_links(words: Words | None = None) -> tuple[Link, ...]:
+    """Alternate links in every page's head. Paths are relative to the language's tree (each has its feeds)."""
+    words = words or current()
     return (
-        Link(routes.path("atom"), t("links.atom"), "application/atom+xml"),
-        Link(routes.path("rss"), t("links.rss"), "application/rss+xml"),
+        Link(routes.path("atom"), words.t("links.atom"), "application/atom+xml"),
+        Link(routes.path("rss"), words.t("links.rss"), "application/rss+xml"),
     )
 
 
-def footer_links() -> tuple[Link, ...]:
+def footer_links(words: Words | None = None, up: str = "") -> tuple[Link, ...]:
+    """The footer's links; ``up`` leads from a language's tree to the site's root, where the JSON API is."""
+    words = words or current()
     return (
-        Link(routes.path("history"), t("nav.history")),
-        *feed_links(),
-        Link(routes.path("calendar"), t("links.calendar")),
-        Link(routes.path("api.summary"), t("links.api")),
+        Link(routes.path("history"), words.t("nav.history")),
+        *feed_links(words),
+        Link(routes.path("calendar"), words.t("links.calendar")),
+        Link(up + routes.path("api.summary"), words.t("links.api")),
     )
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The same page in one of the site's languages: for ``hreflang`` links and the language switcher."""
+
+    language: str
+    name: str
+    """The language's name in itself (``Deutsch``, ``日本語``), as a reader looks for it."""
+    href: str
+    """Relative to the page."""
+    url: str
+    """Absolute."""
+    current: bool
+
+
+def language_name(language: str) -> str:
+    """``Deutsch``, ``日本語``, ``English``: a language's name in itself, from CLDR."""
+    name = babel_locale(language).get_display_name(babel_locale(language)) or language
+    return name[:1].upper() + name[1:]
 
 
 def static_outputs(root: Path) -> list[OutputFile]:
@@ -158,14 +181,16 @@ class PageRenderer:
 
     def __init__(self, ctx: BuildContext, component_names: dict[str, str]) -> None:
         self.ctx = ctx
-        self.env = make_environment(ctx.root, ctx.site.tz)
+        self.env = make_environment(ctx.root, ctx.site.tz, catalogue=ctx.words)
         self.env.globals["markdown"] = _markdown
+        self.up = "../" * ctx.tree.count("/")
         self.common: dict[str, Any] = {
             "site": ctx.site,
             "names": component_names,
             "assets": ctx.assets,
-            "feeds": feed_links(),
-            "footer_links": footer_links(),
+            "up": self.up,
+            "feeds": feed_links(ctx.words),
+            "footer_links": footer_links(ctx.words, self.up),
             "calendar": routes.path("calendar"),
             "scripts": "local-time.js" in ctx.assets,
             "refresh": "refresh.js" in ctx.assets,
@@ -178,14 +203,29 @@ class PageRenderer:
         self, template: str, path: str, canonical: bool = True, root: str | None = None, **values: Any
     ) -> OutputFile:
         depth = path.count("/")
+        root = "../" * depth if root is None else root
         context = {
             **self.common,
-            "root": "../" * depth if root is None else root,
+            "root": root,
             "canonical": self.ctx.absolute(path) if canonical else None,
+            "alternates": self.alternates(path, root) if canonical else (),
             **values,
         }
         html = self.env.get_template(template).render(context)
         return OutputFile(path, html.encode("utf-8"))
+
+    def alternates(self, path: str, root: str) -> tuple[Alternate, ...]:
+        """The page at ``path`` (in its tree) in every language of the site; none for a site in one language."""
+        translations = self.ctx.translations
+        if len(translations) < 2:
+            return ()
+        base = self.ctx.root_url
+        found = []
+        for n, words in enumerate(translations):
+            tree = f"{words.language}/" if n else ""
+            found.append(Alternate(words.language, language_name(words.language), root + self.up + tree + path,
+                                   base + tree + path, words.language == self.ctx.words.language))
+        return tuple(found)
 
     def incident(self, state: IncidentState) -> OutputFile:
         month = state.started_at.astimezone(self.ctx.site.tz).strftime("%Y-%m")
@@ -235,18 +275,26 @@ class PageRenderer:
 
 
 def sitemap(state: SiteState, ctx: BuildContext) -> OutputFile:
-    """sitemap.xml with absolute URLs; ``lastmod`` from the content, never the build clock."""
-    entries: list[tuple[str, str | None]] = [(routes.path("index"), None), (routes.path("history"), None),
-                                             (routes.path("subscribe"), None)]
-    entries += [(routes.month(m.key), None) for m in state.months]
-    entries += [
+    """sitemap.xml with absolute URLs, every language's pages; ``lastmod`` from the content, never the build clock."""
+    pages: list[tuple[str, str | None]] = [(routes.path("index"), None), (routes.path("history"), None),
+                                           (routes.path("subscribe"), None)]
+    pages += [(routes.month(m.key), None) for m in state.months]
+    pages += [
         (routes.incident(s.id), s.incident.last_update.at.date().isoformat())
         for s in sorted(state.incidents, key=lambda s: s.id)
     ]
+    trees = list(ctx.trees())
+    several = len(trees) > 1
+    namespaces = ' xmlns:xhtml="http://www.w3.org/1999/xhtml"' if several else ""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path, lastmod in entries:
-        extra = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-        lines.append(f"  <url><loc>{xml_escape(xml_safe(ctx.absolute(path)))}</loc>{extra}</url>")
+             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{namespaces}>']
+    for tree in trees:
+        for path, lastmod in pages:
+            extra = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+            if several:  # each page names its translations, as search engines read them (hreflang)
+                extra += "".join(f'<xhtml:link rel="alternate" hreflang="{other.words.language}" '
+                                 f'href="{xml_escape(xml_safe(ctx.absolute(other.tree + path)))}"/>'
+                                 for other in trees)
+            lines.append(f"  <url><loc>{xml_escape(xml_safe(ctx.absolute(tree.tree + path)))}</loc>{extra}</url>")
     lines.append("</urlset>")
     return OutputFile(routes.path("sitemap"), ("\n".join(lines) + "\n").encode("utf-8"))

@@ -7,6 +7,7 @@ whole file in one pass.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
 import re
@@ -16,11 +17,12 @@ from urllib.parse import urlsplit
 from .. import rules
 from ..errors import GitstatusError
 from ..fields import Field, Kind
-from ..model import Component, Site
+from ..model import Component, Phrase, Site
 from ..rules import Diagnostic, Rule, unknown
 from ..slug import ID_HINT, MAX_ID_LENGTH, is_device_name, is_id, slugify
 from ..terminal import printable
 from ..timeparse import TimeError, load_zone
+from ..words.catalogues import DEFAULT, languages, spelled
 from .document import COMPONENTS_FILE
 from .notify import NOTIFY, read_notify
 from .yamlnodes import Node
@@ -190,6 +192,40 @@ def _url(checker: Checker, node: Node | None) -> str | None:
         return None
 
 
+def _language(checker: Checker, node: Node | None, key: str = "language") -> str | None:
+    """A shipped catalogue's BCP 47 tag, in any letter case (``pt-br`` is ``pt-BR``); E117 for another."""
+    text = checker.text(node, key) if node is not None else None
+    if text is None:
+        return None
+    found = spelled(text)
+    if found is None:
+        assert node is not None
+        named = unknown(text, languages())
+        checker.error(node.line, node.col, rules.UNKNOWN_LANGUAGE, f"there is no catalogue of the language "
+                      f"{named.quoted}{named.note}", f"use one of: {', '.join(languages())}, or add a catalogue "
+                      "(docs/translating.md)", "; ")
+    return found
+
+
+def _languages(checker: Checker, node: Node | None) -> tuple[str, ...] | None:
+    """``site.languages``: shipped languages, each once, the default first; None when absent or unusable."""
+    if node is None or node.value is None:
+        return None
+    if not isinstance(node.value, list) or not node.value:
+        checker.error(node.line, node.col, rules.WRONG_TYPE, "'languages' must be a list of language tags, "
+                      "the default first, like [en, de, ja]")
+        return None
+    found: list[str] = []
+    for item in node.value:
+        tag = _language(checker, item, "languages")
+        if tag in found:
+            checker.error(item.line, item.col, rules.UNKNOWN_LANGUAGE, f"'languages' lists '{tag}' twice",
+                          "list each language once")
+        elif tag is not None:
+            found.append(tag)
+    return tuple(found) or None
+
+
 def _site(checker: Checker, node: Node | None) -> Site:
     fields = checker.mapping(node, "site", SITE.keys)
     if fields is None:
@@ -203,13 +239,70 @@ def _site(checker: Checker, node: Node | None) -> Site:
         where = fields["timezone"]
         checker.error(where.line, where.col, rules.UNKNOWN_TIMEZONE, str(err))
         timezone = "UTC"
+    language = _language(checker, fields.get("language"))
+    shown = _languages(checker, fields.get("languages"))
+    if shown and language and language != shown[0]:
+        where = fields["language"]
+        checker.error(where.line, where.col, rules.LANGUAGE_AND_LANGUAGES, f"site.language '{language}' is "
+                      f"ignored: the page's default language is the first of site.languages, '{shown[0]}'")
     return Site(
         title=title or DEFAULT_SITE.title,
         url=_url(checker, fields.get("url")),
         description=checker.text(fields.get("description"), "description") or DEFAULT_SITE.description,
         timezone=timezone,
         past_days=_positive_int(checker, fields.get("past_days"), "past_days", DEFAULT_SITE.past_days),
+        language=shown[0] if shown else language or DEFAULT,
+        languages=shown if shown and len(shown) > 1 else None,
     )
+
+
+_KEY_LIKE = re.compile(r"^[a-z0-9_]+(?:\.[a-z0-9_]+)+$")
+
+
+def _words(checker: Checker, node: Node | None, site: Site) -> tuple[Phrase, ...]:
+    """``words:``: catalogue keys mapped to the repo's own texts (plural keys to forms by CLDR category),
+    for the default language; a language's tag mapped to such a mapping, for that language.
+
+    Only the shape is checked here; words/overrides.py checks each key and its placeholders against the
+    catalogue, where "did you mean" can name the catalogue's keys.
+    """
+    fields = _mapping_of(checker, node, "words")
+    phrases: list[Phrase] = []
+    for key, value in fields.items():
+        if _KEY_LIKE.match(key):
+            phrases += _phrase(checker, site.language, key, value)
+            continue
+        language = spelled(key)
+        if language is None:
+            named = unknown(key, [*languages(), "nav.history"])
+            checker.error(*value.key_at, rules.UNKNOWN_LANGUAGE, f"'words' names {named.quoted}, which is neither "
+                          f"a key of the catalogue (like 'nav.history') nor a shipped language{named.note}")
+            continue
+        for inner, text in _mapping_of(checker, value, f"words.{key}").items():
+            phrases += _phrase(checker, language, inner, text)
+    return tuple(phrases)
+
+
+def _mapping_of(checker: Checker, node: Node | None, what: str) -> dict[str, Node]:
+    if node is None or node.value is None:
+        return {}
+    if not isinstance(node.value, dict):
+        checker.error(node.line, node.col, rules.WRONG_TYPE, f"'{what}' must be a mapping of keys to texts")
+        return {}
+    return node.value
+
+
+def _phrase(checker: Checker, language: str, key: str, node: Node) -> list[Phrase]:
+    line, col = node.key_at
+    if isinstance(node.value, str) and node.value.strip():
+        return [Phrase(language, key, node.value, line, col)]
+    if isinstance(node.value, dict) and node.value and all(
+            isinstance(v.value, str) and v.value.strip() for v in node.value.values()):
+        forms = tuple((category, str(v.value)) for category, v in node.value.items())
+        return [Phrase(language, key, forms, line, col)]
+    checker.error(node.line, node.col, rules.BAD_WORDS, f"the words for '{key}' must be a text, or plural forms "
+                  "(one: …, other: …) each with a text")
+    return []
 
 
 def _date(checker: Checker, node: Node | None, key: str) -> dt.date | None:
@@ -336,6 +429,11 @@ SITE = Field("site", Kind.BLOCK, "Settings of the whole page.", required=True, r
           "shows times in it.", default="UTC", examples=("UTC", "Europe/Berlin", "America/New_York"), reader=load_zone),
     Field("past_days", Kind.DAYS, "Days of past incidents on the front page ({low} to {high}; default {default}).",
           default=15, low=1, high=3650, pattern=PAST_DAYS_PATTERN, reader=_positive_int),
+    Field("language", Kind.CHOICE, "The BCP 47 tag of the page's language: its words, dates and numbers "
+          "(docs/translating.md).", default=DEFAULT, choices=languages(), examples=("de", "pt-BR"), reader=_language),
+    Field("languages", Kind.LIST, "Several languages, the default first: each has its own pages (`/de/…`), "
+          "feeds and switcher.", examples=("[en, de, ja]",), low=1, reader=_languages,
+          item=Field("language", Kind.CHOICE, "A shipped language's BCP 47 tag.", choices=languages())),
 ))
 COMPONENT = Field("component", Kind.BLOCK, "One component of the page.", reader=_component, fields=(
     Field("id", Kind.ID, "Lowercase letters, digits and single hyphens; what incident files list.", required=True,
@@ -351,6 +449,9 @@ TOP = Field(COMPONENTS_FILE, Kind.BLOCK, "The settings and components of a gitst
     Field("components", Kind.LIST, "The components, in the order the page shows them.", required=True, low=1,
           item=COMPONENT, reader=_components),
     NOTIFY,
+    Field("words", Kind.WORDS, "The page's own phrases: catalogue keys mapped to texts, for the default language, "
+          "or under a language's tag for that one (docs/translating.md).",
+          examples=("{banner.all_operational: All good}",), reader=_words),
 ))
 """components.yaml's keys; ``validate_components`` reads them."""
 
@@ -404,4 +505,7 @@ def validate_components(node: Node | None) -> tuple[Site, tuple[Component, ...],
     site = _site(checker, top.get("site"))
     components = _components(checker, top.get("components"))
     read_notify(checker, top.get("notify"), components)  # gitstatus notify reads the channels it sends to
+    phrases = _words(checker, top.get("words"), site)
+    if phrases:
+        site = dataclasses.replace(site, words=phrases)
     return site, tuple(components), checker.diagnostics

@@ -2,11 +2,18 @@
 
 Every word of the pages, feeds, calendar and badges comes from ``<language>.yaml`` in this
 folder through :func:`t`, so a word is changed in one place and a translation is one more
-catalogue. Keys are dotted (``nav.history``). A value is a text with named placeholders
+catalogue (docs/translating.md). A file's name is its BCP 47 tag (``de``, ``pt-BR``,
+``zh-Hans``). Keys are dotted (``nav.history``). A value is a text with named placeholders
 in str.format style (``"Affected: {components}"``), or, for a text about a number, a
 mapping of CLDR plural categories to texts (``{one: "{count} incident", other: "{count}
-incidents"}``), of which the language's plural rule picks one by the ``count`` parameter;
-a category the mapping leaves out falls back to ``other``.
+incidents"}``), of which the language's plural rule (CLDR's, through Babel) picks one by
+the ``count`` parameter; a category the mapping leaves out falls back to ``other``. Whole
+numbers in parameters are written the language's way (``1.234`` in German).
+
+:func:`t` answers in the language in effect: English, or the catalogue a build put in
+effect with :func:`using` while it renders one language's tree (a site may have several).
+Dates, times, durations and percentages are not words of a catalogue: ``locale.py`` takes
+them from CLDR.
 
 The catalogue is checked when it is loaded (keys, categories, placeholders) and every
 call is checked against it (the key exists, the parameters are exactly its placeholders),
@@ -19,17 +26,24 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cache, cached_property
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from ..model import ComponentStatus, EventKind, Impact, Status
-from ..state import Indicator
+from .catalogues import languages
+
+if TYPE_CHECKING:  # state.py reads settings, whose reader asks catalogues.py: this package stays importable first
+    from ..state import Indicator
 
 PluralRule = Callable[[int], str]
 """A language's plural rule: a count to its CLDR plural category (``one``, ``few``, ``other`` …)."""
@@ -48,8 +62,28 @@ def english_plural(count: int) -> str:
     return "one" if count == 1 else "other"
 
 
-#: Plural rules by language. A later version may take them from Babel for any locale.
-PLURAL_RULES: dict[str, PluralRule] = {"en": english_plural}
+def babel_locale(language: str) -> Locale:
+    """The CLDR locale of a BCP 47 tag (``pt-BR``, ``zh-Hans``); a tag CLDR does not know is a WordsError."""
+    try:
+        return _babel_locale(language)
+    except (ValueError, UnknownLocaleError):
+        raise WordsError(f"CLDR knows no language '{language}'") from None
+
+
+@cache
+def _babel_locale(language: str) -> Locale:
+    return Locale.parse(language, sep="-")
+
+
+def cldr_plural(language: str) -> PluralRule:
+    """CLDR's plural rule of a language, from Babel: ``one``/``few``/``many``/``other`` for Polish, and so on."""
+    rule = babel_locale(language).plural_form
+    return lambda count: str(rule(count))
+
+
+def direction(language: str) -> str:
+    """``rtl`` for a language written right to left (Arabic, Hebrew…), else ``ltr``: HTML's ``dir``."""
+    return "rtl" if babel_locale(language).character_order == "right-to-left" else "ltr"
 
 
 class WordsError(Exception):
@@ -62,16 +96,18 @@ class Words:
 
     language: str
     texts: Mapping[str, str | Mapping[str, str]]
-    plural: PluralRule
+    plural: PluralRule | None
+    """The rule that picks a plural form; None for CLDR's rule of ``language`` (found when first needed,
+    so a catalogue crosses process boundaries as plain data)."""
     fields: Mapping[str, frozenset[str]]
     """Each key's placeholders; a plural key's always include ``count``."""
 
     @classmethod
-    def parse(cls, language: str, source: str, name: str, plural: PluralRule) -> Words:
+    def parse(cls, language: str, source: str, name: str, plural: PluralRule | None = None) -> Words:
         """The catalogue in ``source`` (YAML read as text only), checked; ``name`` is its file, for errors."""
         texts: dict[str, str | Mapping[str, str]] = {}
         fields: dict[str, frozenset[str]] = {}
-        for key, value, line in _entries(source, name):
+        for key, value, line in entries(source, name):
             where = f"{name}:{line}: '{key}'"
             if not _KEY.match(key):
                 raise WordsError(f"{where} is not a dotted key of lowercase words, like 'nav.history'")
@@ -88,11 +124,34 @@ class Words:
     @classmethod
     def load(cls, language: str) -> Words:
         """The catalogue ``<language>.yaml`` shipped in this package."""
-        resource = files(__name__) / f"{language}.yaml"
-        if language not in PLURAL_RULES or not resource.is_file():
+        if language not in languages():
             raise WordsError(f"there is no catalogue of words for the language '{language}'")
-        return cls.parse(language, resource.read_text(encoding="utf-8"), f"gitstatus/words/{language}.yaml",
-                         PLURAL_RULES[language])
+        resource = files(__name__) / f"{language}.yaml"
+        babel_locale(language)  # a catalogue is of a language CLDR knows, for its plurals, dates and numbers
+        return cls.parse(language, resource.read_text(encoding="utf-8"), f"gitstatus/words/{language}.yaml")
+
+    def overridden(self, texts: Mapping[str, str | Mapping[str, str]]) -> Words:
+        """This catalogue with some phrases replaced (a status repo's own words, checked by overrides.py).
+
+        Each replacement must be of a key of this catalogue with the same placeholders; a
+        WordsError says which is not.
+        """
+        if not texts:
+            return self
+        merged = dict(self.texts)
+        for key, value in texts.items():
+            if key not in self.fields:
+                raise WordsError(f"there are no words for '{key}' in the '{self.language}' catalogue to replace")
+            found = (_placeholders(value, key) if isinstance(value, str) else
+                     frozenset({"count"}).union(*(_placeholders(v, key) for v in value.values())))
+            if found != self.fields[key] and not (isinstance(value, str) and found | {"count"} == self.fields[key]):
+                raise WordsError(f"'{key}' takes {_listed(self.fields[key])}, not {_listed(found)}")
+            merged[key] = value
+        return replace(self, texts=merged)
+
+    def category(self, count: int) -> str:
+        """The CLDR plural category of ``count`` in this language."""
+        return (self.plural or cldr_plural(self.language))(count)
 
     def t(self, key: str, /, **params: Any) -> str:
         """The text of ``key`` with its placeholders filled in.
@@ -109,7 +168,8 @@ class Words:
         if not params:  # the commonest call, a fixed text: no formatting (a page makes dozens of them)
             return self._fixed[key]
         if not isinstance(value, str):
-            value = value.get(self.plural(params["count"]), value["other"])
+            value = value.get(self.category(params["count"]), value["other"])
+        params = {k: _number(v, self.language) if type(v) is int else v for k, v in params.items()}
         for param in params.values():
             if hasattr(param, "__html__"):
                 return Markup(escape(value)).format(**params)
@@ -122,7 +182,16 @@ class Words:
         return {key: value.format() for key, value in texts if isinstance(value, str) and not self.fields[key]}
 
 
-def _entries(source: str, name: str) -> Iterator[tuple[str, str | dict[str, str], int]]:
+@cache
+def _number(value: int, language: str) -> str:
+    """A whole number as the language writes it (grouping, digits): ``1,234``, ``1.234``, ``1 234``."""
+    try:
+        return str(format_decimal(value, locale=babel_locale(language)))
+    except WordsError:  # a catalogue made for a test, of no language CLDR knows
+        return str(value)
+
+
+def entries(source: str, name: str) -> Iterator[tuple[str, str | dict[str, str], int]]:
     """(key, text or plural forms, line) of a catalogue, refusing anything else and repeated keys."""
     try:
         root = yaml.compose(source, Loader=_Loader)  # every scalar as text: "No" stays a word
@@ -168,26 +237,42 @@ def _listed(names: Mapping[str, Any] | frozenset[str]) -> str:
 
 @cache
 def catalogue(language: str = "en") -> Words:
-    """The loaded catalogue of a language (English, the only one so far), read once per process."""
+    """The shipped catalogue of a language, read once per process."""
     return Words.load(language)
+
+
+_current: ContextVar[Words | None] = ContextVar("gitstatus_words", default=None)
+
+
+def current() -> Words:
+    """The catalogue in effect: the one :func:`using` set, else English."""
+    return _current.get() or catalogue()
+
+
+@contextmanager
+def using(words: Words) -> Iterator[Words]:
+    """Puts ``words`` in effect for :func:`t` (and so for every renderer) until the block ends."""
+    token = _current.set(words)
+    try:
+        yield words
+    finally:
+        _current.reset(token)
 
 
 def t(key: str, /, **params: Any) -> str:
     """The words of ``key`` in the page's language: ``t("incidents.count", count=2)`` is ``2 incidents``."""
-    return catalogue().t(key, **params)
+    return current().t(key, **params)
 
 
 # --- the words of enumerations, looked up by value ---------------------------------------------
 
-_BANNER: Mapping[Indicator, str] = {
-    Indicator.NONE: "all_operational",
-    Indicator.MINOR: "minor_outage",
-    Indicator.MAJOR: "partial_outage",
-    Indicator.CRITICAL: "major_outage",
-    Indicator.MAINTENANCE: "maintenance",
+_BANNER: Mapping[str, str] = {  # by the Indicator's value
+    "none": "all_operational",
+    "minor": "minor_outage",
+    "major": "partial_outage",
+    "critical": "major_outage",
+    "maintenance": "maintenance",
 }
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
 
 
 def status_key(status: Status | ComponentStatus) -> str:
@@ -229,7 +314,7 @@ def impact_label(impact: Impact) -> str:
 
 
 def banner_key(indicator: Indicator) -> str:
-    return f"banner.{_BANNER[indicator]}"
+    return f"banner.{_BANNER[indicator.value]}"
 
 
 def banner(indicator: Indicator) -> str:
@@ -238,7 +323,7 @@ def banner(indicator: Indicator) -> str:
 
 
 def badge_key(indicator: Indicator) -> str:
-    return f"badge.{_BANNER[indicator]}"
+    return f"badge.{_BANNER[indicator.value]}"
 
 
 def badge_message(indicator: Indicator) -> str:
@@ -246,24 +331,17 @@ def badge_message(indicator: Indicator) -> str:
     return t(badge_key(indicator))
 
 
-def month_key(month: int, abbreviated: bool = False) -> str:
-    return f"date.{'month_abbr' if abbreviated else 'month'}.{_MONTHS[month - 1]}"
-
-
-@cache  # every time on every page names its month
-def month_name(month: int, abbreviated: bool = False) -> str:
-    """``June``, or ``Jun`` abbreviated: month 1 to 12."""
-    return t(month_key(month, abbreviated))
-
-
 def derived_keys() -> frozenset[str]:
-    """The keys this module builds from values (enumerations, months) rather than spells out."""
+    """The keys this module builds from values (enumerations) rather than spells out.
+
+    The job summary's change words (:func:`change_key`) are built from ``changes.ChangeKind``, which
+    this package does not import (changes.py reads the repo, and the repo's own phrases are read with
+    this package).
+    """
     keys = {status_key(s) for s in (*Status, *ComponentStatus)}
     keys |= {impact_key(i) for i in Impact}
     keys |= {event_key(k) for k in EventKind}
-    keys |= {f(i) for i in Indicator for f in (banner_key, badge_key)}
-    keys |= {month_key(m, short) for m in range(1, 13) for short in (False, True)}
-    from ..changes import ChangeKind  # the job summary's words; changes.py is not needed to render a page
+    from ..state import Indicator
 
-    keys |= {change_key(kind) for kind in ChangeKind}
+    keys |= {f(i) for i in Indicator for f in (banner_key, badge_key)}
     return frozenset(keys)

@@ -73,7 +73,7 @@ def test_history_reaches_an_incident_from_a_year_earlier(page: Page, site_url: s
     page.get_by_role("link", name="Object storage unavailable").click()
     expect(page).to_have_url(re.compile(rf"/incidents/{YEAR_AGO}\.html$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Object storage unavailable")
-    expect(page.locator(".facts")).to_contain_text("2 h 30 min")
+    expect(page.locator(".facts")).to_contain_text("2 hr, 30 min")
 
 
 def test_no_console_errors_no_failed_requests_and_no_other_host(

@@ -1,8 +1,11 @@
 // Shows each <time> in the reader's own timezone when it differs from the page's.
 // The page is complete without it: the server-rendered text already names its zone.
+// Dates are written in the page's language (<html lang>) by the browser's Intl, and the footer's
+// sentence comes from the page (data-local-note, with {zone} for the reader's zone): no word here.
 (function () {
   "use strict";
   var zone;
+  var lang = document.documentElement.lang || "en";
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
   var pageZone = document.documentElement.getAttribute("data-timezone");
   var same = !zone || zone === pageZone;
@@ -11,7 +14,8 @@
   if (same) return;
   var full = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
   var clock = { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
-  var formats = { full: new Intl.DateTimeFormat("en-US", full), clock: new Intl.DateTimeFormat("en-US", clock) };
+  var formats;
+  try { formats = { full: new Intl.DateTimeFormat(lang, full), clock: new Intl.DateTimeFormat(lang, clock) }; } catch (e) { return; }
   function convert() {
     var nodes = document.querySelectorAll("time[datetime][data-style]");
     for (var i = 0; i < nodes.length; i++) {
@@ -23,9 +27,9 @@
       node.textContent = format.format(when);
       node.setAttribute("data-local", zone);
     }
-    var notes = document.querySelectorAll(".tz-note");
+    var notes = document.querySelectorAll(".tz-note[data-local-note]");
     for (var j = 0; j < notes.length; j++) {
-      notes[j].textContent = "Times are shown in your timezone, " + zone + " (the page's own is " + pageZone + ").";
+      notes[j].textContent = notes[j].getAttribute("data-local-note").split("{zone}").join(zone);
     }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", convert);
