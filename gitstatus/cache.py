@@ -304,7 +304,7 @@ class Cache:
     # --- verdicts
 
     def verdicts(self, stamp: str) -> VerdictIndex:
-        """What the verdict needs of each file's reading under the reading stamp ``stamp`` (see :class:`VerdictIndex`)."""
+        """What the verdict needs of each file's reading under the reading stamp ``stamp`` (:class:`VerdictIndex`)."""
         self._verdicts = VerdictIndex(self.folder, stamp if self.usable else "", self.usable)
         return self._verdicts
 
@@ -507,7 +507,7 @@ def micros(moment: dt.datetime) -> int:
     return (moment - _EPOCH) // dt.timedelta(microseconds=1)
 
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -560,13 +560,13 @@ class VerdictIndex:
         entry = self.entries.get(relpath)
         if not (isinstance(entry, list) and len(entry) == 8):
             return None
-        if info is None or list(stat_key(info)) != entry[:4]:
+        if info is None or [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns] != entry[:4]:
             data, problems = source.read(relpath)
             if data is None or problems or hashlib.blake2b(data, digest_size=16).hexdigest() != entry[4]:
                 return None
             self._note_stat(relpath, entry)
         try:
-            diagnostics = _DIAGNOSTICS(entry[5])
+            diagnostics = _DIAGNOSTICS(entry[5]) if entry[5] != [] else ()
             latest = entry[6] if entry[6] is None else _int(entry[6])
             return Verdict(bytes.fromhex(_str(entry[4])), diagnostics, latest, _bool(entry[7]))
         except (CacheError, KeyError, TypeError, ValueError):

@@ -177,12 +177,13 @@ class Project:
     def overlay(self, edits: Mapping[str, bytes | None]) -> Project:
         """The repo as it will be with ``edits`` (path → new bytes, or None to delete), reading only those files.
 
-        What a writing command checks before it writes: every other file's reading is reused.
+        What a writing command checks before it writes: every other file's reading is reused, and
+        the listing of incidents/ is this Project's (the repo as it was read, with the edits laid over).
         """
         source = Overlay(self.source, dict(edits))
         if COMPONENTS_FILE in edits:
             return load(source)
-        paths, problems = source.incident_paths()
+        paths = source.laid_over(f.path for f in self.files)
         kept = {f.path: f for f in self.files if f.path not in edits}
         reader = _Reader(Reading(source, self.settings.known, self.site.timezone))
         files = tuple(kept[p] if p in kept else reader.run(p).file for p in paths)
