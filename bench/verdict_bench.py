@@ -44,6 +44,7 @@ def main() -> None:
         archive = subprocess.run(["git", "archive", args.before, "gitstatus"], cwd=REPO, capture_output=True,
                                  check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        # Run from the temporary folder: ``python -m`` puts the working folder first on the path.
         tools = {"after": [sys.executable, "-m", "gitstatus"], "before": [sys.executable, "-m", "gitstatus"]}
         paths = {"after": str(REPO), "before": str(old)}
         root = work / "corpus"
@@ -59,19 +60,23 @@ def main() -> None:
             return ["env", f"PYTHONPATH={paths[name]}", *tools[name], *extra, "--root", str(repos[name])]
 
         for name in tools:
+            probe = subprocess.run(["env", f"PYTHONPATH={paths[name]}", sys.executable, "-c",
+                                    "import gitstatus; print(gitstatus.__file__)"], capture_output=True, text=True,
+                                   check=True, cwd=work).stdout.strip()
+            assert probe.startswith(paths[name]), f"{name} runs {probe}"
             for _ in range(2):
-                subprocess.run(cmd(name, "check", "--now", NOW), capture_output=True, check=False, env=env)
+                subprocess.run(cmd(name, "check", "--now", NOW), capture_output=True, check=False, env=env, cwd=work)
                 time.sleep(2.5)  # the cache trusts a file's stat once it is two seconds old
         texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted((root / "incidents").glob("*.md"))}
         active = next(stem for stem, text in texts.items() if "Resolved" not in text and "scheduled:" not in text)
         found: dict[str, list[Run]] = {}
         for n in range(args.runs):
             for name in tools:
-                found.setdefault(f"check warm, {name}", []).append(timed(cmd(name, "check", "--now", NOW), env))
+                found.setdefault(f"check warm, {name}", []).append(timed(cmd(name, "check", "--now", NOW), env, work))
                 found.setdefault(f"update warm, {name}", []).append(
-                    timed(cmd(name, "update", active, "-m", f"Still on it ({n})."), env))
+                    timed(cmd(name, "update", active, "-m", f"Still on it ({n})."), env, work))
             found.setdefault("check --no-cache", []).append(
-                timed(cmd("after", "check", "--now", NOW, "--no-cache"), env))
+                timed(cmd("after", "check", "--now", NOW, "--no-cache"), env, work))
         print(f"{args.size:,} incidents, medians of {args.runs} runs, alternated (before = {args.before}):")
         for label, runs in found.items():
             m = median(runs)

@@ -229,14 +229,12 @@ class Cache:
         """Why a cache that was asked for is not used (None when it is)."""
         self.usable = note is None
         self.stamp = code_stamp() if self.usable else ""
-        self._index: dict[str, Any] = {"files": {}, "pages": {}}
+        self._loaded: dict[str, Any] | None = None
         self._shards: dict[int, dict[str, Any]] = {}
         self._shard_stamp: dict[int, str] = {}
         self._dirty_index = False
         self._dirty_shards: set[int] = set()
         self._verdicts: VerdictIndex | None = None
-        if self.usable:
-            self._load_index()
 
     @classmethod
     def open(cls, root: Path, folder: Path | None) -> Cache | None:
@@ -265,6 +263,15 @@ class Cache:
 
     # --- the index: stats of incident files and cached pages
 
+    @property
+    def _index(self) -> dict[str, Any]:
+        """The index, read when first needed (the verdict index spares ``check`` and ``update`` reading it)."""
+        if self._loaded is None:
+            self._loaded = {"files": {}, "pages": {}}
+            if self.usable:
+                self._load_index()
+        return self._loaded
+
     def _load_index(self) -> None:
         data = _read_regular(self.folder / "index")
         if data is None:
@@ -277,7 +284,7 @@ class Cache:
         except CacheError:
             self._dirty_index = True
             return
-        self._index = {"files": index["files"], "pages": index["pages"]}
+        self._loaded = {"files": index["files"], "pages": index["pages"]}
 
     # --- reading results
 
@@ -375,7 +382,11 @@ class Cache:
         tag = self.folder / "CACHEDIR.TAG"
         if not os.path.lexists(tag):
             write.replace_file(tag, _TAG, durable=False)
-        pages: dict[str, Any] = self._index["pages"]
+        new_pages = list(new_pages)
+        if self._loaded is None and used_pages is None and not new_pages:
+            pages: dict[str, Any] = {}  # not read: nothing in it changed
+        else:
+            pages = self._index["pages"]
         folder = os.path.join(self.folder, "pages")
         for key in new_pages:
             known = pages.get(key)
@@ -426,11 +437,35 @@ class ReadCache:
     def __init__(self, cache: Cache, stamp: str) -> None:
         self.cache = cache
         self.stamp = stamp
-        self.files: dict[str, Any] = cache._index["files"]
         self.seen: set[str] = set()
         self.hits = 0
         self._stats: dict[str, os.stat_result | None] = {}
         self._now_ns = time.time_ns()
+
+    @property
+    def files(self) -> dict[str, Any]:
+        """Per path, the stat and content hash of the file a reading was made from."""
+        return self.cache._index["files"]
+
+    def known(self, relpath: str, digest: bytes) -> IncidentFile | None:
+        """The cached reading of ``relpath`` made from bytes with the content hash ``digest``, else None.
+
+        For a caller that has recognised the file itself (the verdict index, by stat or content hash).
+        """
+        self.seen.add(relpath)
+        n = _shard_of(relpath)
+        shard = self.cache._shard(n, self.stamp)
+        cached = shard.get(relpath)
+        if not (isinstance(cached, list) and len(cached) == 2 and cached[0] == digest.hex()):
+            return None
+        try:
+            file = decode_file(relpath, digest, cached[1])
+        except (CacheError, KeyError, TypeError, ValueError, IndexError, AttributeError):
+            del shard[relpath]
+            self.cache._dirty_shards.add(n)
+            return None
+        self.hits += 1
+        return file
 
     def lookup(self, source: Source, relpath: str) -> IncidentFile | None:
         """The cached reading of ``relpath`` if its bytes are those it was made from, else None (read it)."""

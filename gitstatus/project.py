@@ -394,7 +394,7 @@ def load_verdict(source: Source, now: dt.datetime, cache: Cache | None, jobs: in
         if verdict is not None and not verdict.open and (verdict.latest is None or verdict.latest <= limit):
             found[relpath] = IncidentFile(relpath, None, (), verdict.diagnostics, verdict.digest)
             continue
-        file = reads.lookup(source, relpath)
+        file = reads.lookup(source, relpath) if verdict is None else reads.known(relpath, verdict.digest)
         if file is None:
             todo.append(relpath)
         else:
