@@ -445,7 +445,8 @@ class ReadCache:
     @property
     def files(self) -> dict[str, Any]:
         """Per path, the stat and content hash of the file a reading was made from."""
-        return self.cache._index["files"]
+        files: dict[str, Any] = self.cache._index["files"]
+        return files
 
     def known(self, relpath: str, digest: bytes) -> IncidentFile | None:
         """The cached reading of ``relpath`` made from bytes with the content hash ``digest``, else None.
