@@ -81,10 +81,10 @@ class Run:
     ok: bool
 
 
-def timed(args: list[str], cwd: Path | None = None) -> Run:
+def timed(args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
     """Run a command; its wall time, the CPU time of it and its children, and the peak RSS of its process tree."""
     started = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     done = threading.Event()
 

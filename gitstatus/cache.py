@@ -20,6 +20,10 @@ The folder (``.gitstatus-cache/`` at the status repo's root by default) holds:
   written; and month pages of the history.
 - ``markdown`` — the HTML of the messages the build's main process rendered (for the index,
   the history and the feeds), by a hash of their text.
+- ``verdicts`` — per incident path, what a check's verdict needs of its reading and no more
+  (:class:`VerdictIndex`): its stat and content hash, its diagnostics, the time of its latest
+  update and whether it is still open, so ``check`` and the writing commands decode the full
+  reading only of the few files whose verdict depends on ``now``.
 
 Each file starts with a stamp line holding the format and a checksum of the rest; a file that
 does not match, was made by another version of gitstatus (``code_stamp``: a hash of its own
@@ -52,8 +56,9 @@ from typing import Any
 
 from . import rules, write
 from .errors import GitstatusError
-from .model import Incident
+from .model import Component, Incident
 from .read.incident import IncidentFile
+from .rules import Diagnostic
 from .source import Source
 from .timeparse import load_zone
 
@@ -129,9 +134,10 @@ def render_stamp() -> str:
     return "/".join(found)
 
 
-def reading_stamp(known: Mapping[str, object] | None, timezone: str) -> str:
-    """What a file's reading depends on besides its bytes: the component ids and the page's timezone."""
-    ids = "\n".join(sorted(known)) if known is not None else "\0unchecked"
+def reading_stamp(known: Mapping[str, Component] | None, timezone: str) -> str:
+    """What a file's reading depends on besides its bytes: the components (ids, groups, in their order,
+    since a group listed by an incident stands for its members) and the page's timezone."""
+    ids = "\n".join(f"{c}\t{v.group}" for c, v in known.items()) if known is not None else "\0unchecked"
     return _hash(code_stamp(), ids, timezone)
 
 
@@ -223,13 +229,12 @@ class Cache:
         """Why a cache that was asked for is not used (None when it is)."""
         self.usable = note is None
         self.stamp = code_stamp() if self.usable else ""
-        self._index: dict[str, Any] = {"files": {}, "pages": {}}
+        self._loaded: dict[str, Any] | None = None
         self._shards: dict[int, dict[str, Any]] = {}
         self._shard_stamp: dict[int, str] = {}
         self._dirty_index = False
         self._dirty_shards: set[int] = set()
-        if self.usable:
-            self._load_index()
+        self._verdicts: VerdictIndex | None = None
 
     @classmethod
     def open(cls, root: Path, folder: Path | None) -> Cache | None:
@@ -258,6 +263,15 @@ class Cache:
 
     # --- the index: stats of incident files and cached pages
 
+    @property
+    def _index(self) -> dict[str, Any]:
+        """The index, read when first needed (the verdict index spares ``check`` and ``update`` reading it)."""
+        if self._loaded is None:
+            self._loaded = {"files": {}, "pages": {}}
+            if self.usable:
+                self._load_index()
+        return self._loaded
+
     def _load_index(self) -> None:
         data = _read_regular(self.folder / "index")
         if data is None:
@@ -270,7 +284,7 @@ class Cache:
         except CacheError:
             self._dirty_index = True
             return
-        self._index = {"files": index["files"], "pages": index["pages"]}
+        self._loaded = {"files": index["files"], "pages": index["pages"]}
 
     # --- reading results
 
@@ -293,6 +307,13 @@ class Cache:
                 self._dirty_shards.add(n)
         self._shards[n], self._shard_stamp[n] = entries, stamp
         return entries
+
+    # --- verdicts
+
+    def verdicts(self, stamp: str) -> VerdictIndex:
+        """What the verdict needs of each file's reading under the reading stamp ``stamp`` (:class:`VerdictIndex`)."""
+        self._verdicts = VerdictIndex(self.folder, stamp if self.usable else "", self.usable)
+        return self._verdicts
 
     # --- pages
 
@@ -361,7 +382,11 @@ class Cache:
         tag = self.folder / "CACHEDIR.TAG"
         if not os.path.lexists(tag):
             write.replace_file(tag, _TAG, durable=False)
-        pages: dict[str, Any] = self._index["pages"]
+        new_pages = list(new_pages)
+        if self._loaded is None and used_pages is None and not new_pages:
+            pages: dict[str, Any] = {}  # not read: nothing in it changed
+        else:
+            pages = self._index["pages"]
         folder = os.path.join(self.folder, "pages")
         for key in new_pages:
             known = pages.get(key)
@@ -394,6 +419,8 @@ class Cache:
                 shard = {"stamp": self._shard_stamp[n], "files": self._shards[n]}
                 write.replace_file(self.folder / f"reads-{n:02d}", _pack(shard), durable=False)
         self._dirty_shards.clear()
+        if self._verdicts is not None:
+            self._verdicts.save()
         if self._dirty_index:
             index = {"code": self.stamp, "files": self._index["files"], "pages": pages}
             write.replace_file(self.folder / "index", _pack(index), durable=False)
@@ -410,11 +437,36 @@ class ReadCache:
     def __init__(self, cache: Cache, stamp: str) -> None:
         self.cache = cache
         self.stamp = stamp
-        self.files: dict[str, Any] = cache._index["files"]
         self.seen: set[str] = set()
         self.hits = 0
         self._stats: dict[str, os.stat_result | None] = {}
         self._now_ns = time.time_ns()
+
+    @property
+    def files(self) -> dict[str, Any]:
+        """Per path, the stat and content hash of the file a reading was made from."""
+        files: dict[str, Any] = self.cache._index["files"]
+        return files
+
+    def known(self, relpath: str, digest: bytes) -> IncidentFile | None:
+        """The cached reading of ``relpath`` made from bytes with the content hash ``digest``, else None.
+
+        For a caller that has recognised the file itself (the verdict index, by stat or content hash).
+        """
+        self.seen.add(relpath)
+        n = _shard_of(relpath)
+        shard = self.cache._shard(n, self.stamp)
+        cached = shard.get(relpath)
+        if not (isinstance(cached, list) and len(cached) == 2 and cached[0] == digest.hex()):
+            return None
+        try:
+            file = decode_file(relpath, digest, cached[1])
+        except (CacheError, KeyError, TypeError, ValueError, IndexError, AttributeError):
+            del shard[relpath]
+            self.cache._dirty_shards.add(n)
+            return None
+        self.hits += 1
+        return file
 
     def lookup(self, source: Source, relpath: str) -> IncidentFile | None:
         """The cached reading of ``relpath`` if its bytes are those it was made from, else None (read it)."""
@@ -481,6 +533,112 @@ class ReadCache:
                 del shard[relpath]
             if gone:
                 self.cache._dirty_shards.add(n)
+
+
+VERDICTS = "verdicts"
+
+
+def micros(moment: dt.datetime) -> int:
+    """An aware time as whole microseconds since the epoch: compared exactly, as datetimes compare."""
+    return (moment - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What ``check(now)`` needs of one file's reading when the file has no update after ``now``
+    and its incident is closed (or invalid): its diagnostics. The rest decides when that is so."""
+
+    digest: bytes
+    diagnostics: tuple[Diagnostic, ...]
+    latest: int | None
+    """Its latest update's time (:func:`micros`), None without one: E303 needs the reading only past it."""
+    open: bool
+    """A valid incident whose last update is not final: the only kind that can be active (W101, W102)."""
+
+
+class VerdictIndex:
+    """Per incident path, the file's :class:`Verdict` under one reading stamp, recognised by stat or content hash.
+
+    One file (``verdicts``), read whole and written whole by the command that owns the cache
+    (``check``); validated like every cache file, and ignored when it does not match.
+    """
+
+    def __init__(self, folder: Path, stamp: str, usable: bool) -> None:
+        self.folder = folder
+        self.stamp = stamp
+        self.entries: dict[str, Any] = {}
+        self.seen: set[str] = set()
+        self.dirty = False
+        self._now_ns = time.time_ns()
+        self._stats: dict[str, os.stat_result | None] = {}
+        if not usable:
+            return
+        data = _read_regular(folder / VERDICTS)
+        if data is None:
+            return
+        try:
+            found = _unpack(data)
+            if not (isinstance(found, dict) and found.get("stamp") == stamp and isinstance(found.get("files"), dict)):
+                raise CacheError("of another version or other settings")
+        except CacheError:
+            self.dirty = True
+            return
+        self.entries = found["files"]
+
+    def lookup(self, source: Source, relpath: str) -> Verdict | None:
+        """The file's verdict when its bytes are those it was made from (by stat, else by content hash), else None."""
+        self.seen.add(relpath)
+        info = source.stat(relpath)
+        self._stats[relpath] = info
+        entry = self.entries.get(relpath)
+        if not (isinstance(entry, list) and len(entry) == 8):
+            return None
+        if info is None or [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns] != entry[:4]:
+            data, problems = source.read(relpath)
+            if data is None or problems or hashlib.blake2b(data, digest_size=16).hexdigest() != entry[4]:
+                return None
+            self._note_stat(relpath, entry)
+        try:
+            diagnostics = _DIAGNOSTICS(entry[5]) if entry[5] != [] else ()
+            latest = entry[6] if entry[6] is None else _int(entry[6])
+            return Verdict(bytes.fromhex(_str(entry[4])), diagnostics, latest, _bool(entry[7]))
+        except (CacheError, KeyError, TypeError, ValueError):
+            del self.entries[relpath]
+            self.dirty = True
+            return None
+
+    def remember(self, file: IncidentFile) -> None:
+        """Keep the verdict of a file just read (not of one that could not be read)."""
+        self.seen.add(file.path)
+        if not file.digest or any(d.rule in (rules.CANNOT_READ, rules.NOT_REGULAR_FILE, rules.LINK_OUTSIDE)
+                                  for d in file.diagnostics):
+            return
+        incident = file.incident
+        latest = max((micros(u.at) for u in file.updates), default=None)
+        entry = [0, 0, 0, 0, file.digest.hex(), encode(file.diagnostics), latest,
+                 incident is not None and not incident.is_final]
+        self._note_stat(file.path, entry)
+
+    def _note_stat(self, relpath: str, entry: list[Any]) -> None:
+        info = self._stats.get(relpath)
+        stats = list(stat_key(info)) if info is not None and _settled(info, self._now_ns) else [0, 0, 0, 0]
+        new = [*stats, *entry[4:]]
+        if self.entries.get(relpath) != new:
+            self.entries[relpath] = new
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the index when it changed, keeping only the files this run met (deleted ones go)."""
+        gone = [p for p in self.entries if p not in self.seen]
+        for relpath in gone:
+            del self.entries[relpath]
+        if (self.dirty or gone) and self.stamp:
+            write.replace_file(self.folder / VERDICTS, _pack({"stamp": self.stamp, "files": self.entries}),
+                               durable=False)
+            self.dirty = False
 
 
 @dataclass
@@ -692,6 +850,8 @@ def _dataclass_decoder(cls: type) -> Decoder:
         return cls(*[d(x) for d, x in zip(decoders, v, strict=True)])
     return decode
 
+
+_DIAGNOSTICS = decoder(tuple[Diagnostic, ...])
 
 _FILE_FIELDS = [f.name for f in dataclasses.fields(IncidentFile)]
 _INCIDENT_FIELDS = [f.name for f in dataclasses.fields(Incident)]

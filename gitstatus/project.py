@@ -23,7 +23,7 @@ from . import rules
 from .model import Component, Impact, Incident, Site, StatusPage
 from .read import yamlnodes
 from .read.document import COMPONENTS_FILE, decode
-from .read.incident import IncidentFile, future_updates, read_incident
+from .read.incident import FUTURE_TOLERANCE, IncidentFile, future_updates, read_incident
 from .read.settings import example_url_warnings, validate_components
 from .rules import Diagnostic, Severity, has_errors
 from .source import Overlay, Source
@@ -178,12 +178,13 @@ class Project:
     def overlay(self, edits: Mapping[str, bytes | None]) -> Project:
         """The repo as it will be with ``edits`` (path → new bytes, or None to delete), reading only those files.
 
-        What a writing command checks before it writes: every other file's reading is reused.
+        What a writing command checks before it writes: every other file's reading is reused, and
+        the listing of incidents/ is this Project's (the repo as it was read, with the edits laid over).
         """
         source = Overlay(self.source, dict(edits))
         if COMPONENTS_FILE in edits:
             return load(source)
-        paths, problems = source.incident_paths()
+        paths = source.laid_over(f.path for f in self.files)
         kept = {f.path: f for f in self.files if f.path not in edits}
         reader = _Reader(Reading(source, self.settings.known, self.site.timezone))
         files = tuple(kept[p] if p in kept else reader.run(p).file for p in paths)
@@ -311,6 +312,18 @@ def read_settings(source: Source) -> Settings:
 JobMaker = Callable[[Settings], "FileJob | None"]
 
 
+def _listing(source: Source, settings: Settings) -> tuple[list[str], list[Diagnostic]]:
+    """The incident files, and the problems of the repo as a whole: the listing, the theme, own phrases.
+
+    One function for :func:`load` and :func:`load_verdict`, so both report the same problems.
+    """
+    paths, listing = source.incident_paths()
+    if source.has_theme:
+        listing += theme_problems(source.root)
+    listing += overrides_problems(source.root, settings.site, source.has_theme)  # own phrases: words/overrides.py
+    return list(paths), list(listing)
+
+
 def load(source: Source, jobs: int = 1, job: JobMaker | None = None, cache: Cache | None = None) -> Project:
     """Read a status repo. Raises :class:`errors.RootError` only when it is not one; content problems are diagnostics.
 
@@ -320,10 +333,7 @@ def load(source: Source, jobs: int = 1, job: JobMaker | None = None, cache: Cach
     """
     source.check()
     settings = read_settings(source)
-    paths, listing = source.incident_paths()
-    if source.has_theme:
-        listing += theme_problems(source.root)
-    listing += overrides_problems(source.root, settings.site, source.has_theme)  # own phrases: words/overrides.py
+    paths, listing = _listing(source, settings)
     ready = not has_errors([*settings.diagnostics, *listing])
     file_job = job(settings) if job is not None and ready else None
     reading = Reading(source, settings.known, settings.site.timezone, file_job)
@@ -359,6 +369,54 @@ def _read_cached(paths: Sequence[str], reading: Reading, jobs: int, cache: Cache
         store.remember(result.file)
     store.forget_others()
     return [found[p] for p in paths]
+
+
+def load_verdict(source: Source, now: dt.datetime, cache: Cache | None, jobs: int = 1) -> Project:
+    """The repo as far as :meth:`Project.check` and :meth:`Project.errors` at ``now`` need it: their verdict
+    (every diagnostic, in the same order) is the one a Project from :func:`load` gives, at a fraction of the cost.
+
+    With the cache's verdict index (cache.py), a file whose bytes it knows is taken as its
+    diagnostics alone (no incident, no updates) unless its verdict depends on ``now``: it has an
+    update after ``now`` (E303, which also keeps its incident off the page), or its incident is
+    open and so may be active (W101, W102). Those few, and every file the index does not know,
+    are read in full, from the reading cache when it has them. No other rule looks at more than
+    one file or at the clock, and a closed incident is never active, so leaving the others'
+    incidents out changes neither the diagnostics nor the active incidents, nor their order
+    (``derive`` orders incidents by start and id, each one's own). The Project is for verdicts
+    only: its valid, closed incidents are not in it. Without a usable cache this is :func:`load`.
+    """
+    if cache is None or not cache.usable:
+        return load(source, jobs, cache=cache)
+    from .cache import micros, reading_stamp
+
+    source.check()
+    settings = read_settings(source)
+    paths, listing = _listing(source, settings)
+    stamp = reading_stamp(settings.known, settings.site.timezone)
+    index = cache.verdicts(stamp)
+    reads = cache.reads(stamp)
+    limit = micros(now + FUTURE_TOLERANCE)
+    found: dict[str, IncidentFile] = {}
+    todo: list[str] = []
+    for relpath in paths:
+        verdict = index.lookup(source, relpath)
+        if verdict is not None and not verdict.open and (verdict.latest is None or verdict.latest <= limit):
+            found[relpath] = IncidentFile(relpath, None, (), verdict.diagnostics, verdict.digest)
+            continue
+        file = reads.lookup(source, relpath) if verdict is None else reads.known(relpath, verdict.digest)
+        if file is None:
+            todo.append(relpath)
+        else:
+            found[relpath] = file
+            if verdict is None:
+                index.remember(file)
+    reading = Reading(source, settings.known, settings.site.timezone)
+    for result in read_files(todo, reading, jobs):
+        found[result.file.path] = result.file
+        reads.remember(result.file)
+        index.remember(result.file)
+    files = tuple(found[p] for p in paths)
+    return Project(source, settings.site, settings.components, settings, files, tuple(listing))
 
 
 def activity_warnings(state: SiteState) -> list[Diagnostic]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import rules
@@ -369,6 +370,9 @@ class Disk(Source):
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._folders: dict[str, str | None] = {}
+        """Folders :meth:`stat` found free of links, looked at once: a stat only tells a cached file unchanged,
+        and a file is always read through :func:`read_bytes`."""
 
     def __repr__(self) -> str:
         return f"Disk({str(self.root)!r})"
@@ -383,9 +387,13 @@ class Disk(Source):
         return read_bytes(self.root, relpath)
 
     def stat(self, relpath: str) -> os.stat_result | None:
-        path = _unlinked(self.root, relpath)
-        if path is None:
+        folder, _, name = relpath.rpartition("/")
+        plain = self._folders.get(folder)
+        if plain is None:
+            plain = self._folders[folder] = _unlinked(self.root, folder) if folder else str(self.root)
+        if plain is None or name in ("", ".", ".."):
             return None
+        path = f"{plain}{os.sep}{name}"  # lstat: a final link is never followed (and is not a regular file)
         try:
             info = os.lstat(path)
         except OSError:
@@ -440,11 +448,19 @@ class Overlay(Source):
 
     def incident_paths(self) -> tuple[list[str], list[Diagnostic]]:
         paths, problems = self.base.incident_paths()
+        edited = self._edited()
+        return self.laid_over(paths), [d for d in problems if d.path not in edited]
+
+    def _edited(self) -> set[str]:
         prefix = f"{INCIDENTS_DIR}/"
-        edited = {p for p in self.edits if p.startswith(prefix) and "/" not in p[len(prefix):]}
+        return {p for p in self.edits if p.startswith(prefix) and "/" not in p[len(prefix):]}
+
+    def laid_over(self, paths: Iterable[str]) -> list[str]:
+        """The incident files ``paths`` of the base, as they will be with the edits: deleted ones gone, new ones in."""
+        edited = self._edited()
         kept = [p for p in paths if p not in edited]
         added = [p for p in edited if self.edits[p] is not None]
-        return sorted(kept + added), [d for d in problems if d.path not in edited]
+        return sorted(kept + added)
 
     def read(self, relpath: str) -> tuple[bytes | None, list[Diagnostic]]:
         if relpath in self.edits:

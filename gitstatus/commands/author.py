@@ -42,7 +42,7 @@ from ..edits import (
 )
 from ..errors import Refused, RootError
 from ..model import ComponentStatus, Impact, Incident, Postmortem, Status, Update, Window
-from ..project import load
+from ..project import load, load_verdict
 from ..read.document import INCIDENTS_DIR, parse_incident
 from ..read.incident import group_members
 from ..read.template import TEMPLATES_DIR, fill, missing_values
@@ -71,6 +71,23 @@ def open_repo(root: Path, now: dt.datetime) -> Repo:
     try:
         cache = Cache.open(root, cache_folder(root, None, True))
         project = load(Disk(root), cache=cache)
+    except RootError as err:
+        raise Refused(str(err), usage=True) from None
+    return Repo(root, project, now)
+
+
+def open_for_change(root: Path, now: dt.datetime) -> Repo:
+    """The repo as a writing command needs it: :func:`open_repo`, but a Project for verdicts only
+    (:func:`project.load_verdict`): the settings, and every file as far as ``errors(now)`` needs it.
+
+    Every writing command checks its change as an overlay of this Project, which reads the
+    changed file afresh, so its verdict is the one a full ``check`` gives. Only reads the cache.
+    """
+    from ..cache import Cache, cache_folder
+
+    try:
+        cache = Cache.open(root, cache_folder(root, None, True))
+        project = load_verdict(Disk(root), now, cache)
     except RootError as err:
         raise Refused(str(err), usage=True) from None
     return Repo(root, project, now)
@@ -241,7 +258,7 @@ def publish_postmortem(root: Path, now: dt.datetime, ref: str, message: str | No
     Returns the file, the post-mortem written and the page's timezone (to show its time in).
     """
     with _nothing_written():
-        repo = open_repo(root, now)
+        repo = open_for_change(root, now)
         relpath = find_incident(root, ref)
         if message is None:
             trial, _ = plan_postmortem(repo, relpath, at, _BODY_PLACEHOLDER)
@@ -329,7 +346,7 @@ def _locked_at(root: Path, now: dt.datetime, doing: str) -> Iterator[Repo]:
     message given needs."""
     try:
         with writelock.hold(root, doing):
-            yield open_repo(root, now)
+            yield open_for_change(root, now)
     except writelock.LockError as err:
         raise Refused(str(err)) from None
 
@@ -482,7 +499,7 @@ def new(root: Path, now: dt.datetime, title: str | None, impact: Impact | None, 
 
     with _nothing_written():
         if message is None or template is not None:  # read to refuse before the editor opens, again under the lock
-            repo = open_repo(root, now)
+            repo = open_for_change(root, now)
             found, chosen_message = spec(repo)
             return create(repo, found, chosen_message, source)
         _ensure_repo(root)
@@ -514,7 +531,7 @@ def post(root: Path, now: dt.datetime, ref: str, status: str | None, message: st
             parsed, final = Status.CANCELLED, True
         statuses = parse_component_options(components)
         if message is None:  # read once to refuse before the editor opens, and again under the lock
-            repo = open_repo(root, now)
+            repo = open_for_change(root, now)
             relpath, update = add_update(repo, ref, parsed, at, message, source, final=final, components=statuses,
                                          window=parse_window(start, end, repo))
             return Posted(relpath, update, repo.tz)

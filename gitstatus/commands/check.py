@@ -1,6 +1,7 @@
 """``gitstatus check``: every problem in the status repo, and with ``--base`` in its published history.
 
-The repo is read once as a Project and checked at ``now``; ``--base REF`` compares the incidents
+The repo is read once as a Project and checked at ``now`` (through the cache's verdict index,
+which gives the verdict of a full reading: see :func:`project.load_verdict`); ``--base REF`` compares the incidents
 with those at a git revision (changes.py); under GitHub Actions the Markdown job summary is
 added to the run's page. What to print, and the exit status, are the command line's.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import changes
-from ..project import default_jobs, load
+from ..project import default_jobs, load_verdict
 from ..report import checked_text, summary
 from ..rules import Diagnostic, has_errors
 from ..source import Disk, GitRev, template_paths
@@ -45,7 +46,7 @@ def check(root: Path, now: dt.datetime, base_ref: str | None = None, job_summary
     :class:`~gitstatus.git.GitError` when ``base_ref`` cannot be read.
     """
     source = Disk(root)
-    result = load(source, default_jobs(), cache=cache).check(now)
+    result = load_verdict(source, now, cache, default_jobs()).check(now)
     if cache is not None:
         cache.save()
     compared = None

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""``check`` and ``update`` at 10,000 incidents with a warm cache, against another gitstatus (before/after).
+
+Two copies of one corpus (``bench/corpus.py``), one per gitstatus: this checkout's, and the
+one at ``--before REV`` (exported with ``git archive`` into a temporary folder, run with the
+same interpreter), each with its own cache filled by two checks. Then, alternating the two
+run by run: ``check`` warm, ``check --no-cache`` (this checkout's), and ``update`` of an open
+incident. Medians of wall and CPU seconds. Not a test: run it by hand.
+
+    .venv/bin/python bench/verdict_bench.py [--size 10000] [--runs 5] [--before main]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402  (bench/ is not a package)
+from versus_hugo import Run, median, timed  # noqa: E402
+
+NOW = corpus.DEFAULT_NOW.isoformat()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", default="main", help="the gitstatus to compare with (a git revision)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="gitstatus-verdict-") as tmp:
+        work = Path(tmp)
+        old = work / "before"
+        old.mkdir()
+        archive = subprocess.run(["git", "archive", args.before, "gitstatus"], cwd=REPO, capture_output=True,
+                                 check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        # Run from the temporary folder: ``python -m`` puts the working folder first on the path.
+        tools = {"after": [sys.executable, "-m", "gitstatus"], "before": [sys.executable, "-m", "gitstatus"]}
+        paths = {"after": str(REPO), "before": str(old)}
+        root = work / "corpus"
+        corpus.generate(root, args.size, seed=1)
+        repos = {}
+        for name in tools:
+            repos[name] = work / name / "repo"
+            shutil.copytree(root, repos[name])
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as users run it
+        env["SOURCE_DATE_EPOCH"] = str(int(corpus.DEFAULT_NOW.timestamp()))  # update's now: the corpus's
+
+        def cmd(name: str, *extra: str) -> list[str]:
+            return ["env", f"PYTHONPATH={paths[name]}", *tools[name], *extra, "--root", str(repos[name])]
+
+        for name in tools:
+            probe = subprocess.run(["env", f"PYTHONPATH={paths[name]}", sys.executable, "-c",
+                                    "import gitstatus; print(gitstatus.__file__)"], capture_output=True, text=True,
+                                   check=True, cwd=work).stdout.strip()
+            assert probe.startswith(paths[name]), f"{name} runs {probe}"
+            for _ in range(2):
+                subprocess.run(cmd(name, "check", "--now", NOW), capture_output=True, check=False, env=env, cwd=work)
+                time.sleep(2.5)  # the cache trusts a file's stat once it is two seconds old
+        texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted((root / "incidents").glob("*.md"))}
+        active = next(stem for stem, text in texts.items() if "Resolved" not in text and "scheduled:" not in text)
+        found: dict[str, list[Run]] = {}
+        for n in range(args.runs):
+            for name in tools:
+                found.setdefault(f"check warm, {name}", []).append(timed(cmd(name, "check", "--now", NOW), env, work))
+                found.setdefault(f"update warm, {name}", []).append(
+                    timed(cmd(name, "update", active, "-m", f"Still on it ({n})."), env, work))
+            found.setdefault("check --no-cache", []).append(
+                timed(cmd("after", "check", "--now", NOW, "--no-cache"), env, work))
+        print(f"{args.size:,} incidents, medians of {args.runs} runs, alternated (before = {args.before}):")
+        for label, runs in found.items():
+            m = median(runs)
+            failed = "" if m.ok else " FAILED"
+            print(f"  {label:24} {m.wall:6.2f} s wall, {m.cpu:6.2f} s CPU, {m.peak_mib:5.0f} MiB{failed}")
+
+
+if __name__ == "__main__":
+    main()
