@@ -419,7 +419,8 @@ def _since_text(result: NotifyResult) -> str:
 
 def _event_line(event: Event, tz: dt.tzinfo) -> str:
     subject = (event.incident.title if event.incident is not None
-               else event.component.name if event.component is not None else event.details_url or "")
+               else event.component.name if event.component is not None
+               else " ".join(filter(None, (f"commit {event.commit[:12]}" if event.commit else "", event.details_url))))
     status = f" ({status_label(event.update.status)})" if event.update is not None else ""
     if event.new_status is not None:
         status = f" ({status_label(event.new_status)})"
