@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from .commands.hosting import HOSTS
+from .commands import HOSTS
 from .errors import GitstatusError
 from .model import Impact
 from .project import read_settings

@@ -14,7 +14,6 @@ import datetime as dt
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -33,6 +32,8 @@ from .timeparse import UTC, TimeError, load_zone
 from .words.overrides import overrides_problems
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .cache import Cache
 
 #: Below this many files one process is faster than starting a pool.
@@ -125,6 +126,8 @@ def read_files(relpaths: Sequence[str], reading: Reading, jobs: int) -> list[Fil
     queue = deque(enumerate(relpaths[i:i + CHUNK] for i in range(0, len(relpaths), CHUNK)))
     results: list[list[FileResult]] = [[] for _ in queue]
     here = _Reader(reading)
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only a large repo needs it
+
     with ProcessPoolExecutor(jobs - 1, initializer=_init_worker, initargs=(reading,)) as pool:
         pending: dict[Future[list[FileResult]], int] = {}
         while queue or pending:

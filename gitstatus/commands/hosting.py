@@ -18,7 +18,6 @@ from ..errors import UsageError
 
 #: The gitstatus repository on GitHub: the Action's home, and where pip finds the source.
 DEFAULT_REPOSITORY = "gitstatus/gitstatus"
-HOSTS = ("github", "gitlab", "netlify", "cloudflare")
 #: The branch the publish workflows move to the commit they published, and check the next one against.
 PUBLISHED_BRANCH = "gitstatus-published"
 

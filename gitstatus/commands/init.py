@@ -33,8 +33,9 @@ from ..report import format_text
 from ..source import read_bytes
 from ..timeparse import UTC
 from ..write import write_new_files
+from . import HOSTS
 from .build import check
-from .hosting import GUIDES, HOSTS, Origin, OriginError, ci_files, parse_origin
+from .hosting import GUIDES, Origin, OriginError, ci_files, parse_origin
 
 __all__ = ["HOSTS", "InitResult", "ScaffoldError", "files", "init"]
 
