@@ -298,10 +298,11 @@ def ensure_valid(repo: Repo, change: Change) -> None:
 
 # --- finding an incident by what the writer typed -------------------------------------------------------
 
-def find_incident(root: Path, ref: str) -> str:
+def find_incident(root: Path, ref: str, listed: Sequence[str] | None = None) -> str:
     """The relpath of the incident named by an id, a unique prefix of one, or a path to its file.
 
     A prefix of the part after the date (``api-slow`` for ``2026-06-11-api-slow``) works too.
+    ``listed`` are the incident files a reading of the repo already listed (not listed again).
     """
     folder = (root / INCIDENTS_DIR).resolve()
     if ref.endswith(".md") or "/" in ref or os.sep in ref:
@@ -313,7 +314,8 @@ def find_incident(root: Path, ref: str) -> str:
                     raise Refused(f"{ref} is not an incident file in {root / INCIDENTS_DIR}", usage=True)
                 return f"{INCIDENTS_DIR}/{resolved.name}"
         raise Refused(f"{ref}: no such file", usage=True)
-    ids = [p.rsplit("/", 1)[-1][: -len(".md")] for p in incident_paths(root)[0]]
+    paths = incident_paths(root)[0] if listed is None else listed
+    ids = [p.rsplit("/", 1)[-1][: -len(".md")] for p in paths]
     if ref in ids:
         return f"{INCIDENTS_DIR}/{ref}.md"
     matches = [i for i in ids if i.startswith(ref)]
@@ -536,9 +538,9 @@ def post(root: Path, now: dt.datetime, ref: str, status: str | None, message: st
                                          window=parse_window(start, end, repo))
             return Posted(relpath, update, repo.tz)
         _ensure_repo(root)
-        relpath = find_incident(root, ref)
         message = checked_message(message)
-        with _locked_at(root, now, f"adding an update to {relpath}") as fresh:  # the one reading
+        with _locked_at(root, now, f"adding an update to {ref}") as fresh:  # the one reading, the one listing
+            relpath = find_incident(root, ref, [f.path for f in fresh.project.files])
             update = _write_update(fresh, relpath, parsed, at, message, final, statuses,
                                    parse_window(start, end, fresh))
             return Posted(relpath, update, fresh.tz)
