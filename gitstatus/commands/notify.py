@@ -284,6 +284,16 @@ def _prepare(channel: Channel, owed: list[Event], request: Request, renderer: Re
     return _Ready(ChannelResult(channel, owed, "sent"), outgoing, sender)
 
 
+def _send_all(channels: Sequence[Channel], owed: Mapping[str, list[Event]], request: Request,
+              renderer: Renderer) -> list[ChannelResult]:
+    """Each channel's messages, every one rendered before the first is sent (a broken template sends nothing)."""
+    try:
+        ready = [_prepare(channel, owed[channel.name], request, renderer) for channel in channels]
+    except TemplateError as err:
+        raise NotifyError(f"{template_problem(err)}; nothing was sent") from None
+    return [_send(r, request) for r in ready]
+
+
 def _send(ready: _Ready, request: Request) -> ChannelResult:
     if ready.sender is None:
         return ready.result
@@ -357,11 +367,8 @@ def announce_failure(request: Request, result: CheckResult) -> NotifyResult:
     event = publish_failed(request.now, commit, request.details_url or run_url(request.environ))
     renderer = Renderer(result.state, context)
     channels = channels_of(request.root, result)
-    try:
-        ready = [_prepare(c, for_channel([event], c.components, c.events), request, renderer) for c in channels]
-    except TemplateError as err:
-        raise NotifyError(f"{template_problem(err)}; nothing was sent") from None
-    results = [_send(r, request) for r in ready]
+    results = _send_all(channels, {c.name: for_channel([event], c.components, c.events) for c in channels},
+                        request, renderer)
     return NotifyResult([event], None, results, "", None if request.dry_run else "", context, publish_failed=True)
 
 
@@ -391,11 +398,7 @@ def notify(request: Request) -> NotifyResult:
     owed = {c.name: events.owed(c, points[c.name]) for c in channels}
     all_events = events.since(run_point) if run_point is not None else []
     renderer = Renderer(result.state, context)
-    try:  # every message is rendered before the first is sent
-        ready = [_prepare(channel, owed[channel.name], request, renderer) for channel in channels]
-    except TemplateError as err:
-        raise NotifyError(f"{template_problem(err)}; nothing was sent") from None
-    results = [_send(r, request) for r in ready]
+    results = _send_all(channels, owed, request, renderer)
     if written_to is not None:
         _write_record(location, written_to, request, _new_record(points, results, head, request.now))
     return NotifyResult(all_events, run_point, results, location, written_to, context)
