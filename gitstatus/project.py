@@ -26,7 +26,7 @@ from .read.incident import FUTURE_TOLERANCE, IncidentFile, future_updates, read_
 from .read.settings import example_url_warnings, validate_components
 from .rules import Diagnostic, Severity, has_errors
 from .source import Overlay, Source
-from .state import SiteState, derive
+from .state import SiteState, StateMemo, derive, remembered
 from .themes import theme_problems
 from .timeparse import UTC, TimeError, load_zone
 from .words.overrides import overrides_problems
@@ -144,6 +144,11 @@ def read_files(relpaths: Sequence[str], reading: Reading, jobs: int) -> list[Fil
     return [result for chunk_results in results for result in chunk_results]
 
 
+def latest_update(file: IncidentFile) -> dt.datetime:
+    """The time of a file's latest update (it has one), kept with the reading: the preview checks every save."""
+    return remembered(file, "_latest", lambda: max(u.at for u in file.updates))
+
+
 def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -237,20 +242,24 @@ class Project:
             found += [d for d in future_updates(f.path, f.updates, now) if d.severity is Severity.ERROR]
         return found
 
-    def check(self, now: dt.datetime) -> CheckResult:
+    def check(self, now: dt.datetime, memo: StateMemo | None = None) -> CheckResult:
         """The repo at ``now``: every diagnostic (reading's and the rules that need the clock) and the page's state.
 
-        An incident with an update in the future is left out like any other with an error.
+        An incident with an update in the future is left out like any other with an error. ``memo``
+        keeps incident states from one check to the next (the preview's, see :class:`StateMemo`).
         """
         diagnostics = list(self.diagnostics)
         future: set[str] = set()
+        limit = now + FUTURE_TOLERANCE
         for f in self.files:
+            if f.updates and latest_update(f) <= limit:
+                continue  # nothing after now: the usual case, decided without a look at every update
             found = future_updates(f.path, f.updates, now)
             if found:
                 future.add(f.path)
                 diagnostics += found
         incidents = tuple(i for i in self.incidents if i.path not in future)
-        state = derive(StatusPage(self.site, self.components, incidents), now)
+        state = derive(StatusPage(self.site, self.components, incidents), now, memo)
         if not has_errors(diagnostics):
             diagnostics += activity_warnings(state)
         return CheckResult(self, state, diagnostics)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import Enum
+from typing import TypeVar
 
 from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage, Step, Update
 from .read.settings import group_slug
@@ -52,10 +53,11 @@ class IncidentState:
     shown: tuple[Update, ...] = ()
     """The updates readers see, oldest first: the file's, and the automatic steps of a maintenance
     whose window opened or ended with no update saying so (empty: just the file's)."""
+    id: str = field(init=False, repr=False, compare=False)
+    """The incident's id, kept here: every ordering of the page's incidents sorts by it."""
 
-    @property
-    def id(self) -> str:
-        return self.incident.id
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", self.incident.id)
 
     @property
     def updates(self) -> tuple[Update, ...]:
@@ -74,15 +76,18 @@ class IncidentState:
     @property
     def cancelled(self) -> bool:
         """Maintenance called off before its window opened (see :func:`is_cancelled`)."""
-        return is_cancelled(self.incident)
+        return remembered(self, "_cancelled", lambda: is_cancelled(self.incident))
 
     @property
     def duration(self) -> dt.timedelta | None:
         return self.ended_at - self.started_at if self.ended_at else None
 
     def steps(self) -> dict[str, list[Step]]:
-        """Each listed component's status from the moment the incident took effect (see :meth:`Incident.steps`)."""
-        return self.incident.steps(self.started_at)
+        """Each listed component's status from the moment the incident took effect (see :meth:`Incident.steps`).
+
+        Made once per state and shared: the uptime, the API and the events all ask; callers only read it.
+        """
+        return remembered(self, "_steps", lambda: self.incident.steps(self.started_at))
 
     def statuses_at(self, moment: dt.datetime) -> dict[str, ComponentStatus]:
         """The status this incident gives each of its components at ``moment`` (while it is in effect)."""
@@ -99,6 +104,23 @@ class IncidentState:
         if not self.incident.components:
             return True
         return any(s is not ComponentStatus.OPERATIONAL for s in self.statuses_at(moment).values())
+
+
+_Value = TypeVar("_Value")
+
+
+def remembered(owner: object, key: str, make: Callable[[], _Value]) -> _Value:
+    """``make()``, computed once per ``owner`` (a frozen state object) and kept in its ``__dict__``.
+
+    For values that are a function of the owner's fields alone. They are not fields, so they take
+    no part in the owner's equality, hash or repr.
+    """
+    kept = owner.__dict__
+    try:
+        return kept[key]  # type: ignore[no-any-return]
+    except KeyError:
+        value = kept[key] = make()
+        return value
 
 
 @dataclass(frozen=True)
@@ -157,13 +179,13 @@ class SiteState:
     @property
     def active(self) -> tuple[IncidentState, ...]:
         """Active incidents, worst first (maintenance last), then newest first: what hurts most leads the page."""
-        active = [s for s in self.incidents if s.phase is Phase.ACTIVE]  # newest first already
-        return tuple(sorted(active, key=lambda s: -s.incident.impact.rank))
+        return remembered(self, "_active", lambda: tuple(sorted(  # newest first already; sorted is stable
+            (s for s in self.incidents if s.phase is Phase.ACTIVE), key=lambda s: -s.incident.impact.rank)))
 
     @property
     def upcoming(self) -> tuple[IncidentState, ...]:
-        upcoming = (s for s in self.incidents if s.phase is Phase.UPCOMING)
-        return tuple(sorted(upcoming, key=lambda s: (s.started_at, s.id)))
+        return remembered(self, "_upcoming", lambda: tuple(sorted(
+            (s for s in self.incidents if s.phase is Phase.UPCOMING), key=lambda s: (s.started_at, s.id))))
 
     @property
     def component_status(self) -> Mapping[str, ComponentStatus]:
@@ -281,11 +303,11 @@ def _indicator(active: Sequence[IncidentState]) -> Indicator:
 def _days(states: Sequence[IncidentState], today: dt.date, count: int, tz: dt.tzinfo) -> tuple[Day, ...]:
     first = today - dt.timedelta(days=count - 1)
     by_day: dict[dt.date, list[IncidentState]] = defaultdict(list)
-    for state in states:  # already newest first
-        if state.phase is Phase.UPCOMING:
-            continue
+    for state in states:  # newest first, by start: once a start is before the first day, all the rest are
         day = state.started_at.astimezone(tz).date()
-        if first <= day <= today:
+        if day < first:
+            break
+        if state.phase is not Phase.UPCOMING and day <= today:
             by_day[day].append(state)
     return tuple(Day(today - dt.timedelta(days=n), tuple(by_day[today - dt.timedelta(days=n)])) for n in range(count))
 
@@ -295,22 +317,69 @@ def _months(states: Sequence[IncidentState], tz: dt.tzinfo) -> tuple[Month, ...]
     for state in states:
         if state.phase is Phase.UPCOMING:
             continue
-        local = state.started_at.astimezone(tz).date()
-        by_month[local.replace(day=1)].append(state)
+        kept = state.__dict__.get("_month")  # kept with the state: the preview's states outlive a rebuild
+        if kept is None or kept[0] is not tz:
+            kept = state.__dict__["_month"] = (tz, state.started_at.astimezone(tz).date().replace(day=1))
+        by_month[kept[1]].append(state)
     return tuple(
         Month(first.strftime("%Y-%m"), first, tuple(by_month[first]))
         for first in sorted(by_month, reverse=True)
     )
 
 
-def derive(page: StatusPage, now: dt.datetime) -> SiteState:
-    """The state of the page at ``now``: linear in the number of incidents."""
+def settled_from(incident: Incident) -> dt.datetime | None:
+    """From when on :func:`incident_state` gives the same state at every ``now`` (None: at any ``now``).
+
+    An incident without a window never depends on ``now``. A maintenance does until its window has
+    ended and its last update is past; from then on its phase, interval and automatic steps are fixed.
+    """
+    window = incident.scheduled
+    if window is None:
+        return None
+    return max(window.start, window.end, incident.last_update.at)
+
+
+class StateMemo:
+    """Incident states kept from one :func:`derive` to the next, for the preview's rebuilds.
+
+    The preview re-reads only the files a save changed, so every other incident is the same object
+    as in the last rebuild; its state (and what the outputs computed from it, see :func:`remembered`)
+    is reused when it cannot have changed with ``now`` (:func:`settled_from`). Keyed by the
+    incident's identity, never by equality: an incident read again is a new object, and a new state.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[Incident, IncidentState, dt.datetime | None]] = {}
+        self.reused = 0
+
+    def states(self, incidents: Sequence[Incident], now: dt.datetime) -> list[IncidentState]:
+        kept: dict[int, tuple[Incident, IncidentState, dt.datetime | None]] = {}
+        states = []
+        self.reused = 0
+        for incident in incidents:
+            found = self._kept.get(id(incident))
+            if found is not None and found[0] is incident and (found[2] is None or now >= found[2]):
+                state, since = found[1], found[2]
+                self.reused += 1
+            else:
+                state, since = incident_state(incident, now), settled_from(incident)
+                if since is not None and now < since:
+                    states.append(state)  # may change with the clock: made afresh each time
+                    continue
+            kept[id(incident)] = (incident, state, since)
+            states.append(state)
+        self._kept = kept
+        return states
+
+
+def derive(page: StatusPage, now: dt.datetime, memo: StateMemo | None = None) -> SiteState:
+    """The state of the page at ``now``: linear in the number of incidents.
+
+    With a ``memo`` (the preview), the states of incidents unchanged since the last call are reused.
+    """
     tz = page.site.tz
-    states = sorted(
-        (incident_state(i, now) for i in page.incidents),
-        key=lambda s: (s.started_at, s.id),
-        reverse=True,
-    )
+    made = memo.states(page.incidents, now) if memo is not None else [incident_state(i, now) for i in page.incidents]
+    states = sorted(made, key=lambda s: (s.started_at, s.id), reverse=True)
     status = {c.id: ComponentStatus.OPERATIONAL for c in page.components}
     for state in states:
         if state.phase is not Phase.ACTIVE:

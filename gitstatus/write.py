@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import hashlib
 import json
 import os
@@ -64,18 +65,25 @@ def check_paths(files: Iterable[OutputFile]) -> list[OutputFile]:
     folders: dict[str, str] = {}
     checked = []
     for f in files:
-        parts = _parts(f.path)
-        key = "/".join(parts).lower()  # two names that differ only in case collide on macOS and Windows
+        key, above = _keys(f.path)
         if key in seen or key in folders:
             raise WriteError(f"two outputs want the same path '{f.path}'")
         seen[key] = f.path
-        for end in range(len(parts) - 1, 0, -1):
-            folder = "/".join(parts[:end]).lower()
+        for folder in above:
             if folder in seen:
                 raise WriteError(f"two outputs want the same path '{seen[folder]}' (one as a file, one as a folder)")
             folders.setdefault(folder, f.path)
         checked.append(f)
     return checked
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _keys(path: str) -> tuple[str, tuple[str, ...]]:
+    """The path as :func:`check_paths` compares it, and its folders', innermost first; remembered, as
+    the preview checks the same tens of thousands of paths on every save. Raises like :func:`_parts`."""
+    parts = _parts(path)
+    # two names that differ only in case collide on macOS and Windows
+    return "/".join(parts).lower(), tuple("/".join(parts[:end]).lower() for end in range(len(parts) - 1, 0, -1))
 
 
 def _parts(path: str) -> list[str]:
@@ -786,11 +794,16 @@ class SyncedFolder:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.digests: dict[str, bytes] = {}
+        self._data: dict[str, bytes] = {}
+        """Per path, the bytes object last written: the same object again (a kept page) is not hashed again."""
 
     def sync(self, files: Sequence[OutputFile]) -> int:
         """Make the folder hold exactly ``files``; returns how many were (re)written."""
         checked = check_paths(files)
-        wanted = {f.path: hashlib.blake2b(f.data, digest_size=16).digest() for f in checked}
+        known, before = self.digests, self._data
+        wanted = {f.path: known[f.path] if before.get(f.path) is f.data and f.path in known
+                  else hashlib.blake2b(f.data, digest_size=16).digest() for f in checked}
+        self._data = {f.path: f.data for f in checked}
         written = 0
         for f in checked:
             if self.digests.get(f.path) == wanted[f.path]:

@@ -31,8 +31,8 @@ BASE = "http://127.0.0.1:8123/"
 NOW = corpus.DEFAULT_NOW.isoformat()
 
 
-def fresh_build(root: Path, out: Path) -> dict[str, bytes]:
-    result = CliRunner().invoke(main, ["build", "--root", str(root), "--out", str(out), "--now", NOW, "--base-url",
+def fresh_build(root: Path, out: Path, now: str = NOW) -> dict[str, bytes]:
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--out", str(out), "--now", now, "--base-url",
                                        BASE, "--jobs", "1", "--no-cache"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     files = site_files(out)
@@ -126,3 +126,45 @@ def test_a_save_rereads_only_the_changed_file(tmp_path: Path, monkeypatch: pytes
     changed = _edit(root)
     assert builder.build(changed).ok
     assert read == changed
+
+
+WINDOW = """\
+---
+title: Database upgrade
+impact: maintenance
+components: [{component}]
+scheduled:
+  start: 2026-06-15 13:00 UTC
+  end: 2026-06-15 15:00 UTC
+---
+
+## 2026-06-10 09:00 UTC — Scheduled
+
+We will upgrade the database.
+"""
+
+
+def test_the_preview_as_the_clock_moves_equals_a_fresh_build_at_each_moment(tmp_path: Path) -> None:
+    """The preview keeps incident states between rebuilds (state.StateMemo) and what the outputs computed
+    from them; a maintenance window opening and running out on its own, and every other incident growing
+    older, must show exactly as a fresh build at each moment shows them."""
+    root = tmp_path / "repo"
+    corpus.generate(root, 40, seed=2)
+    component = corpus.components_yaml().split("- id: ", 1)[1].split()[0]
+    (root / "incidents" / "2026-06-10-database-upgrade.md").write_text(WINDOW.format(component=component),
+                                                                       encoding="utf-8")
+    moments = ["2026-06-15T12:00:00+00:00", "2026-06-15T13:30:00+00:00", "2026-06-15T15:30:00+00:00",
+               "2026-06-22T16:00:00+00:00"]
+    logged: list[str] = []
+    builder = Builder(root, tmp_path / "preview", BASE, resolve_now(moments[0]), logged.append)
+    assert builder.build([]).ok, logged
+    seen = []
+    for n, moment in enumerate(moments):
+        builder.now = resolve_now(moment)
+        changed = _edit(root) if n == 2 else []  # a save on the way: a new state beside the kept ones
+        assert builder.build(changed).ok, logged
+        preview = site_files(tmp_path / "preview")
+        assert preview == fresh_build(root, tmp_path / f"fresh-{n}", moment), moment
+        seen.append(preview["index.html"])
+    assert len(set(seen)) == len(moments)  # each moment showed something else
+    assert builder.memo.reused > 30  # and the unchanged incidents' states were kept

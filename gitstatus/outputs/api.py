@@ -101,6 +101,27 @@ def update_id(incident_id: str, position: int) -> str:
     return f"{incident_id}.{position}"
 
 
+def _changes(s: IncidentState, now: dt.datetime) -> dict[str, dt.datetime]:
+    """For each component of one incident, the last moment up to ``now`` it started or stopped affecting
+    it, or an update changed it. Kept with the state once every such moment is past (the preview reuses it)."""
+    settled = s.__dict__.get("_component_changes")
+    if settled is not None and now >= settled[0]:
+        return settled[1]  # type: ignore[no-any-return]
+    ends = [m for m in (s.started_at, s.ended_at) if m is not None]
+    steps = s.steps()
+    candidates = ends + [at for line in steps.values() for at, _ in line[1:]]
+    ends = [m for m in ends if m <= now]
+    latest: dict[str, dt.datetime] = {}
+    for component_id, line in steps.items():
+        moments = ends + [at for at, _ in line[1:] if at <= now and (s.ended_at is None or at < s.ended_at)]
+        if moments:
+            latest[component_id] = max(moments)
+    since = max(candidates)
+    if now >= since:
+        s.__dict__["_component_changes"] = (since, latest)
+    return latest
+
+
 class Api:
     """Builds the API objects once per build; each endpoint is an envelope around them."""
 
@@ -196,14 +217,14 @@ class Api:
         """For each component, the last time an incident started or stopped affecting it, or an update changed it."""
         now = self.state.now
         latest: dict[str, dt.datetime] = {}
+        upcoming = Phase.UPCOMING
         for s in self.state.incidents:
-            if s.phase is Phase.UPCOMING or s.cancelled:  # cancelled maintenance never touched its components
+            if s.phase is upcoming or s.cancelled:  # cancelled maintenance never touched its components
                 continue
-            ends = [m for m in (s.started_at, s.ended_at) if m is not None and m <= now]
-            for component_id, steps in s.steps().items():
-                moments = ends + [at for at, _ in steps[1:] if at <= now and (s.ended_at is None or at < s.ended_at)]
-                if moments and (component_id not in latest or max(moments) > latest[component_id]):
-                    latest[component_id] = max(moments)
+            for component_id, moment in _changes(s, now).items():
+                known = latest.get(component_id)
+                if known is None or moment > known:
+                    latest[component_id] = moment
         return latest
 
     def _content_origin(self) -> dt.datetime:
@@ -342,8 +363,10 @@ class Api:
 
     def files(self) -> list[OutputFile]:
         states = self.state.incidents  # newest first
-        incidents = [s for s in states if not is_maintenance(s)]
-        maintenance = [s for s in states if is_maintenance(s)]
+        incidents: list[IncidentState] = []
+        maintenance: list[IncidentState] = []
+        for s in states:
+            (maintenance if s.incident.impact is Impact.MAINTENANCE else incidents).append(s)
         unresolved = [s for s in incidents if s.phase is Phase.ACTIVE]
         upcoming = [s for s in maintenance if s.phase is Phase.UPCOMING]
         active = [s for s in maintenance if s.phase is Phase.ACTIVE]

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
-from itertools import islice
 
 from markupsafe import escape as html_escape
 
 from .. import markdown, routes
 from ..model import Status, Update
-from ..state import ComponentRow, GroupRow, IncidentState, SiteState
+from ..state import ComponentRow, GroupRow, IncidentState, SiteState, remembered
 from ..templating import format_full
 from ..words import impact_label, status_label, t
 from . import BuildContext, OutputFile
@@ -27,6 +26,7 @@ from .machine import (
     LIST_LIMIT,
     activity_at,
     by_activity,
+    page_by_activity,
     page_updated_at,
     rfc822_gmt,
     rfc3339_utc,
@@ -110,12 +110,14 @@ class Feeds:
         self.state = state
         self.ctx = ctx
         self.names = {c.id: c.name for c in state.page.components}
-        chosen = state.incidents if incidents is None else incidents
-        self.entries: Sequence[IncidentState] = by_activity(chosen, state.now)[:LIST_LIMIT]
+        ordered = page_by_activity(state) if incidents is None else by_activity(incidents, state.now)
+        self.entries: Sequence[IncidentState] = ordered[:LIST_LIMIT]
         self.updated = (activity_at(self.entries[0], state.now) if self.entries else page_updated_at(state))
         self.title = title or t("feed.title", site=ctx.site.title)
         self.home = ctx.absolute("")
         self._content: dict[str, str] = shared._content if shared else {}
+        self._key: str = shared._key if shared else "\0".join(
+            ["_timeline", t("meta.language"), ctx.base_url, str(ctx.site.tz), repr(sorted(self.names.items()))])
 
     def url(self, s: IncidentState) -> str:
         return self.ctx.url("incident", id=s.id)
@@ -123,7 +125,9 @@ class Feeds:
     def content(self, s: IncidentState) -> str:
         """The entry's HTML, built once for both feeds."""
         if s.id not in self._content:
-            self._content[s.id] = timeline_html(s, self.names, self.ctx.site.tz, self.ctx.base_url)
+            # Kept with the state too, under all the HTML depends on: the preview's states outlive a build.
+            self._content[s.id] = remembered(
+                s, self._key, lambda: timeline_html(s, self.names, self.ctx.site.tz, self.ctx.base_url))
         return self._content[s.id]
 
     def atom(self, path: str = ATOM_PATH) -> OutputFile:
@@ -216,15 +220,22 @@ def affecting(incidents: Sequence[IncidentState], ids: Collection[str]) -> list[
 def render(state: SiteState, ctx: BuildContext) -> list[OutputFile]:
     """The page's two feeds and an Atom feed for each component and group.
 
-    The incidents are ordered by activity once; a component's feed takes the first of them that
-    name it (the same order, as the order is total), instead of sorting every incident again.
+    The incidents are ordered by activity once, and walked once: each component keeps the first
+    :data:`LIST_LIMIT` that name it (the same order, as the order is total). A group's feed is its
+    members' lists merged in that order: any of its first entries is among some member's first.
     """
     feeds = Feeds(state, ctx)
     files = [feeds.atom(), feeds.rss()]
-    ordered = by_activity(state.incidents, state.now)
+    ordered = page_by_activity(state)
+    firsts: dict[str, list[int]] = {c.id: [] for c in state.page.components}
+    for n, s in enumerate(ordered):
+        for c in s.incident.components:
+            line = firsts.get(c)
+            if line is not None and len(line) < LIST_LIMIT:
+                line.append(n)
     for key, name, ids in feed_parts(state):
         title = t("feed.component_title", site=ctx.site.title, component=name)
-        chosen = list(islice((s for s in ordered if any(c in ids for c in s.incident.components)), LIST_LIMIT))
-        part = Feeds(state, ctx, chosen, title, shared=feeds)
+        positions = sorted({n for c in ids for n in firsts.get(c, ())})[:LIST_LIMIT]
+        part = Feeds(state, ctx, [ordered[n] for n in positions], title, shared=feeds)
         files.append(part.atom(routes.path("component_atom", id=key)))
     return files

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..model import Impact
-from ..state import IncidentState, Phase, SiteState
+from ..state import IncidentState, Phase, SiteState, remembered
 
 UTC = dt.UTC
 
@@ -64,6 +64,9 @@ def is_maintenance(state: IncidentState) -> bool:
 def activity_at(state: IncidentState, now: dt.datetime) -> dt.datetime:
     """The last moment this incident changed for a reader: its last update, its post-mortem, or a
     maintenance window that opened or closed on its own since then (both already past at ``now``)."""
+    settled = state.__dict__.get("_activity")
+    if settled is not None and now >= settled[0]:
+        return settled[1]  # type: ignore[no-any-return]
     moments = [state.incident.last_update.at]
     if state.incident.postmortem is not None:
         moments.append(state.incident.postmortem.at)
@@ -71,12 +74,20 @@ def activity_at(state: IncidentState, now: dt.datetime) -> dt.datetime:
         moments.append(state.started_at)
     if state.ended_at is not None and state.ended_at <= now:
         moments.append(state.ended_at)
+    since = max(state.started_at, state.ended_at or state.started_at)
+    if state.phase is not Phase.UPCOMING and now >= since:  # both moments past: the same at any later now
+        state.__dict__["_activity"] = (since, max(moments))
     return max(moments)
 
 
 def by_activity(states: Iterable[IncidentState], now: dt.datetime) -> list[IncidentState]:
     """Newest activity first; ties broken by id so the order never depends on input order."""
     return sorted(states, key=lambda s: (activity_at(s, now), s.id), reverse=True)
+
+
+def page_by_activity(state: SiteState) -> list[IncidentState]:
+    """All the page's incidents by :func:`by_activity`, ordered once per state (the feeds ask twice)."""
+    return remembered(state, "_by_activity", lambda: by_activity(state.incidents, state.now))
 
 
 def page_updated_at(state: SiteState) -> dt.datetime:
@@ -86,9 +97,13 @@ def page_updated_at(state: SiteState) -> dt.datetime:
     midnight in the page's timezone) and, with none, to ``now``, which is an input of the
     build (``--now`` or SOURCE_DATE_EPOCH), so the output stays reproducible.
     """
-    moments = [activity_at(s, state.now) for s in state.incidents]
-    if moments:
-        return max(moments)
+    return remembered(state, "_updated_at", lambda: _page_updated_at(state))
+
+
+def _page_updated_at(state: SiteState) -> dt.datetime:
+    ordered = page_by_activity(state)  # newest activity first
+    if ordered:
+        return activity_at(ordered[0], state.now)
     starts = [midnight(c.start_date, state.page.site.tz) for c in state.page.components if c.start_date]
     past = [m for m in starts if m <= state.now]
     return max(past) if past else state.now

@@ -125,8 +125,12 @@ class KeptPages:
             digest = self.digests.get(s.incident.path)
             if not digest:
                 return None
-            ended = s.ended_at.isoformat() if s.ended_at else ""
-            parts += [s.incident.path, digest.hex(), s.phase.value, s.started_at.isoformat(), ended]
+            part = s.__dict__.get("_month_key")
+            if part is None or part[0] != digest:  # kept with the state: the preview asks again on every save
+                ended = s.ended_at.isoformat() if s.ended_at else ""
+                part = s.__dict__["_month_key"] = (digest, "\0".join(
+                    [s.incident.path, digest.hex(), s.phase.value, s.started_at.isoformat(), ended]))
+            parts.append(part[1])
         return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
     def get(self, key: str) -> bytes | None:
@@ -279,22 +283,29 @@ def sitemap(state: SiteState, ctx: BuildContext) -> OutputFile:
     pages: list[tuple[str, str | None]] = [(routes.path("index"), None), (routes.path("history"), None),
                                            (routes.path("subscribe"), None)]
     pages += [(routes.month(m.key), None) for m in state.months]
-    pages += [
-        (routes.incident(s.id), s.incident.last_update.at.date().isoformat())
-        for s in sorted(state.incidents, key=lambda s: s.id)
-    ]
     trees = list(ctx.trees())
     several = len(trees) > 1
     namespaces = ' xmlns:xhtml="http://www.w3.org/1999/xhtml"' if several else ""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{namespaces}>']
+
+    def line(tree: BuildContext, path: str, lastmod: str | None) -> str:
+        extra = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        if several:  # each page names its translations, as search engines read them (hreflang)
+            extra += "".join(f'<xhtml:link rel="alternate" hreflang="{other.words.language}" '
+                             f'href="{xml_escape(xml_safe(ctx.absolute(other.tree + path)))}"/>'
+                             for other in trees)
+        return f"  <url><loc>{xml_escape(xml_safe(ctx.absolute(tree.tree + path)))}</loc>{extra}</url>"
+
+    incidents = sorted(state.incidents, key=lambda s: s.id)
     for tree in trees:
-        for path, lastmod in pages:
-            extra = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-            if several:  # each page names its translations, as search engines read them (hreflang)
-                extra += "".join(f'<xhtml:link rel="alternate" hreflang="{other.words.language}" '
-                                 f'href="{xml_escape(xml_safe(ctx.absolute(other.tree + path)))}"/>'
-                                 for other in trees)
-            lines.append(f"  <url><loc>{xml_escape(xml_safe(ctx.absolute(tree.tree + path)))}</loc>{extra}</url>")
+        lines += [line(tree, path, lastmod) for path, lastmod in pages]
+        # An incident's lines are kept with its state under all they depend on (the preview asks on every save).
+        key = "\0".join(["_sitemap", ctx.base_url, tree.tree, *(f"{o.tree}:{o.words.language}" for o in trees)])
+        for s in incidents:
+            kept = s.__dict__.get(key)
+            if kept is None:
+                kept = s.__dict__[key] = line(tree, routes.incident(s.id), s.incident.last_update.at.date().isoformat())
+            lines.append(kept)
     lines.append("</urlset>")
     return OutputFile(routes.path("sitemap"), ("\n".join(lines) + "\n").encode("utf-8"))

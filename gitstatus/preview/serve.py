@@ -14,6 +14,7 @@ good build brings the site back. Nothing here can stop the server but Ctrl-C.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import secrets
 import shutil
@@ -41,7 +42,7 @@ from ..project import Project, load
 from ..read.document import COMPONENTS_FILE, INCIDENTS_DIR
 from ..report import format_text
 from ..source import Disk, check_root, is_editor_temp
-from ..state import SiteState
+from ..state import SiteState, StateMemo
 from ..templating import template_problem as build_template_problem
 from ..terminal import printable
 from ..timeparse import resolve_now
@@ -149,6 +150,8 @@ class Builder:
         self.project: Project | None = None
         """The repo as the last build read it: a save re-reads only the incident files it changed."""
         self.pending: set[str] = set()
+        self.memo = StateMemo()
+        """Incident states kept between rebuilds: an incident a save did not touch keeps its state."""
 
     def build(self, changed: Sequence[str]) -> Snapshot:
         self.epoch += 1
@@ -160,12 +163,15 @@ class Builder:
         version = f"{self.session}-{self.epoch}"
         started = time.perf_counter()
         what = _changed_text(changed)
+        whole = self.project is None
         try:
             outcome = self._build()
         except Exception as err:  # the server must outlive any bug in a renderer: show it and keep going
             self.log(f"Internal error while building{what}; the browser shows it\n{traceback.format_exc()}")
             return Snapshot(version, False, (f"internal error: {type(err).__name__}: {err}",))
         seconds = time.perf_counter() - started
+        if whole and self.project is not None:
+            settle_memory()
         if not outcome.ok:
             count = len(outcome.problems)
             self.log(f"{count} problem{'' if count == 1 else 's'} after {seconds:.2f} s{what}; "
@@ -181,7 +187,7 @@ class Builder:
         """Check, render and write; content, template and disk errors come back as problems to show."""
         try:
             now = self.now or resolve_now(None)
-            result = self._read().check(now)
+            result = self._read().check(now, self.memo)
         except RootError as err:
             if self.root.is_dir() and not (self.root / COMPONENTS_FILE).exists():
                 return _Outcome(False, [f"{COMPONENTS_FILE}: the file is missing; the preview comes back when it does"])
@@ -218,6 +224,19 @@ class Builder:
             self.project = self.project.reread(self.pending)
         self.pending = set()
         return self.project
+
+
+def settle_memory() -> None:
+    """After reading the whole repo: what the last full reading left behind is collected, and what is
+    kept now (the Project, the pages, the states, the templates) is moved out of the collector's way.
+
+    With 10,000 incidents the kept objects number in the millions; a full collection walking them in
+    the middle of a rebuild cost up to 0.25 s. Frozen, they are freed by reference counting as saves
+    replace them (the model is acyclic); the next full reading unfreezes and collects what is left.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass(frozen=True)
