@@ -215,7 +215,8 @@ def list_folder(root: Path, relpath: str) -> tuple[list[os.DirEntry[str]] | None
         return None, [problem]
     try:
         with os.scandir(real) as entries:
-            return sorted(entries, key=lambda e: e.name), []
+            named = {e.name: e for e in entries}
+        return [named[name] for name in sorted(named)], []  # sorting the names: no key function to call
     except OSError as err:
         return None, [not_a_folder(relpath, real, err)]
 
@@ -268,10 +269,13 @@ def incident_paths(root: Path) -> tuple[list[str], list[Diagnostic]]:
     entries, diagnostics = list_folder(root, INCIDENTS_DIR)
     paths: list[str] = []
     for entry in entries or ():
-        if is_editor_temp(entry.name):
+        name = entry.name
+        markdown = name.endswith(".md")
+        # A name ending in .md is an editor's only when hidden (no temp suffix ends so, nor do digits).
+        if (name.startswith(".") if markdown else is_editor_temp(name)):
             continue
-        relpath = f"{INCIDENTS_DIR}/{entry.name}"
-        if entry.name.endswith(".md") and not is_folder(entry):
+        relpath = f"{INCIDENTS_DIR}/{name}"
+        if markdown and not is_folder(entry):
             paths.append(relpath)
         else:
             diagnostics.append(

@@ -201,10 +201,10 @@ def compute(
     today = now.astimezone(tz).date()
     window_start = _local_midnight(today - dt.timedelta(days=days - 1), tz)
     per_component: dict[str, list[Interval]] = defaultdict(list)
-    first_incident: dt.date | None = None
+    earliest: dt.datetime | None = None
     for state in states:
-        started = state.started_at.astimezone(tz).date()
-        first_incident = started if first_incident is None else min(first_incident, started)
+        if earliest is None or state.started_at < earliest:
+            earliest = state.started_at
         end = state.ended_at or now
         if end < window_start:
             continue
@@ -214,6 +214,7 @@ def compute(
             for (start, status), stop in zip(steps, ends, strict=True):
                 if start < until or start == state.started_at:  # a step after the end never happened
                     per_component[component_id].append(Interval(start, min(stop, until), status, state))
+    first_incident = earliest.astimezone(tz).date() if earliest is not None else None
     rows: dict[str, UptimeRow] = {}
     starts: dict[str, dt.date | None] = {}
     for component in components:

@@ -801,9 +801,14 @@ class SyncedFolder:
         """Make the folder hold exactly ``files``; returns how many were (re)written."""
         checked = check_paths(files)
         known, before = self.digests, self._data
-        wanted = {f.path: known[f.path] if before.get(f.path) is f.data and f.path in known
-                  else hashlib.blake2b(f.data, digest_size=16).digest() for f in checked}
-        self._data = {f.path: f.data for f in checked}
+        wanted: dict[str, bytes] = {}
+        data: dict[str, bytes] = {}
+        for f in checked:
+            path = f.path
+            digest = known.get(path) if before.get(path) is f.data else None
+            wanted[path] = digest or hashlib.blake2b(f.data, digest_size=16).digest()
+            data[path] = f.data
+        self._data = data
         written = 0
         for f in checked:
             if self.digests.get(f.path) == wanted[f.path]:

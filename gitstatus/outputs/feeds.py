@@ -12,7 +12,7 @@ live markup in a feed reader.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from markupsafe import escape as html_escape
 
@@ -130,6 +130,44 @@ class Feeds:
                 s, self._key, lambda: timeline_html(s, self.names, self.ctx.site.tz, self.ctx.base_url))
         return self._content[s.id]
 
+    def _kept(self, kind: str, s: IncidentState, make: Callable[[IncidentState, dt.datetime], list[str]]) -> list[str]:
+        """An incident's entry: the same in every feed it is in, and kept with its state while its
+        activity time is the same (the preview's states outlive a build)."""
+        changed = activity_at(s, self.state.now)
+        key = f"{self._key}\0{kind}"
+        kept = s.__dict__.get(key)
+        if kept is None or kept[0] != changed:
+            kept = s.__dict__[key] = (changed, make(s, changed))
+        return kept[1]
+
+    def _atom_entry(self, s: IncidentState, changed: dt.datetime) -> list[str]:
+        incident = s.incident
+        return [
+            "  <entry>",
+            f"    <id>{text(self.url(s))}</id>",
+            f"    <title>{text(incident.title)}</title>",
+            f'    <link rel="alternate" type="text/html" href={attr(self.url(s))}/>',
+            f"    <published>{rfc3339_utc(incident.updates[0].at)}</published>",
+            f"    <updated>{rfc3339_utc(changed)}</updated>",
+            f"    <category term={attr(incident.impact.value)}/>",
+            *(["    <category term=\"postmortem\"/>"] if incident.postmortem else []),
+            f'    <content type="html">{text(self.content(s))}</content>',
+            "  </entry>",
+        ]
+
+    def _rss_item(self, s: IncidentState, changed: dt.datetime) -> list[str]:
+        return [
+            "    <item>",
+            f"      <title>{text(s.incident.title)}</title>",
+            f"      <link>{text(self.url(s))}</link>",
+            f'      <guid isPermaLink="true">{text(self.url(s))}</guid>',
+            f"      <pubDate>{rfc822(changed)}</pubDate>",
+            f"      <category>{text(s.incident.impact.value)}</category>",
+            *(["      <category>postmortem</category>"] if s.incident.postmortem else []),
+            f"      <description>{text(self.content(s))}</description>",
+            "    </item>",
+        ]
+
     def atom(self, path: str = ATOM_PATH) -> OutputFile:
         site = self.ctx.site
         self_url = self.ctx.absolute(path)
@@ -149,19 +187,7 @@ class Feeds:
             "  <generator>gitstatus</generator>",
         ]
         for s in self.entries:
-            incident = s.incident
-            lines += [
-                "  <entry>",
-                f"    <id>{text(self.url(s))}</id>",
-                f"    <title>{text(incident.title)}</title>",
-                f'    <link rel="alternate" type="text/html" href={attr(self.url(s))}/>',
-                f"    <published>{rfc3339_utc(incident.updates[0].at)}</published>",
-                f"    <updated>{rfc3339_utc(activity_at(s, self.state.now))}</updated>",
-                f"    <category term={attr(incident.impact.value)}/>",
-                *(["    <category term=\"postmortem\"/>"] if incident.postmortem else []),
-                f'    <content type="html">{text(self.content(s))}</content>',
-                "  </entry>",
-            ]
+            lines += self._kept("atom", s, self._atom_entry)
         lines.append("</feed>")
         return OutputFile(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
@@ -181,17 +207,7 @@ class Feeds:
             "    <generator>gitstatus</generator>",
         ]
         for s in self.entries:
-            lines += [
-                "    <item>",
-                f"      <title>{text(s.incident.title)}</title>",
-                f"      <link>{text(self.url(s))}</link>",
-                f'      <guid isPermaLink="true">{text(self.url(s))}</guid>',
-                f"      <pubDate>{rfc822(activity_at(s, self.state.now))}</pubDate>",
-                f"      <category>{text(s.incident.impact.value)}</category>",
-                *(["      <category>postmortem</category>"] if s.incident.postmortem else []),
-                f"      <description>{text(self.content(s))}</description>",
-                "    </item>",
-            ]
+            lines += self._kept("rss", s, self._rss_item)
         lines += ["  </channel>", "</rss>"]
         return OutputFile(RSS_PATH, ("\n".join(lines) + "\n").encode("utf-8"))
 

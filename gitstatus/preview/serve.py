@@ -42,7 +42,7 @@ from ..project import Project, load
 from ..read.document import COMPONENTS_FILE, INCIDENTS_DIR
 from ..report import format_text
 from ..source import Disk, check_root, is_editor_temp
-from ..state import SiteState, StateMemo
+from ..state import IncidentState, SiteState, StateMemo
 from ..templating import template_problem as build_template_problem
 from ..terminal import printable
 from ..timeparse import resolve_now
@@ -105,6 +105,8 @@ class PageCache:
     def __init__(self) -> None:
         self.fingerprint = ""
         self.pages: dict[tuple[object, ...], OutputFile] = {}
+        self.same: dict[int, tuple[IncidentState, tuple[object, ...], OutputFile]] = {}
+        """Per state kept by the memo (by identity), its page's key and page: found without making the key again."""
         self.rendered = 0
         self.renderer: PageRenderer | None = None
 
@@ -115,23 +117,30 @@ class PageCache:
         fingerprint = repr((ctx, names, generation))
         if fingerprint != self.fingerprint or self.renderer is None:
             self.fingerprint, self.pages, self.renderer = fingerprint, {}, PageRenderer(ctx, names)
+            self.same = {}
             self.renderer.kept = KeptPages(digests or {})  # month pages whose incidents did not change are reused
         elif self.renderer.kept is not None:
             self.renderer.kept.renew(digests or {})
         renderer = self.renderer
         pages: dict[tuple[object, ...], OutputFile] = {}
+        same: dict[int, tuple[IncidentState, tuple[object, ...], OutputFile]] = {}
         self.rendered = 0
         for incident in state.incidents:
-            digest = digests.get(incident.incident.path) if digests is not None else None
-            key: tuple[object, ...] = (
-                (incident.incident.path, digest, incident.phase, incident.started_at, incident.ended_at)
-                if digest else (repr(incident),))
-            page = self.pages.get(key)
-            if page is None:
-                page = renderer.incident(incident)
-                self.rendered += 1
+            known = self.same.get(id(incident))
+            if known is not None and known[0] is incident:
+                key, page = known[1], known[2]  # the very state of the last rebuild (state.StateMemo): its page
+            else:
+                digest = digests.get(incident.incident.path) if digests is not None else None
+                key = ((incident.incident.path, digest, incident.phase, incident.started_at, incident.ended_at)
+                       if digest else (repr(incident),))
+                found = self.pages.get(key)
+                if found is None:
+                    found = renderer.incident(incident)
+                    self.rendered += 1
+                page = found
             pages[key] = page
-        self.pages = pages
+            same[id(incident)] = (incident, key, page)
+        self.pages, self.same = pages, same
         return list(pages.values())
 
 
