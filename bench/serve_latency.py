@@ -7,7 +7,11 @@ Events stream like the injected script does, then saves a change to an incident 
 times how long until the ``reload`` event arrives, several times. It also checks that the page
 then shows the change, and collects the rebuild times the server logs.
 
-    .venv/bin/python bench/serve_latency.py [--sizes example,1000] [--rounds 10]
+    .venv/bin/python bench/serve_latency.py [--sizes example,1000] [--rounds 10] [--before REV]
+
+With ``--before REV`` each size is previewed twice, by this checkout and by the gitstatus at
+``REV`` (exported with ``git archive``), on two copies of one repo saved in turns, so the two
+figures come from the same minutes of a shared machine.
 """
 
 from __future__ import annotations
@@ -39,10 +43,12 @@ EXAMPLE_NOW = "2026-11-26 15:00 UTC"
 class Preview:
     """A running ``gitstatus serve`` and a reader of its event stream."""
 
-    def __init__(self, root: Path, now: str) -> None:
+    def __init__(self, root: Path, now: str, code: Path | None = None) -> None:
+        """``code``: a folder holding another ``gitstatus`` package to run (``--before``); else this checkout's."""
+        command = [str(REPO / ".venv/bin/gitstatus")] if code is None else [sys.executable, "-m", "gitstatus"]
         self.proc = subprocess.Popen(
-            [str(REPO / ".venv/bin/gitstatus"), "serve", "--root", str(root), "--port", "0", "--now", now],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [*command, "serve", "--root", str(root), "--port", "0", "--now", now],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=code,
         )
         self.log: list[str] = []
         self.url = ""
@@ -98,26 +104,38 @@ class Preview:
 
 
 def measure(root: Path, now: str, target: Path, rounds: int) -> dict[str, object]:
-    preview = Preview(root, now)
+    return measure_each({"": (root, None)}, now, target.relative_to(root), rounds)[""]
+
+
+def measure_each(repos: dict[str, tuple[Path, Path | None]], now: str, target: Path,
+                 rounds: int) -> dict[str, dict[str, object]]:
+    """Per name, a preview of its repo (with its gitstatus, see :class:`Preview`), saved in turns: each
+    round saves ``target`` (relative to the repos) in every repo, one after the other."""
+    previews = {name: Preview(root, now, code) for name, (root, code) in repos.items()}
     page = "/incidents/" + target.stem + ".html"
-    latencies = []
+    latencies: dict[str, list[float]] = {name: [] for name in repos}
     try:
-        original = target.read_text(encoding="utf-8")
+        originals = {name: (root / target).read_text(encoding="utf-8") for name, (root, _) in repos.items()}
         for n in range(rounds):
             marker = f"bench-edit-{n}"
-            while not preview.events.empty():
-                preview.events.get()
-            started = time.perf_counter()
-            target.write_text(original.rstrip("\n") + f" {marker}\n", encoding="utf-8")
-            kind, at = preview.next_event(30)
-            assert kind == "reload", kind
-            latencies.append(at - started)
-            assert marker in preview.get(page), f"{page} does not show {marker}"
-            time.sleep(0.3)
+            for name, preview in previews.items():
+                while not preview.events.empty():
+                    preview.events.get()
+                started = time.perf_counter()
+                (repos[name][0] / target).write_text(originals[name].rstrip("\n") + f" {marker}\n", encoding="utf-8")
+                kind, at = preview.next_event(30)
+                assert kind == "reload", kind
+                latencies[name].append(at - started)
+                assert marker in preview.get(page), f"{page} does not show {marker}"
+                time.sleep(0.3)
     finally:
-        preview.stop()
-    builds = [float(m[1]) for line in preview.log for m in [re.search(r"Rebuilt in ([\d.]+) s", line)] if m]
-    return {"latencies": latencies, "first_build": builds[0], "rebuilds": builds[1:]}
+        for preview in previews.values():
+            preview.stop()
+    results: dict[str, dict[str, object]] = {}
+    for name, preview in previews.items():
+        builds = [float(m[1]) for line in preview.log for m in [re.search(r"Rebuilt in ([\d.]+) s", line)] if m]
+        results[name] = {"latencies": latencies[name], "first_build": builds[0], "rebuilds": builds[1:]}
+    return results
 
 
 def report(name: str, result: dict[str, object]) -> None:
@@ -134,10 +152,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="example,1000", help="'example' and/or incident counts, comma-separated")
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--before", metavar="REV", help="also measure the gitstatus at this git revision, "
+                        "on a copy of the same repo, saving the two in turns")
     args = parser.parse_args()
     for size in args.sizes.split(","):
         with tempfile.TemporaryDirectory(prefix="gitstatus-bench-") as folder:
             root = Path(folder) / "repo"
+            if args.before:
+                _compare(Path(folder), size, args.before, args.rounds)
+                continue
             if size == "example":
                 root.mkdir()
                 shutil.copy(REPO / "components.yaml", root)
@@ -151,6 +174,22 @@ def main() -> int:
             report(f"{size} incidents" if size != "example" else "example content", measure(root, now, target,
                                                                                            args.rounds))
     return 0
+
+
+def _compare(folder: Path, size: str, before: str, rounds: int) -> None:
+    """``size`` incidents, previewed by this checkout's gitstatus and by the one at ``before``."""
+    code = folder / "before"
+    code.mkdir()
+    archive = subprocess.run(["git", "archive", before, "gitstatus"], cwd=REPO, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
+    files = corpus.generate(folder / "after", int(size), seed=0)
+    shutil.copytree(folder / "after", folder / "before-repo")
+    now = corpus.DEFAULT_NOW.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    target = files[len(files) // 2].relative_to(folder / "after")
+    results = measure_each({"after": (folder / "after", None), f"before ({before})": (folder / "before-repo", code)},
+                           now, target, rounds)
+    for name, result in results.items():
+        report(f"{size} incidents, {name}", result)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import attrgetter
 from typing import TypeVar
 
 from .model import Component, ComponentStatus, Impact, Incident, Status, StatusPage, Step, Update
@@ -372,6 +373,10 @@ class StateMemo:
         return states
 
 
+#: The page's order of incidents (newest first, reversed), as a key made in C: derive sorts every incident.
+_BY_START = attrgetter("started_at", "id")
+
+
 def derive(page: StatusPage, now: dt.datetime, memo: StateMemo | None = None) -> SiteState:
     """The state of the page at ``now``: linear in the number of incidents.
 
@@ -379,7 +384,7 @@ def derive(page: StatusPage, now: dt.datetime, memo: StateMemo | None = None) ->
     """
     tz = page.site.tz
     made = memo.states(page.incidents, now) if memo is not None else [incident_state(i, now) for i in page.incidents]
-    states = sorted(made, key=lambda s: (s.started_at, s.id), reverse=True)
+    states = sorted(made, key=_BY_START, reverse=True)
     status = {c.id: ComponentStatus.OPERATIONAL for c in page.components}
     for state in states:
         if state.phase is not Phase.ACTIVE:

@@ -134,7 +134,7 @@ def render(state: SiteState, ctx: BuildContext) -> list[OutputFile]:
     host = urlsplit(ctx.base_url).hostname or "localhost"
     names = {c.id: c.name for c in state.page.components}
     chosen = sorted(
-        (s for s in state.incidents if in_calendar(s, state.now)),
+        (s for s in state.incidents if s.incident.scheduled is not None and in_calendar(s, state.now)),
         key=lambda s: (s.incident.scheduled.start if s.incident.scheduled else s.started_at, s.id),
     )
     name = t("calendar.name", site=site.title)

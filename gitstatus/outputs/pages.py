@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -122,14 +123,16 @@ class KeptPages:
     def key(self, month: Month, newer: Month | None, older: Month | None) -> str | None:
         parts = [month.key, newer.key if newer else "", older.key if older else ""]
         for s in month.incidents:
+            part = s.__dict__.get("_month_key")
+            if part is not None:  # kept with the state (the preview asks again on every save): its file's digest
+                parts.append(part[1])
+                continue
             digest = self.digests.get(s.incident.path)
             if not digest:
                 return None
-            part = s.__dict__.get("_month_key")
-            if part is None or part[0] != digest:  # kept with the state: the preview asks again on every save
-                ended = s.ended_at.isoformat() if s.ended_at else ""
-                part = s.__dict__["_month_key"] = (digest, "\0".join(
-                    [s.incident.path, digest.hex(), s.phase.value, s.started_at.isoformat(), ended]))
+            ended = s.ended_at.isoformat() if s.ended_at else ""
+            part = s.__dict__["_month_key"] = (digest, "\0".join(
+                [s.incident.path, digest.hex(), s.phase.value, s.started_at.isoformat(), ended]))
             parts.append(part[1])
         return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
@@ -297,7 +300,7 @@ def sitemap(state: SiteState, ctx: BuildContext) -> OutputFile:
                              for other in trees)
         return f"  <url><loc>{xml_escape(xml_safe(ctx.absolute(tree.tree + path)))}</loc>{extra}</url>"
 
-    incidents = sorted(state.incidents, key=lambda s: s.id)
+    incidents = sorted(state.incidents, key=attrgetter("id"))
     for tree in trees:
         lines += [line(tree, path, lastmod) for path, lastmod in pages]
         # An incident's lines are kept with its state under all they depend on (the preview asks on every save).
