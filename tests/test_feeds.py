@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -12,7 +13,21 @@ from typing import Any
 import feedparser
 import pytest
 
-from .conftest import MACHINE_BASE, MACHINE_REPO, cli_build, run_cli, run_gitstatus, site_files
+from gitstatus import routes
+from gitstatus.commands.build import build_context
+from gitstatus.outputs import feeds
+from gitstatus.outputs.machine import LIST_LIMIT, activity_at
+from gitstatus.project import load
+from gitstatus.source import Disk
+from gitstatus.words import using
+
+from .conftest import MACHINE_BASE, MACHINE_REPO, REPO, cli_build, run_cli, run_gitstatus, site_files
+
+sys.path.insert(0, str(REPO / "bench"))
+try:
+    import corpus
+finally:
+    sys.path.remove(str(REPO / "bench"))
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -194,3 +209,26 @@ def test_a_build_without_a_base_url_fails_clearly_and_writes_nothing(
     cli_build(root, out, "2026-06-15 12:00 UTC", "--base-url", "https://example.org/status")
     feed = feedparser.parse((out / "history.atom").read_bytes())
     assert feed.entries[0].id == "https://example.org/status/incidents/2026-06-10-x.html"
+
+
+def test_each_component_feed_holds_the_newest_incidents_naming_it(tmp_path: Path) -> None:
+    """feeds.render walks the incidents once and merges a group's members' lists: each component's and
+    group's feed must hold exactly what sorting every incident that names it would give (the first 50
+    by activity, ties by id). 600 incidents fill every feed past its limit."""
+    root = tmp_path / "repo"
+    corpus.generate(root, 600, seed=5)
+    result = load(Disk(root)).check(corpus.DEFAULT_NOW)
+    assert not result.failed()
+    state = result.state
+    ctx, _ = build_context(root, state.page.site, "https://status.test/")
+    with using(ctx.words):
+        files = {f.path: f.data for f in feeds.render(state, ctx)}
+    checked = 0
+    for key, _name, ids in feeds.feed_parts(state):
+        naming = [s for s in state.incidents if any(c in ids for c in s.incident.components)]
+        expected = sorted(naming, key=lambda s: (activity_at(s, state.now), s.id), reverse=True)[:LIST_LIMIT]
+        feed = ET.fromstring(files[routes.path("component_atom", id=key)])
+        shown = [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")]
+        assert shown == [url(s.id).replace(MACHINE_BASE, "https://status.test/") for s in expected], key
+        checked += len(naming) > LIST_LIMIT
+    assert checked >= 3  # some feeds were cut at the limit, groups among them
