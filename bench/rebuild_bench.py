@@ -30,17 +30,10 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402  (bench/ is not a package)
-from versus_hugo import Run, change_one, median, timed  # noqa: E402
+from versions import export, print_medians  # noqa: E402
+from versus_hugo import Run, change_one, timed  # noqa: E402
 
 NOW = corpus.DEFAULT_NOW.isoformat()
-
-
-def export(rev: str, folder: Path) -> Path:
-    """The ``gitstatus`` package at ``rev``, in ``folder`` (what ``python -m gitstatus`` there runs)."""
-    folder.mkdir()
-    archive = subprocess.run(["git", "archive", rev, "gitstatus"], cwd=REPO, capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
-    return folder
 
 
 def main() -> None:
@@ -85,11 +78,8 @@ def main() -> None:
                 found.setdefault(f"fixed cost, {name}", []).append(timed(gitstatus(
                     name, "build", "--root", str(empty), "--out", str(work / "empty-site"), "--now", NOW,
                     "--no-cache"), env, work))
-        print(f"{args.size:,} incidents, medians of {args.runs} runs, alternated (before = {args.before}):")
-        for label, runs in found.items():
-            m = median(runs)
-            failed = "" if m.ok else " FAILED"
-            print(f"  {label:22} {m.wall:6.2f} s wall, {m.cpu:6.2f} s CPU, {m.peak_mib:5.0f} MiB{failed}")
+        print_medians(f"{args.size:,} incidents, medians of {args.runs} runs, alternated (before = {args.before}):",
+                      found, 22)
 
 
 if __name__ == "__main__":

@@ -178,10 +178,9 @@ def main() -> int:
 
 def _compare(folder: Path, size: str, before: str, rounds: int) -> None:
     """``size`` incidents, previewed by this checkout's gitstatus and by the one at ``before``."""
-    code = folder / "before"
-    code.mkdir()
-    archive = subprocess.run(["git", "archive", before, "gitstatus"], cwd=REPO, capture_output=True, check=True)
-    subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
+    from versions import export  # bench/versions.py; imported here, as it imports versus_hugo, which imports this
+
+    code = export(before, folder / "before")
     files = corpus.generate(folder / "after", int(size), seed=0)
     shutil.copytree(folder / "after", folder / "before-repo")
     now = corpus.DEFAULT_NOW.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")

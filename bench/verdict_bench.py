@@ -26,7 +26,8 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402  (bench/ is not a package)
-from versus_hugo import Run, median, timed  # noqa: E402
+from versions import export, print_medians  # noqa: E402
+from versus_hugo import Run, timed  # noqa: E402
 
 NOW = corpus.DEFAULT_NOW.isoformat()
 
@@ -39,11 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gitstatus-verdict-") as tmp:
         work = Path(tmp)
-        old = work / "before"
-        old.mkdir()
-        archive = subprocess.run(["git", "archive", args.before, "gitstatus"], cwd=REPO, capture_output=True,
-                                 check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        old = export(args.before, work / "before")
         # Run from the temporary folder: ``python -m`` puts the working folder first on the path.
         tools = {"after": [sys.executable, "-m", "gitstatus"], "before": [sys.executable, "-m", "gitstatus"]}
         paths = {"after": str(REPO), "before": str(old)}
@@ -77,11 +74,8 @@ def main() -> None:
                     timed(cmd(name, "update", active, "-m", f"Still on it ({n})."), env, work))
             found.setdefault("check --no-cache", []).append(
                 timed(cmd("after", "check", "--now", NOW, "--no-cache"), env, work))
-        print(f"{args.size:,} incidents, medians of {args.runs} runs, alternated (before = {args.before}):")
-        for label, runs in found.items():
-            m = median(runs)
-            failed = "" if m.ok else " FAILED"
-            print(f"  {label:24} {m.wall:6.2f} s wall, {m.cpu:6.2f} s CPU, {m.peak_mib:5.0f} MiB{failed}")
+        print_medians(f"{args.size:,} incidents, medians of {args.runs} runs, alternated (before = {args.before}):",
+                      found)
 
 
 if __name__ == "__main__":
