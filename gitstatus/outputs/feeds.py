@@ -12,7 +12,7 @@ live markup in a feed reader.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from markupsafe import escape as html_escape
 
@@ -226,11 +226,6 @@ def feed_parts(state: SiteState) -> list[tuple[str, str, frozenset[str]]]:
             else:
                 parts.append((item.component.id, item.component.name, frozenset({item.component.id})))
     return parts
-
-
-def affecting(incidents: Sequence[IncidentState], ids: Collection[str]) -> list[IncidentState]:
-    """The incidents that name any of ``ids`` among their components."""
-    return [s for s in incidents if any(c in ids for c in s.incident.components)]
 
 
 def render(state: SiteState, ctx: BuildContext) -> list[OutputFile]:
