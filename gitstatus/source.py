@@ -270,12 +270,10 @@ def incident_paths(root: Path) -> tuple[list[str], list[Diagnostic]]:
     paths: list[str] = []
     for entry in entries or ():
         name = entry.name
-        markdown = name.endswith(".md")
-        # A name ending in .md is an editor's only when hidden (no temp suffix ends so, nor do digits).
-        if (name.startswith(".") if markdown else is_editor_temp(name)):
+        if is_editor_temp(name):
             continue
         relpath = f"{INCIDENTS_DIR}/{name}"
-        if markdown and not is_folder(entry):
+        if name.endswith(".md") and not is_folder(entry):
             paths.append(relpath)
         else:
             diagnostics.append(
