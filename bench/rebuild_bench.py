@@ -18,7 +18,6 @@ as users have it. Not a test: run it by hand.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -26,11 +25,10 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402  (bench/ is not a package)
-from versions import export, print_medians  # noqa: E402
+from versions import command, print_medians, side_by_side, user_env  # noqa: E402
 from versus_hugo import Run, change_one, timed  # noqa: E402
 
 NOW = corpus.DEFAULT_NOW.isoformat()
@@ -44,16 +42,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gitstatus-rebuild-") as tmp:
         work = Path(tmp)
-        paths = {"after": REPO, "before": export(args.before, work / "before-code")}
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as users run it
+        paths = side_by_side(args.before, work)
+        env = user_env()
 
         def gitstatus(name: str, *extra: str) -> list[str]:
-            return ["env", f"PYTHONPATH={paths[name]}", sys.executable, "-m", "gitstatus", *extra]
+            return command(paths[name], *extra)
 
-        for name in paths:
-            probe = subprocess.run([*gitstatus(name)[:3], "-c", "import gitstatus; print(gitstatus.__file__)"],
-                                   capture_output=True, text=True, check=True, cwd=work).stdout.strip()
-            assert probe.startswith(str(paths[name])), f"{name} runs {probe}"
         source = work / "corpus"
         corpus.generate(source, args.size, seed=0)
         empty = work / "empty"

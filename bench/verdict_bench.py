@@ -13,7 +13,6 @@ incident. Medians of wall and CPU seconds. Not a test: run it by hand.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -22,11 +21,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402  (bench/ is not a package)
-from versions import export, print_medians  # noqa: E402
+from versions import command, print_medians, side_by_side, user_env  # noqa: E402
 from versus_hugo import Run, timed  # noqa: E402
 
 NOW = corpus.DEFAULT_NOW.isoformat()
@@ -40,27 +38,21 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gitstatus-verdict-") as tmp:
         work = Path(tmp)
-        old = export(args.before, work / "before")
         # Run from the temporary folder: ``python -m`` puts the working folder first on the path.
-        tools = {"after": [sys.executable, "-m", "gitstatus"], "before": [sys.executable, "-m", "gitstatus"]}
-        paths = {"after": str(REPO), "before": str(old)}
+        paths = side_by_side(args.before, work)
         root = work / "corpus"
         corpus.generate(root, args.size, seed=1)
         repos = {}
-        for name in tools:
+        for name in paths:
             repos[name] = work / name / "repo"
             shutil.copytree(root, repos[name])
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as users run it
+        env = user_env()
         env["SOURCE_DATE_EPOCH"] = str(int(corpus.DEFAULT_NOW.timestamp()))  # update's now: the corpus's
 
         def cmd(name: str, *extra: str) -> list[str]:
-            return ["env", f"PYTHONPATH={paths[name]}", *tools[name], *extra, "--root", str(repos[name])]
+            return command(paths[name], *extra, "--root", str(repos[name]))
 
-        for name in tools:
-            probe = subprocess.run(["env", f"PYTHONPATH={paths[name]}", sys.executable, "-c",
-                                    "import gitstatus; print(gitstatus.__file__)"], capture_output=True, text=True,
-                                   check=True, cwd=work).stdout.strip()
-            assert probe.startswith(paths[name]), f"{name} runs {probe}"
+        for name in paths:
             for _ in range(2):
                 subprocess.run(cmd(name, "check", "--now", NOW), capture_output=True, check=False, env=env, cwd=work)
                 time.sleep(2.5)  # the cache trusts a file's stat once it is two seconds old
@@ -68,7 +60,7 @@ def main() -> None:
         active = next(stem for stem, text in texts.items() if "Resolved" not in text and "scheduled:" not in text)
         found: dict[str, list[Run]] = {}
         for n in range(args.runs):
-            for name in tools:
+            for name in paths:
                 found.setdefault(f"check warm, {name}", []).append(timed(cmd(name, "check", "--now", NOW), env, work))
                 found.setdefault(f"update warm, {name}", []).append(
                     timed(cmd(name, "update", active, "-m", f"Still on it ({n})."), env, work))

@@ -7,7 +7,9 @@ this checkout's interpreter and dependencies; ``print_medians`` reports the alte
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 from versus_hugo import Run, median
@@ -21,6 +23,28 @@ def export(rev: str, folder: Path) -> Path:
     archive = subprocess.run(["git", "archive", rev, "gitstatus"], cwd=REPO, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder
+
+
+def user_env() -> dict[str, str]:
+    """This environment without ``PYTHONDONTWRITEBYTECODE`` (this machine's sessions set it): bytecode
+    caching on, as users have it, or every command would compile gitstatus again."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def side_by_side(before: str, work: Path) -> dict[str, Path]:
+    """``{"after": this checkout, "before": the gitstatus at ``before``}``, each checked to be what
+    :func:`command` runs (``python -m`` in ``work`` must not pick up another gitstatus)."""
+    paths = {"after": REPO, "before": export(before, work / "before-code")}
+    for name, path in paths.items():
+        probe = subprocess.run([*command(path)[:3], "-c", "import gitstatus; print(gitstatus.__file__)"],
+                               capture_output=True, text=True, check=True, cwd=work).stdout.strip()
+        assert probe.startswith(str(path)), f"{name} runs {probe}"
+    return paths
+
+
+def command(path: Path, *args: str) -> list[str]:
+    """``gitstatus args`` run from the package folder ``path`` (see :func:`side_by_side`)."""
+    return ["env", f"PYTHONPATH={path}", sys.executable, "-m", "gitstatus", *args]
 
 
 def print_medians(title: str, found: dict[str, list[Run]], width: int = 24) -> None:
