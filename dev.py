@@ -3,6 +3,7 @@
 
     python3 dev.py site            build the example status page into site/ (add --serve to preview it live)
     python3 dev.py test            run the whole test suite (extra arguments go to pytest)
+    python3 dev.py templates       remake gitstatus/compiled_theme.py after changing theme/templates/
 
 The example is built as of the moment its incidents were written for (EXAMPLE_NOW), so it
 shows an incident in progress and maintenance ahead whenever you build it; pass
@@ -52,7 +53,7 @@ def run(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("site", "test"):
+    if not argv or argv[0] not in ("site", "test", "templates"):
         print(__doc__.strip())
         return 2
     command, rest = argv[0], argv[1:]
@@ -60,6 +61,8 @@ def main(argv: list[str]) -> int:
         ensure_environment("test")
         return run([str(PYTHON), "-m", "pytest", *rest])
     ensure_environment("")
+    if command == "templates":  # the built-in templates compiled ahead of time (gitstatus/make_compiled_theme.py)
+        return run([str(PYTHON), "-m", "gitstatus.make_compiled_theme", *rest])
     gitstatus = [str(PYTHON), "-m", "gitstatus"]
     if "--now" not in rest:
         rest += ["--now", EXAMPLE_NOW]

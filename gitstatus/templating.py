@@ -19,7 +19,6 @@ from jinja2 import (
     BaseLoader,
     ChoiceLoader,
     Environment,
-    PackageLoader,
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
@@ -146,17 +145,22 @@ class FixedWords(Extension):
         return out
 
 
-def make_environment(root: Path, tz: dt.tzinfo, html_only: bool = False,
+def make_environment(root: Path | None, tz: dt.tzinfo, html_only: bool = False,
                      catalogue: words.Words | None = None) -> Environment:
     """The environment for one status repo and one language: its own templates first, then the built-in ones.
+
+    With no ``root``, only the built-in templates.
 
     Every template is HTML-escaped, unless ``html_only``: then only ``*.html`` ones are, and
     ``*.txt`` and ``*.md`` (the notifications' plain text and Markdown) are written as they are.
     The words are ``catalogue``'s, or the ones in effect (:func:`words.using`) when it is None.
+    The built-in templates come compiled ahead of time when they can (precompiled.py).
     """
+    from .precompiled import BuiltinLoader
+
     catalogue = catalogue or words.current()
-    loaders: list[BaseLoader] = [ThemeLoader(root)] if own_theme(root) else []
-    loaders.append(PackageLoader("gitstatus.theme", "templates"))
+    loaders: list[BaseLoader] = [ThemeLoader(root)] if root is not None and own_theme(root) else []
+    loaders.append(BuiltinLoader())
     env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=(select_autoescape(["html"], default_for_string=False, default=False) if html_only
