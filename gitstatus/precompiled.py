@@ -46,21 +46,17 @@ def escaped(environment: Environment, name: str) -> bool:
     return bool(mode(name) if callable(mode) else mode)
 
 
-class Unfillable(Exception):
-    """A marker's key has no fixed word in the catalogue: Jinja compiles the template and says why."""
-
-
 def fill(code: CodeType, catalogue: Any) -> CodeType:
-    """``code`` with every marker in its string constants (and its nested code's) replaced by the word."""
+    """``code`` with every marker in its string constants (and its nested code's) replaced by the word.
+
+    Raises :class:`words.WordsError` for a key the catalogue has no fixed word for.
+    """
     memo: dict[tuple[str, str], str] = {}
 
     def word(found: re.Match[str]) -> str:
         key, mark = found.group(1), found.group(2)
         if (key, mark) not in memo:
-            try:
-                text = catalogue.t(key)
-            except words.WordsError as err:
-                raise Unfillable(str(err)) from None
+            text = catalogue.t(key)
             memo[key, mark] = text if mark == MARK else str(escape(text))
         return memo[key, mark]
 
@@ -106,7 +102,7 @@ def shipped_code(environment: Environment, name: str, source: str, filename: str
         marked = _marked_code[name, flag, filename] = compile(entry[1], filename, "exec")
     try:
         return fill(marked, environment.gitstatus_words)  # type: ignore[attr-defined]
-    except Unfillable:
+    except words.WordsError:  # Jinja compiles it, and says why at the template's line
         return None
 
 

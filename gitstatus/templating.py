@@ -24,11 +24,13 @@ from jinja2 import (
     TemplateNotFound,
     TemplateRuntimeError,
     TemplateSyntaxError,
+    nodes,
     pass_context,
     select_autoescape,
 )
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
+from jinja2.parser import Parser
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -145,6 +147,45 @@ class FixedWords(Extension):
         return out
 
 
+class SharedParts(Extension):
+    """``{% shared root %}…{% endshared %}``: a part of a page rendered once for all pages with the same key.
+
+    The head's links, the masthead and the footer are the same on every page at one depth, and
+    rendering them anew cost a quarter of an incident page. The part is kept in the page
+    context's ``shared_parts`` (a dict the renderer makes afresh with the context it belongs to)
+    by its template, line and key, so the key must name every variable the part reads that is
+    not the same for all pages of one renderer. Without ``shared_parts`` (or with a key that
+    cannot be hashed) the part is simply rendered.
+    """
+
+    tags = {"shared"}
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        keys: list[nodes.Expr] = []
+        while parser.stream.current.type != "block_end":
+            if keys:
+                parser.stream.expect("comma")
+            keys.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endshared",), drop_needle=True)
+        where = nodes.Const(f"{parser.name}:{lineno}")
+        call = self.call_method("_part", [where, nodes.Tuple(keys, "load"), nodes.ContextReference()])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    @staticmethod
+    def _part(where: str, key: tuple[object, ...], context: Context, caller: Callable[[], str]) -> str:
+        store = context.get("shared_parts")
+        if store is None:
+            return caller()
+        try:
+            return store[where, key]  # type: ignore[no-any-return]
+        except KeyError:
+            made = store[where, key] = caller()
+            return made
+        except TypeError:  # a key that cannot be hashed: no sharing
+            return caller()
+
+
 def make_environment(root: Path | None, tz: dt.tzinfo, html_only: bool = False,
                      catalogue: words.Words | None = None) -> Environment:
     """The environment for one status repo and one language: its own templates first, then the built-in ones.
@@ -170,7 +211,7 @@ def make_environment(root: Path | None, tz: dt.tzinfo, html_only: bool = False,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        extensions=[FixedWords],
+        extensions=[FixedWords, SharedParts],
     )
     env.extend(gitstatus_words=catalogue)  # before any template is compiled: FixedWords reads it
     formatter = TimeFormatter(tz, catalogue)

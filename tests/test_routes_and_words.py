@@ -24,7 +24,7 @@ from gitstatus.changes import ChangeKind
 from gitstatus.model import ComponentStatus, Impact, Status
 from gitstatus.outputs.pages import _markdown
 from gitstatus.state import Indicator
-from gitstatus.templating import make_environment
+from gitstatus.templating import SharedParts, make_environment
 from gitstatus.themes import builtin_theme
 from gitstatus.words import (
     Words,
@@ -53,7 +53,7 @@ INCIDENT = incident("API errors", "major", "[api]", ("2026-06-15 10:00 UTC", "In
 def template_calls(function: str) -> Iterator[tuple[str, str, set[str]]]:
     """(where, first argument, keyword names) of every call of ``function`` with a literal first
     argument in the built-in templates, found by Jinja's own parser."""
-    env = Environment()
+    env = Environment(extensions=[SharedParts])  # the theme's own tag; not FixedWords, which removes t() calls
     templates = builtin_theme() / "templates"
     for path in sorted(p for pattern in ("*.html", "*.txt", "*.md") for p in templates.rglob(pattern)):
         tree = env.parse(path.read_text(encoding="utf-8"))

@@ -202,6 +202,7 @@ class PageRenderer:
             "scripts": "local-time.js" in ctx.assets,
             "refresh": "refresh.js" in ctx.assets,
             "live": False,  # the pages a reader keeps open to watch (index, incidents) poll for changes
+            "shared_parts": {},  # {% shared %} parts (templating.SharedParts), for this context only
         }
         self.kept: KeptPages | None = None
         """Month pages rendered before, by a key of all they show (None: render every one)."""
