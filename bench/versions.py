@@ -18,10 +18,16 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def export(rev: str, folder: Path) -> Path:
-    """The ``gitstatus`` package at ``rev``, in ``folder`` (made), which is returned."""
+    """The ``gitstatus`` package at ``rev``, in ``folder`` (made), which is returned.
+
+    Its built-in theme (the top-level ``theme/``, installed as ``gitstatus.theme``) goes inside
+    the package folder, where Python finds it before the editable install's mapping to this
+    checkout's ``theme/``: each version renders with its own templates.
+    """
     folder.mkdir()
-    archive = subprocess.run(["git", "archive", rev, "gitstatus"], cwd=REPO, capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    for path, into in (("gitstatus", folder), ("theme", folder / "gitstatus")):
+        archive = subprocess.run(["git", "archive", rev, path], cwd=REPO, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     return folder
 
 
@@ -36,9 +42,9 @@ def side_by_side(before: str, work: Path) -> dict[str, Path]:
     :func:`command` runs (``python -m`` in ``work`` must not pick up another gitstatus)."""
     paths = {"after": REPO, "before": export(before, work / "before-code")}
     for name, path in paths.items():
-        probe = subprocess.run([*command(path)[:3], "-c", "import gitstatus; print(gitstatus.__file__)"],
+        probe = subprocess.run([*command(path)[:3], "-c", "import gitstatus.theme as t; print(t.__file__)"],
                                capture_output=True, text=True, check=True, cwd=work).stdout.strip()
-        assert probe.startswith(str(path)), f"{name} runs {probe}"
+        assert probe.startswith(str(path)), f"{name} runs {probe}"  # the package and its theme
     return paths
 
 
