@@ -37,6 +37,7 @@ from markupsafe import Markup, escape
 from . import routes, words
 from .errors import GitstatusError
 from .model import ComponentStatus, Impact, Status
+from .precompiled import BuiltinLoader
 from .themeloader import ThemeLoader
 from .themes import own_theme
 from .timeparse import iso
@@ -197,8 +198,6 @@ def make_environment(root: Path | None, tz: dt.tzinfo, html_only: bool = False,
     The words are ``catalogue``'s, or the ones in effect (:func:`words.using`) when it is None.
     The built-in templates come compiled ahead of time when they can (precompiled.py).
     """
-    from .precompiled import BuiltinLoader
-
     catalogue = catalogue or words.current()
     loaders: list[BaseLoader] = [ThemeLoader(root)] if root is not None and own_theme(root) else []
     loaders.append(BuiltinLoader())
