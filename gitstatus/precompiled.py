@@ -1,7 +1,7 @@
 """The built-in theme's templates compiled ahead of time, once for every language and repo.
 
-Compiling the built-in templates took Jinja about 70 ms in every process that renders, a
-quarter of a small site's build. Jinja cannot ship them compiled as they are: :class:`FixedWords`
+Compiling the built-in templates took Jinja about 60 ms in every process that renders, a
+fifth of a build of no incident. Jinja cannot ship them compiled as they are: :class:`FixedWords`
 writes each fixed word (``t('nav.history')``) into the compiled code, so the code differs per
 language and per repo's own phrases. So the code shipped in ``compiled_theme.py`` is compiled
 with a *marker* in place of every fixed word (make_compiled_theme.py), and filling the markers in

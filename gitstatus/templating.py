@@ -152,7 +152,7 @@ class SharedParts(Extension):
     """``{% shared root %}…{% endshared %}``: a part of a page rendered once for all pages with the same key.
 
     The head's links, the masthead and the footer are the same on every page at one depth, and
-    rendering them anew cost a quarter of an incident page. The part is kept in the page
+    rendering them anew cost a fifth of an incident page. The part is kept in the page
     context's ``shared_parts`` (a dict the renderer makes afresh with the context it belongs to)
     by its template, line and key, so the key must name every variable the part reads that is
     not the same for all pages of one renderer. Without ``shared_parts`` (or with a key that
