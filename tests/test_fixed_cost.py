@@ -20,7 +20,7 @@ import pytest
 
 from gitstatus.outputs.machine import rfc822_gmt, xml_escape, xml_quoteattr
 
-from .conftest import EXAMPLE_NOW, REPO
+from .conftest import API_SLOW, EXAMPLE_NOW, REPO, incident, write_repo
 
 PROBE = """
 import json, sys
@@ -43,6 +43,26 @@ def test_check_imports_nothing_it_does_not_need(args: list[str], tmp_path: Path)
     modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
     assert "All good" in proc.stdout or "problem" in proc.stdout
     assert sorted(HEAVY & modules) == []
+
+
+LISTED = incident("Uploads failing", "minor", "[website]",
+                  ("2026-06-12 09:00 UTC", "Resolved", "Fixed:\n\n- uploads\n- [retries](https://example.com/)"))
+
+
+@pytest.mark.parametrize(("files", "parser"), [
+    ({"incidents/2026-06-11-api-slow.md": API_SLOW}, False),  # plain prose: rendered without markdown-it
+    ({"incidents/2026-06-11-api-slow.md": API_SLOW, "incidents/2026-06-12-uploads.md": LISTED}, True),
+])
+def test_a_build_loads_the_markdown_parser_only_for_a_message_that_needs_it(files: dict[str, str], parser: bool,
+                                                                             tmp_path: Path) -> None:
+    repo = write_repo(tmp_path / "repo", files)
+    proc = subprocess.run([sys.executable, "-c", PROBE, "build", "--root", str(repo), "--out", str(tmp_path / "site"),
+                           "--now", "2026-06-15 12:00 UTC", "--no-cache", "--jobs", "1",
+                           "--base-url", "https://status.example.com/"],
+                          capture_output=True, text=True, check=False)
+    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    assert (tmp_path / "site" / "incidents" / "2026-06-11-api-slow.html").exists(), proc.stdout
+    assert ("markdown_it" in modules) is parser
 
 
 def test_escapes_match_the_standard_library() -> None:

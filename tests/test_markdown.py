@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from gitstatus.markdown import is_safe_url, render
+from gitstatus.links import is_safe_url
+from gitstatus.markdown import render
 
 from .conftest import build
 from .htmlparse import Element, parse, parse_file
@@ -180,14 +181,14 @@ _PROSE = st.lists(
 def test_the_plain_prose_path_matches_the_parser(text: str) -> None:
     fast = markdown_module._plain_prose(text)
     if fast is not None:
-        assert fast == markdown_module._PARSER.render(text)
+        assert fast == markdown_module.parser().render(text)
 
 
 @pytest.mark.parametrize("text", [
     "We are investigating.", "One.\n\nTwo \"quoted\" words.\nSame paragraph.", "Ends at 14:05 UTC (roughly).",
 ])
 def test_plain_prose_takes_the_fast_path(text: str) -> None:
-    assert markdown_module._plain_prose(text) == markdown_module._PARSER.render(text)
+    assert markdown_module._plain_prose(text) == markdown_module.parser().render(text)
 
 
 @pytest.mark.parametrize("text", [
