@@ -6,6 +6,7 @@ writers put in a message (headings, tables, code with ``##`` lines) reaches the 
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from pathlib import Path
 
@@ -197,3 +198,15 @@ def test_plain_prose_takes_the_fast_path(text: str) -> None:
 ])
 def test_anything_that_may_be_markdown_goes_to_the_parser(text: str) -> None:
     assert markdown_module._plain_prose(text) is None
+
+
+def test_the_root_is_escaped_as_markdown_it_escapes_attributes() -> None:
+    """render_at escapes a page's way to the root without loading markdown-it; the same bytes as its escapeHtml."""
+    from markdown_it.common.utils import escapeHtml
+
+    from gitstatus.markdown import escape_html
+
+    rng = random.Random(11)
+    for _ in range(5000):
+        text = "".join(rng.choice("ab&<>\"' /é\n") for _ in range(rng.randint(0, 12)))
+        assert escape_html(text) == escapeHtml(text)
